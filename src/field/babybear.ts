@@ -1,0 +1,181 @@
+/**
+ * BabyBear prime field F_p, p = 2^31 - 2^27 + 1, on canonical integers in [0, p).
+ *
+ * Mirrors Plonky3/Plonky3:baby-bear/src/baby_bear.rs and monty-31/src/monty_31.rs (v0.6.2).
+ * Plonky3 stores elements in Montgomery form; that form is only observable on the wire
+ * (postcard) and in RNG-derived constants, so here every value is canonical and the
+ * Montgomery conversion exists only for the codec (`toMontgomery` / `fromMontgomery`).
+ *
+ * Invariant: every exported function takes and returns canonical values. No BigInt in hot code.
+ */
+
+/** A BabyBear element: canonical integer in [0, P). An alias for readability, not a brand. */
+export type Felt = number;
+
+/** The modulus 2^31 - 2^27 + 1 = 15 * 2^27 + 1. */
+export const P = 0x78000001;
+/** Two-adicity of P - 1. */
+export const TWO_ADICITY = 27;
+/** Plonky3's fixed multiplicative generator (the coset shift of every committed LDE). */
+export const GENERATOR = 31;
+const INV_P = 1 / P;
+
+/**
+ * Plonky3's fixed two-adic generator table: entry b has order exactly 2^b,
+ * entry 27 = 0x1a427a41 and entry b = (entry b+1)^2. Not derived from GENERATOR.
+ */
+export const TWO_ADIC_GENERATORS: readonly number[] = Object.freeze([
+  1, 2013265920, 1728404513, 1592366214, 196396260, 760005850, 1721589904, 397765732, 1732600167, 1753498361,
+  341742893, 1340477990, 1282623253, 298008106, 1657000625, 2009781145, 1421947380, 1286330022, 1559589183,
+  1049899240, 195061667, 414040701, 570250684, 1267047229, 1003846038, 1149491290, 975630072, 440564289,
+]);
+
+/** Thrown for arithmetic that has no answer (inverse of zero, generator out of range). */
+export class FieldError extends Error {
+  override readonly name = 'FieldError';
+}
+
+/**
+ * a*b mod P for canonical a, b.
+ * @param a canonical element
+ * @param b canonical element
+ * @returns canonical product
+ */
+export function mul(a: Felt, b: Felt): Felt {
+  // a*b < 2^62: the double estimate of a*b/P is within 2^-20 of the true quotient, so q is at
+  // most one off and a*b - q*P lies in (-2^11, P + 2^11), which int32 arithmetic holds exactly.
+  const q = Math.floor(a * b * INV_P);
+  let r = (Math.imul(a, b) - Math.imul(q, P)) | 0;
+  if (r < 0) r += P;
+  else if (r >= P) r -= P;
+  return r;
+}
+
+/** a + b mod P. */
+export function add(a: Felt, b: Felt): Felt {
+  const s = a + b;
+  return s >= P ? s - P : s;
+}
+
+/** a - b mod P. */
+export function sub(a: Felt, b: Felt): Felt {
+  const s = a - b;
+  return s < 0 ? s + P : s;
+}
+
+/** -a mod P. */
+export function neg(a: Felt): Felt {
+  return a === 0 ? 0 : P - a;
+}
+
+/** a^2 mod P. */
+export function square(a: Felt): Felt {
+  return mul(a, a);
+}
+
+/** 2a mod P. */
+export function double(a: Felt): Felt {
+  return add(a, a);
+}
+
+/** a / 2 mod P (a true field halving, not a shift). */
+export function halve(a: Felt): Felt {
+  // (P + 1) / 2 is the inverse of 2; odd a: (a + P) / 2 < 2^31 stays exact.
+  return (a & 1) === 0 ? a / 2 : (a + P) / 2;
+}
+
+/**
+ * a^e mod P by square-and-multiply.
+ * @param a canonical base
+ * @param e non-negative exponent; a safe integer (up to 2^53 - 1)
+ */
+export function exp(a: Felt, e: number): Felt {
+  let result = 1;
+  let base = a;
+  let k = e;
+  while (k > 0) {
+    if (k % 2 === 1) result = mul(result, base);
+    base = mul(base, base);
+    k = Math.floor(k / 2);
+  }
+  return result;
+}
+
+/** a^e mod P for a BigInt exponent (one-time constant derivation only). */
+export function expBig(a: Felt, e: bigint): Felt {
+  let result = 1;
+  let base = a;
+  let k = e;
+  while (k > 0n) {
+    if ((k & 1n) === 1n) result = mul(result, base);
+    base = mul(base, base);
+    k >>= 1n;
+  }
+  return result;
+}
+
+/**
+ * Multiplicative inverse.
+ * @throws {FieldError} if a = 0
+ */
+export function inverse(a: Felt): Felt {
+  if (a === 0) throw new FieldError('inverse of zero');
+  return exp(a, P - 2);
+}
+
+/**
+ * Montgomery's batch inversion: out[i] = 1 / xs[i].
+ * @param xs non-zero canonical elements
+ * @param out optional output buffer (may alias xs)
+ * @throws {FieldError} if any element is zero
+ */
+export function batchInverse(xs: Uint32Array, out: Uint32Array = new Uint32Array(xs.length)): Uint32Array {
+  const n = xs.length;
+  if (n === 0) return out;
+  const prefix = new Uint32Array(n);
+  let acc = 1;
+  for (let i = 0; i < n; i++) {
+    const x = xs[i];
+    if (x === 0) throw new FieldError(`batch inverse: element ${i} is zero`);
+    prefix[i] = acc;
+    acc = mul(acc, x);
+  }
+  let inv = inverse(acc);
+  for (let i = n - 1; i >= 0; i--) {
+    const x = xs[i];
+    out[i] = mul(inv, prefix[i]);
+    inv = mul(inv, x);
+  }
+  return out;
+}
+
+/**
+ * Plonky3's two_adic_generator(bits): an element of order exactly 2^bits.
+ * @throws {FieldError} if bits is not an integer in 0..27
+ */
+export function twoAdicGenerator(bits: number): Felt {
+  if (!Number.isInteger(bits) || bits < 0 || bits > TWO_ADICITY) {
+    throw new FieldError(`two-adic generator: bits ${bits} outside 0..${TWO_ADICITY}`);
+  }
+  return TWO_ADIC_GENERATORS[bits];
+}
+
+/** Reduces any safe non-negative integer (e.g. a usize from the transcript) mod P. */
+export function fromU64(n: number): Felt {
+  return n % P;
+}
+
+/** 2^32 mod P, Montgomery's R. */
+export const MONTY_R = 268435454;
+/** 2^-32 mod P. */
+export const MONTY_R_INV = 943718400;
+
+/** Canonical x to its Montgomery form x * 2^32 mod P (the u32 Plonky3 serializes). */
+export function toMontgomery(x: Felt): number {
+  return mul(x, MONTY_R);
+}
+
+/** Montgomery form m (must be < P) to the canonical value m * 2^-32 mod P. */
+export function fromMontgomery(m: number): Felt {
+  return mul(m, MONTY_R_INV);
+}

@@ -1,0 +1,39 @@
+/**
+ * The Backend interface: the hot operations of the prover (coset LDE, Merkle commit of
+ * mixed-height matrices, FRI fold). Protocol code (src/fri, src/stark) reaches them only
+ * through this interface, so CPU or WebGPU is chosen beneath the protocol.
+ *
+ * Every method is async because the WebGPU implementation is. Results are canonical and
+ * byte-identical between implementations.
+ */
+import type { Felt } from '../field/babybear.ts';
+import type { Matrix } from '../field/matrix.ts';
+import type { Digest } from '../hash/types.ts';
+
+/** Which implementation runs the hot operations. */
+export const BackendKind = { cpu: 'cpu', webgpu: 'webgpu' } as const;
+export type BackendKind = (typeof BackendKind)[keyof typeof BackendKind];
+
+/** A committed batch of matrices (a Merkle tree over their rows) with host copies of the rows. */
+export interface CommittedMatrices {
+  /** The Merkle root (the one-digest cap at cap height 0). */
+  readonly root: Digest;
+  /** The committed matrices, caller order, as hashed (e.g. LDE rows in bit-reversed order). */
+  readonly matrices: readonly Matrix[];
+  /** Opens row `index` of the tallest height (smaller matrices at index >> shift), P§5.4. */
+  openBatch(index: number): { openedValues: Uint32Array[]; proof: Digest[] };
+}
+
+/** The hot operations. */
+export interface Backend {
+  readonly kind: BackendKind;
+  /**
+   * Coset LDE of each matrix (natural-order evaluations on its domain) by 2^logBlowup with
+   * the given shift per matrix, rows bit-reversed, then one Merkle commitment over all (P§8.4).
+   */
+  ldeAndCommit(evals: readonly Matrix[], logBlowup: number, shifts: readonly Felt[]): Promise<CommittedMatrices>;
+  /** Merkle commitment of matrices as they are (P§5.3). */
+  commit(matrices: readonly Matrix[]): Promise<CommittedMatrices>;
+  /** Releases resources; idempotent. */
+  close(): void;
+}
