@@ -179,3 +179,35 @@ export function toMontgomery(x: Felt): number {
 export function fromMontgomery(m: number): Felt {
   return mul(m, MONTY_R_INV);
 }
+
+/**
+ * Reduces any integer given as a BigInt (u64, i64 or wider) into [0, P) (one-time use, not hot).
+ * @param n any integer
+ * @returns n mod P, canonical
+ */
+export function fromBigInt(n: bigint): Felt {
+  const r = n % 2013265921n;
+  return Number(r < 0n ? r + 2013265921n : r);
+}
+
+/**
+ * Elementwise product out[i] = a[i] * b[i] over Uint32Arrays of canonical elements.
+ * @param out output buffer (may alias a or b); its length sets the count
+ * @param a first operands
+ * @param b second operands
+ * @returns out
+ */
+export function batchMul(out: Uint32Array, a: Uint32Array, b: Uint32Array): Uint32Array {
+  const n = out.length;
+  for (let i = 0; i < n; i++) {
+    const x = a[i];
+    const y = b[i];
+    // Same reduction as mul(), inlined.
+    const q = Math.floor(x * y * INV_P);
+    let r = (Math.imul(x, y) - Math.imul(q, P)) | 0;
+    if (r < 0) r += P;
+    else if (r >= P) r -= P;
+    out[i] = r;
+  }
+  return out;
+}
