@@ -1,0 +1,71 @@
+/**
+ * `p3ts verify --air ... --public ... [--config NAME] [--format envelope|postcard] FILE`
+ * Exit codes: 0 accepted, 1 rejected (the rejection code is printed), 2 usage error.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { verify } from '../../stark/verify.ts';
+import { CONFIG_OPTIONS, UsageError, builtinStatement, configFromFlags, parsePublics } from '../common.ts';
+
+const HELP = `usage: p3ts verify --air fibonacci|poseidon2 [--log-rows N] [--public v1,v2,...]
+                   [--config NAME] [--format envelope|postcard] [config overrides] FILE`;
+
+/** Runs the command. */
+export async function run(argv: string[]): Promise<number> {
+  let file: string;
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    const parsed = parseArgs({
+      args: argv,
+      options: {
+        air: { type: 'string' },
+        'log-rows': { type: 'string', default: '0' },
+        public: { type: 'string' },
+        format: { type: 'string', default: 'envelope' },
+        help: { type: 'boolean' },
+        ...CONFIG_OPTIONS,
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+    values = parsed.values;
+    if (values.help) {
+      console.log(HELP);
+      return 0;
+    }
+    if (parsed.positionals.length !== 1) throw new UsageError('exactly one proof FILE is required');
+    if (typeof values.air !== 'string') throw new UsageError('--air is required');
+    if (values.format !== 'envelope' && values.format !== 'postcard') throw new UsageError('--format expects envelope|postcard');
+    file = parsed.positionals[0];
+  } catch (e) {
+    console.error(`p3ts verify: ${e instanceof Error ? e.message : String(e)}\n${HELP}`);
+    return 2;
+  }
+  let config: ReturnType<typeof configFromFlags>;
+  let publics: number[];
+  let air: Awaited<ReturnType<typeof builtinStatement>>['air'];
+  try {
+    config = configFromFlags(values);
+    publics = parsePublics(values.public as string | undefined);
+    air = (await builtinStatement(values.air as string, Number(values['log-rows']), publics, config)).air;
+  } catch (e) {
+    console.error(`p3ts verify: ${e instanceof Error ? e.message : String(e)}`);
+    return 2;
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(file));
+  } catch (e) {
+    console.error(`p3ts verify: cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    return 2;
+  }
+  const t0 = performance.now();
+  const r = verify(air, bytes, publics, config, { format: values.format as 'envelope' | 'postcard' });
+  const ms = (performance.now() - t0).toFixed(1);
+  if (r.ok) {
+    console.log(`accepted (${ms} ms)`);
+    return 0;
+  }
+  console.log(`rejected: ${r.code}: ${r.detail}${r.path ? ` at ${r.path}` : ''} (${ms} ms)`);
+  return 1;
+}

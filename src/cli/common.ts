@@ -1,0 +1,99 @@
+/**
+ * Shared CLI plumbing: configuration flags (preset + overrides), public-value parsing and the
+ * built-in statements (`--air fibonacci|poseidon2 --log-rows N`).
+ */
+import type { Air } from '../air/air.ts';
+import type { Matrix } from '../field/matrix.ts';
+import type { ConfigOverrides, ConstantSet, StarkConfig } from '../stark/config.ts';
+import { getConfig } from '../stark/config.ts';
+
+/** A usage error: exit code 2 with the message. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** parseArgs option specs of the configuration flags. */
+export const CONFIG_OPTIONS = {
+  config: { type: 'string' },
+  'log-blowup': { type: 'string' },
+  'num-queries': { type: 'string' },
+  'commit-pow-bits': { type: 'string' },
+  'query-pow-bits': { type: 'string' },
+  'log-final-poly-len': { type: 'string' },
+  'max-log-arity': { type: 'string' },
+  constants: { type: 'string' },
+} as const;
+
+function intFlag(values: Record<string, unknown>, name: string): number | undefined {
+  const v = values[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || !/^\d+$/.test(v)) throw new UsageError(`--${name} expects a non-negative integer, got '${String(v)}'`);
+  return Number(v);
+}
+
+/**
+ * Builds the configuration from `--config NAME` and the override flags.
+ * @throws {UsageError} for malformed flags
+ */
+export function configFromFlags(values: Record<string, unknown>): StarkConfig {
+  const constants = values.constants;
+  if (constants !== undefined && constants !== 'default' && constants !== 'rng-seed-1') {
+    throw new UsageError(`--constants expects default|rng-seed-1, got '${String(constants)}'`);
+  }
+  const overrides: ConfigOverrides = {
+    logBlowup: intFlag(values, 'log-blowup'),
+    numQueries: intFlag(values, 'num-queries'),
+    commitPowBits: intFlag(values, 'commit-pow-bits'),
+    queryPowBits: intFlag(values, 'query-pow-bits'),
+    logFinalPolyLen: intFlag(values, 'log-final-poly-len'),
+    maxLogArity: intFlag(values, 'max-log-arity'),
+    constants: constants as ConstantSet | undefined,
+  };
+  try {
+    return getConfig(typeof values.config === 'string' ? values.config : 'c100', overrides);
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+}
+
+/**
+ * Parses `--public v1,v2,...` (decimal canonical field elements; empty string = none).
+ * @throws {UsageError} for a malformed list
+ */
+export function parsePublics(s: string | undefined): number[] {
+  if (s === undefined || s.trim() === '') return [];
+  return s.split(',').map((t, i) => {
+    const v = t.trim();
+    if (!/^\d+$/.test(v) || Number(v) >= 0x78000001) throw new UsageError(`--public: value ${i} '${t}' is not a field element`);
+    return Number(v);
+  });
+}
+
+/** A built-in statement: the AIR and, for proving, its trace. */
+export interface BuiltinStatement {
+  readonly air: Air;
+  trace(): Matrix;
+}
+
+/**
+ * The built-in AIRs of the CLI.
+ * @param name `fibonacci` or `poseidon2`
+ * @param logRows log2 of the trace height
+ * @param publics public values (fibonacci: a, b, x)
+ * @param config the configuration (selects the Poseidon2 constants of the poseidon2 AIR)
+ * @throws {UsageError} for an unknown AIR or bad sizes
+ */
+export async function builtinStatement(
+  name: string,
+  logRows: number,
+  publics: readonly number[],
+  config: StarkConfig,
+): Promise<BuiltinStatement> {
+  if (!Number.isInteger(logRows) || logRows < 0 || logRows > 24) throw new UsageError(`--log-rows ${logRows} outside 0..24`);
+  const { getBuiltinAir } = await import('../circuits/index.ts');
+  try {
+    return getBuiltinAir(name, { logRows, publics, constants: config.constants });
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+}

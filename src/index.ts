@@ -1,0 +1,24 @@
+/**
+ * plonky3-ts: a Plonky3 v0.6.2-compatible uni-stark prover and verifier (BabyBear, Poseidon2,
+ * two-adic FRI), browser-safe. Node-only operations live in `plonky3-ts/node`.
+ *
+ * @example
+ * import { prove, verify, getConfig, fibonacciAir, generateFibonacciTrace } from 'plonky3-ts';
+ * const config = getConfig('c100');
+ * const air = fibonacciAir();
+ * const proof = await prove(air, generateFibonacciTrace(0, 1, 1024), publics, config);
+ * verify(air, proof, publics, config, { format: 'postcard' }); // { ok: true }
+ */
+export * from './verify.ts';
+export type { CompiledAir } from './air/symbolic.ts';
+export { compileAir } from './air/symbolic.ts';
+export { checkConstraints } from './air/check.ts';
+export { generateFibonacciTrace, fibonacciPublicValues } from './circuits/fibonacci.ts';
+export type { Matrix } from './field/matrix.ts';
+export { matrix, height } from './field/matrix.ts';
+export type { Backend, CommittedMatrices } from './runtime/backend.ts';
+export { BackendKind } from './runtime/backend.ts';
+export { CpuBackend } from './runtime/cpu.ts';
+export type { ProveOptions, ProvePhases } from './stark/prove.ts';
+export { ProverInputError, prove, proveProof } from './stark/prove.ts';
+export { wrapEnvelope } from './stark/envelope.ts';

@@ -1,0 +1,300 @@
+/**
+ * uni-stark verifier, non-ZK (spec/plonky3.md §10.5; spec/verifier-hardening.md §3), mirroring
+ * Plonky3/Plonky3:uni-stark/src/verifier.rs at v0.6.2, with the hardening pipeline around it:
+ * size limit, canonical decoding with bounded lengths, envelope policy checks before any
+ * hashing, shape checks, transcript, PCS/FRI, OOD check.
+ *
+ * `verify` never throws for anything derived from its inputs: every failure is a
+ * `{ ok: false, code, detail }`; an unexpected exception becomes INTERNAL_INVARIANT.
+ * The work is bounded by the configuration and the AIR, never by a length read from the proof.
+ */
+import type { Air } from '../air/air.ts';
+import { evalFoldedAtPoint, periodicAtPoint, selectorsAtPoint } from '../air/eval.ts';
+import type { CompiledAir } from '../air/symbolic.ts';
+import { compileAir } from '../air/symbolic.ts';
+import { GENERATOR, P, inverse, mul, twoAdicGenerator } from '../field/babybear.ts';
+import {
+  ext4AddInto,
+  ext4Equals,
+  ext4InverseInto,
+  ext4IsZero,
+  ext4MulBaseInto,
+  ext4MulInto,
+  ext4SubInto,
+} from '../field/ext4.ts';
+import type { PcsRound } from '../fri/verifier.ts';
+import { verifyPcs } from '../fri/verifier.ts';
+import type { DecodeLimits } from './codec.ts';
+import { decodeProof, varintLength } from './codec.ts';
+import type { StarkConfig } from './config.ts';
+import { validateConfig } from './config.ts';
+import { checkEnvelope, parseEnvelope } from './envelope.ts';
+import type { VerifyResult } from './errors.ts';
+import { ProofRejectedError, reject } from './errors.ts';
+import { challengerFor, mmcsFor } from './instance.ts';
+import type { Proof } from './proof.ts';
+
+/** Wire format of the bytes given to `verify`. */
+export const ProofFormat = { envelope: 'envelope', postcard: 'postcard' } as const;
+export type ProofFormat = (typeof ProofFormat)[keyof typeof ProofFormat];
+
+/** Options of `verify`. */
+export interface VerifyOptions {
+  /** `envelope` (default) or the bare Plonky3 `postcard` body. */
+  readonly format?: ProofFormat;
+  /** Circuit ids loaded by the caller (envelope mode); default only this AIR's id. */
+  readonly knownCircuits?: readonly string[];
+  /** Pre-compiled AIR. */
+  readonly compiled?: CompiledAir;
+  /** Hard cap on the input size in bytes (only lowers the derived bound). */
+  readonly maxProofBytes?: number;
+}
+
+/** The circuit id an AIR's proofs carry in the envelope: `<name>@1` unless the name has a version. */
+export function circuitIdOf(air: Air): string {
+  return air.name.includes('@') ? air.name : `${air.name}@1`;
+}
+
+const compiledCache = new WeakMap<Air, CompiledAir>();
+
+/** compileAir, cached per AIR object. */
+export function compiledFor(air: Air): CompiledAir {
+  let c = compiledCache.get(air);
+  if (!c) {
+    c = compileAir(air);
+    compiledCache.set(air, c);
+  }
+  return c;
+}
+
+/** Length bounds for the decoder, from the AIR and the configuration (hardening §3.3). */
+export function decodeLimitsFor(c: CompiledAir, config: StarkConfig): DecodeLimits {
+  const f = config.fri;
+  const maxLogH = config.maxLogTraceHeight + Math.max(f.logBlowup, c.logQuotientChunks) + 1;
+  return {
+    maxRowWidth: 2 * Math.max(c.width, 4) + 8,
+    maxOpenedWidth: 2 * c.width + 8,
+    maxQuotientChunks: 2 * c.numQuotientChunks + 2,
+    maxQueries: 2 * f.numQueries + 2,
+    maxFriRounds: 28,
+    maxPathLength: Math.min(maxLogH + 2, 30),
+    maxSiblings: 2 * 2 ** f.maxLogArity,
+    maxFinalPolyLen: 2 * 2 ** f.logFinalPolyLen + 2,
+    maxBatches: 4,
+    maxMatricesPerBatch: 2 * c.numQuotientChunks + 2,
+  };
+}
+
+/** The largest canonical proof for this AIR and configuration, plus 10 % (hardening §3.3). */
+export function maxProofBytesFor(c: CompiledAir, config: StarkConfig): number {
+  const f = config.fri;
+  const k = config.maxLogTraceHeight;
+  const L = k + f.logBlowup;
+  const chunks = c.numQuotientChunks;
+  const len = (n: number): number => varintLength(n);
+  const cap = 1 + 40;
+  let perQuery = len(3) + len(2);
+  // trace batch: one row + path; quotient batch: chunks rows of 4 + path
+  perQuery += len(1) + len(c.width) + 5 * c.width + len(L) + 40 * L;
+  perQuery += len(chunks) + chunks * (len(4) + 20) + len(L) + 40 * L;
+  const rounds = L - f.logBlowup - f.logFinalPolyLen;
+  perQuery += len(rounds) + rounds * (1 + len(2 ** f.maxLogArity) + 20 * (2 ** f.maxLogArity - 1) + len(L) + 40 * L);
+  let total = 2 * cap + 1;
+  total += 2 * (len(c.width) + 20 * c.width) + 1 + 2;
+  total += len(chunks) + chunks * (1 + 80) + 1;
+  total += len(rounds) + rounds * cap + len(rounds) + 5 * rounds;
+  total += len(f.numQueries) + f.numQueries * perQuery;
+  total += len(2 ** f.logFinalPolyLen) + 20 * 2 ** f.logFinalPolyLen + 5 + 10;
+  return Math.ceil(total * 1.1) + 42 + 64;
+}
+
+/** Z_D(x) = (x / shift)^|D| - 1 for an EF point. */
+function vanishingAt(x: Uint32Array, shift: number, logSize: number): Uint32Array {
+  const t = new Uint32Array(4);
+  ext4MulBaseInto(t, 0, x, 0, inverse(shift));
+  for (let i = 0; i < logSize; i++) ext4MulInto(t, 0, t, 0, t, 0);
+  t[0] = t[0] === 0 ? P - 1 : t[0] - 1;
+  return t;
+}
+
+/** Z_D(y) for a base point y. */
+function vanishingAtBase(y: number, shift: number, logSize: number): number {
+  let t = mul(y, inverse(shift));
+  for (let i = 0; i < logSize; i++) t = mul(t, t);
+  return t === 0 ? P - 1 : t - 1;
+}
+
+/**
+ * Verifies a decoded proof (§10.5), throwing `ProofRejectedError` on failure.
+ * @param c compiled AIR
+ * @param proof decoded proof
+ * @param publics canonical public values (already checked)
+ * @param config the verifier's configuration
+ */
+export function verifyProofObject(c: CompiledAir, proof: Proof, publics: Uint32Array, config: StarkConfig): void {
+  const f = config.fri;
+  const lqc = c.logQuotientChunks;
+  const nChunks = c.numQuotientChunks;
+  // 1, 3. degree bits
+  const db = proof.degreeBits;
+  if (db > 27 || db > config.maxLogTraceHeight || db + f.logBlowup > 27 || db + lqc > 27) {
+    reject('SHAPE_DEGREE_BITS_RANGE', `degree_bits ${db} outside 0..${config.maxLogTraceHeight}`, 'degreeBits');
+  }
+  const k = db;
+  // 2. preprocessed: no built-in AIR has preprocessed columns
+  const ov = proof.openedValues;
+  if (ov.preprocessedLocal !== null || ov.preprocessedNext !== null) {
+    reject('SHAPE_PREPROCESSED', 'preprocessed values for an AIR without preprocessed columns', 'openedValues.preprocessedLocal');
+  }
+  // 4.
+  if (proof.commitments.random !== null) reject('SHAPE_RANDOMIZATION', 'random commitment in non-ZK mode', 'commitments.random');
+  if (ov.random !== null) reject('SHAPE_RANDOMIZATION', 'random values in non-ZK mode', 'openedValues.random');
+  // 6.
+  const w = c.width;
+  if (ov.traceLocal.length !== 4 * w) reject('SHAPE_TRACE_LOCAL_WIDTH', `trace_local has ${ov.traceLocal.length / 4} values, width ${w}`, 'openedValues.traceLocal');
+  if (c.readsNext) {
+    if (ov.traceNext === null || ov.traceNext.length !== 4 * w) reject('SHAPE_TRACE_NEXT', 'trace_next missing or wrong width', 'openedValues.traceNext');
+  } else if (ov.traceNext !== null) {
+    reject('SHAPE_TRACE_NEXT', 'trace_next present for an AIR that does not read the next row', 'openedValues.traceNext');
+  }
+  if (ov.quotientChunks.length !== nChunks) reject('SHAPE_QUOTIENT_CHUNK_COUNT', `${ov.quotientChunks.length} chunks, expected ${nChunks}`, 'openedValues.quotientChunks');
+  ov.quotientChunks.forEach((ch, i) => {
+    if (ch.length !== 16) reject('SHAPE_QUOTIENT_CHUNK_DIMENSION', 'chunk is not 4 EF values', `openedValues.quotientChunks[${i}]`);
+  });
+  // 7. transcript
+  const chl = challengerFor(config);
+  chl.observe(db);
+  chl.observe(k);
+  chl.observe(0);
+  chl.observeSlice(proof.commitments.trace);
+  chl.observeSlice(publics);
+  const alpha = chl.sampleExt();
+  chl.observeSlice(proof.commitments.quotientChunks);
+  const zeta = chl.sampleExt();
+  // 8.
+  const zT = vanishingAt(zeta, 1, k);
+  if (ext4IsZero(zT)) reject('OOD_POINT_IN_DOMAIN', 'zeta lies in the trace domain');
+  // 9.
+  const periodic = (c.air.periodicColumns ?? []).map((col) => periodicAtPoint(col, k, zeta));
+  // 10.
+  const zetaNext = new Uint32Array(4);
+  ext4MulBaseInto(zetaNext, 0, zeta, 0, twoAdicGenerator(k));
+  // 11. PCS
+  const logQ = k + lqc;
+  const gQ = twoAdicGenerator(logQ);
+  const chunkShifts: number[] = [];
+  let s = GENERATOR;
+  for (let i = 0; i < nChunks; i++) {
+    chunkShifts.push(s);
+    s = mul(s, gQ);
+  }
+  const tracePoints = [{ z: zeta, values: ov.traceLocal }];
+  if (c.readsNext && ov.traceNext) tracePoints.push({ z: zetaNext, values: ov.traceNext });
+  const rounds: PcsRound[] = [
+    { commitment: proof.commitments.trace, matrices: [{ logDomainSize: k, points: tracePoints }] },
+    {
+      commitment: proof.commitments.quotientChunks,
+      matrices: ov.quotientChunks.map((values) => ({ logDomainSize: k, points: [{ z: zeta, values }] })),
+    },
+  ];
+  verifyPcs(f, mmcsFor(config), rounds, proof.openingProof, chl);
+  // 12. recompose the quotient at zeta
+  const qz = new Uint32Array(4);
+  const t = new Uint32Array(4);
+  const zs = chunkShifts.map((sh) => vanishingAt(zeta, sh, k));
+  for (let i = 0; i < nChunks; i++) {
+    const zi = Uint32Array.of(1, 0, 0, 0);
+    for (let j = 0; j < nChunks; j++) {
+      if (j === i) continue;
+      ext4MulInto(zi, 0, zi, 0, zs[j], 0);
+      const den = vanishingAtBase(chunkShifts[i], chunkShifts[j], k);
+      if (den === 0) reject('INTERNAL_INVARIANT', 'chunk domains not disjoint');
+      ext4MulBaseInto(zi, 0, zi, 0, inverse(den));
+    }
+    // v_i = sum_e X^e * chunk[i][e]
+    const vi = new Uint32Array(4);
+    const ch = ov.quotientChunks[i];
+    for (let e = 0; e < 4; e++) {
+      const basis = new Uint32Array(4);
+      basis[e] = 1;
+      ext4MulInto(t, 0, basis, 0, ch, 4 * e);
+      ext4AddInto(vi, 0, vi, 0, t, 0);
+    }
+    ext4MulInto(t, 0, zi, 0, vi, 0);
+    ext4AddInto(qz, 0, qz, 0, t, 0);
+  }
+  // 13. folded constraints at zeta
+  const sel = selectorsAtPoint(k, zeta);
+  const folded = evalFoldedAtPoint(
+    c,
+    { local: ov.traceLocal, next: ov.traceNext ?? new Uint32Array(4 * w), publics, periodic, selectors: sel },
+    alpha,
+  );
+  const invZ = new Uint32Array(4);
+  ext4InverseInto(invZ, 0, zT, 0);
+  ext4MulInto(t, 0, folded, 0, invZ, 0);
+  ext4SubInto(t, 0, t, 0, qz, 0);
+  if (!ext4Equals(t, new Uint32Array(4))) reject('OOD_CONSTRAINT_MISMATCH', 'constraints at zeta do not match the quotient');
+}
+
+function checkPublics(c: CompiledAir, publicValues: unknown): Uint32Array {
+  if (publicValues === null || typeof publicValues !== 'object' || typeof (publicValues as ArrayLike<unknown>).length !== 'number') {
+    reject('DECODE_BAD_INPUT_TYPE', 'public values must be an array of field elements');
+  }
+  const pv = publicValues as ArrayLike<unknown>;
+  if (pv.length !== c.numPublicValues) reject('SHAPE_PUBLIC_VALUES_LENGTH', `${pv.length} public values, expected ${c.numPublicValues}`);
+  const out = new Uint32Array(pv.length);
+  for (let i = 0; i < pv.length; i++) {
+    const v = pv[i];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= P) {
+      reject('DECODE_NONCANONICAL_FIELD', `public value ${i} is not a canonical field element`, `publicValues[${i}]`);
+    }
+    out[i] = v;
+  }
+  return out;
+}
+
+/**
+ * Verifies a proof.
+ * @param air the AIR being verified
+ * @param proofBytes the proof (envelope by default, or the bare postcard body)
+ * @param publicValues canonical public values
+ * @param config the verifier's own configuration
+ * @param opts format and loaded circuits
+ * @returns `{ ok: true }` or `{ ok: false, code, detail }`; never throws for bad proofs
+ * @example
+ * const r = verify(air, bytes, [0, 1, 21], getConfig('plonky3-fixture'), { format: 'postcard' });
+ */
+export function verify(
+  air: Air,
+  proofBytes: unknown,
+  publicValues: ArrayLike<number>,
+  config: StarkConfig,
+  opts: VerifyOptions = {},
+): VerifyResult {
+  try {
+    validateConfig(config);
+    const c = opts.compiled ?? compiledFor(air);
+    if (!(proofBytes instanceof Uint8Array)) reject('DECODE_BAD_INPUT_TYPE', 'proof must be a Uint8Array');
+    const bytes = Uint8Array.from(proofBytes as Uint8Array); // owned copy: callers cannot race the checks
+    if (bytes.length === 0) reject('DECODE_EMPTY', 'empty proof');
+    const bound = Math.min(maxProofBytesFor(c, config), opts.maxProofBytes ?? 16 * 1024 * 1024);
+    if (bytes.length > bound) reject('LIMIT_PROOF_TOO_LARGE', `${bytes.length} bytes > bound ${bound}`);
+    let body: Uint8Array = bytes;
+    if ((opts.format ?? 'envelope') === 'envelope') {
+      const h = parseEnvelope(bytes);
+      checkEnvelope(h, circuitIdOf(air), config, opts.knownCircuits);
+      body = h.body;
+    }
+    const proof = decodeProof(body, decodeLimitsFor(c, config));
+    const publics = checkPublics(c, publicValues);
+    verifyProofObject(c, proof, publics, config);
+    return { ok: true };
+  } catch (e) {
+    if (e instanceof ProofRejectedError) {
+      return { ok: false, code: e.code, detail: e.check, ...(e.path ? { path: e.path } : {}) };
+    }
+    if (e instanceof Error && e.name === 'VerifierConfigError') throw e;
+    return { ok: false, code: 'INTERNAL_INVARIANT', detail: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+  }
+}
