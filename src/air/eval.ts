@@ -1,0 +1,738 @@
+/**
+ * Constraint evaluators for uni-stark: the prover's folded quotient numerator on the quotient
+ * domain (base field, block-vectorized), the verifier's folded constraints at zeta (extension
+ * field, scalar), selectors (§8.2) and periodic columns (§8.3).
+ *
+ * Mirrors Plonky3/Plonky3:uni-stark/src/prover.rs (compute_quotient_values), uni-stark/src/folder.rs
+ * (ProverConstraintFolder, VerifierConstraintFolder) and commit/src/domain.rs (selectors_at_point,
+ * selectors_on_coset) at v0.6.2.
+ *
+ * Folding (§10.2): folded = sum_j alpha^(N-1-j) C_j. The prover computes it as
+ * sum_j pow_j * C_j with precomputed powers (4 base products per constraint and row instead of an
+ * EF multiplication), which equals upstream's Horner value exactly; the verifier uses Horner.
+ *
+ * Invariants: all inputs and outputs are canonical; selectors are unnormalized (is_first_row(1) = n).
+ */
+
+import { add, batchInverse, exp, inverse, mul, neg, P, sub, twoAdicGenerator } from '../field/babybear.ts';
+import {
+  type Ext4,
+  ext4AddInto,
+  ext4BatchInverse,
+  ext4InverseInto,
+  ext4MulInto,
+  ext4NegInto,
+  ext4SubInto,
+} from '../field/ext4.ts';
+import type { Matrix } from '../field/matrix.ts';
+import { AirError } from './air.ts';
+import { type CompiledAir, ExprOp, Insn } from './symbolic.ts';
+
+const INV_P = 1 / P;
+
+/** Reduces a non-negative integer-valued double below 2^53 mod P. */
+function reduce(x: number): number {
+  const q = Math.floor(x * INV_P);
+  let r = x - q * P;
+  if (r < 0) r += P;
+  else if (r >= P) r -= P;
+  return r;
+}
+
+/** Unnormalized Lagrange selectors at one extension point (§8.2). */
+export interface PointSelectors {
+  /** Z_T(x) / (x - 1). */
+  readonly isFirstRow: Ext4;
+  /** Z_T(x) / (x - g^-1). */
+  readonly isLastRow: Ext4;
+  /** x - g^-1. */
+  readonly isTransition: Ext4;
+  /** 1 / Z_T(x). */
+  readonly invVanishing: Ext4;
+}
+
+/** Selector columns over a coset, natural order (§8.2). */
+export interface CosetSelectors {
+  /** Z_T(x) / (x - 1) per point. */
+  readonly isFirstRow: Uint32Array;
+  /** Z_T(x) / (x - g^-1) per point. */
+  readonly isLastRow: Uint32Array;
+  /** x - g^-1 per point. */
+  readonly isTransition: Uint32Array;
+  /** 1 / Z_T(x) per point. */
+  readonly invVanishing: Uint32Array;
+}
+
+function checkLog(name: string, v: number, max = 27): void {
+  if (!Number.isInteger(v) || v < 0 || v > max) throw new AirError(`${name} ${v} outside 0..${max}`);
+}
+
+/**
+ * Selectors of the trace domain (1, logN) at an extension point (verifier side).
+ * @param logN log2 of the trace height
+ * @param zeta the point (must lie outside H_n)
+ * @returns the four selector values
+ * @throws {AirError} for a bad logN; FieldError if zeta lies in H_n
+ */
+export function selectorsAtPoint(logN: number, zeta: Ext4): PointSelectors {
+  checkLog('logN', logN);
+  const one = Uint32Array.of(1, 0, 0, 0);
+  const z = new Uint32Array(4);
+  z.set(zeta.subarray(0, 4));
+  for (let i = 0; i < logN; i++) ext4MulInto(z, 0, z, 0, z, 0);
+  ext4SubInto(z, 0, z, 0, one, 0); // Z_T(zeta) = zeta^n - 1
+  const gInv = inverse(twoAdicGenerator(logN));
+  const trans = Uint32Array.from(zeta.subarray(0, 4));
+  trans[0] = sub(trans[0], gInv);
+  const invVanishing = new Uint32Array(4);
+  ext4InverseInto(invVanishing, 0, z, 0);
+  if (logN === 0) {
+    // n = 1: g = 1, Z_T(x) = x - 1, so both row selectors are identically 1.
+    return { isFirstRow: one, isLastRow: Uint32Array.of(1, 0, 0, 0), isTransition: trans, invVanishing };
+  }
+  const xm1 = Uint32Array.from(zeta.subarray(0, 4));
+  xm1[0] = sub(xm1[0], 1);
+  const dens = new Uint32Array(8);
+  dens.set(xm1, 0);
+  dens.set(trans, 4);
+  ext4BatchInverse(dens, dens);
+  const isFirstRow = new Uint32Array(4);
+  const isLastRow = new Uint32Array(4);
+  ext4MulInto(isFirstRow, 0, z, 0, dens, 0);
+  ext4MulInto(isLastRow, 0, z, 0, dens, 4);
+  return { isFirstRow, isLastRow, isTransition: trans, invVanishing };
+}
+
+/**
+ * Selectors of the trace domain (1, logN) at every point of the coset shift * H_(2^logQ)
+ * (prover side), natural order: point j is shift * g_logQ^j.
+ * @param logN log2 of the trace height
+ * @param shift coset shift (GEN for the quotient domain); the coset must miss H_n
+ * @param logQ log2 of the coset size, >= logN
+ * @returns full-length columns (2^logQ entries each)
+ * @throws {AirError} for bad sizes; FieldError if the coset meets H_n
+ */
+export function selectorsOnCoset(logN: number, shift: number, logQ: number): CosetSelectors {
+  checkLog('logN', logN);
+  checkLog('logQ', logQ);
+  if (logQ < logN) throw new AirError(`selectorsOnCoset: logQ ${logQ} < logN ${logN}`);
+  const q = 2 ** logQ;
+  const n = 2 ** logN;
+  const gQ = twoAdicGenerator(logQ);
+  const gInv = inverse(twoAdicGenerator(logN));
+  const xs = new Uint32Array(q);
+  let x = shift;
+  for (let j = 0; j < q; j++) {
+    xs[j] = x;
+    x = mul(x, gQ);
+  }
+  // Z(x_j) = shift^n (g_Q^n)^j - 1 has period 2^(logQ - logN).
+  const period = q / n;
+  const zs = new Uint32Array(period);
+  const sn = exp(shift, n);
+  const step = exp(gQ, n);
+  let t = sn;
+  for (let j = 0; j < period; j++) {
+    zs[j] = sub(t, 1);
+    t = mul(t, step);
+  }
+  const invZ = batchInverse(zs);
+  const isTransition = new Uint32Array(q);
+  const invVanishing = new Uint32Array(q);
+  const isFirstRow = new Uint32Array(q);
+  const isLastRow = new Uint32Array(q);
+  const mask = period - 1;
+  for (let j = 0; j < q; j++) {
+    isTransition[j] = sub(xs[j], gInv);
+    invVanishing[j] = invZ[j & mask];
+  }
+  if (logN === 0) {
+    isFirstRow.fill(1);
+    isLastRow.fill(1);
+    return { isFirstRow, isLastRow, isTransition, invVanishing };
+  }
+  const dens = new Uint32Array(2 * q);
+  for (let j = 0; j < q; j++) {
+    dens[j] = sub(xs[j], 1);
+    dens[q + j] = isTransition[j];
+  }
+  batchInverse(dens, dens);
+  for (let j = 0; j < q; j++) {
+    const z = zs[j & mask];
+    isFirstRow[j] = mul(z, dens[j]);
+    isLastRow[j] = mul(z, dens[q + j]);
+  }
+  return { isFirstRow, isLastRow, isTransition, invVanishing };
+}
+
+function checkPeriodicLength(p: number, logN: number): void {
+  if (p === 0 || (p & (p - 1)) !== 0 || p > 2 ** logN) {
+    throw new AirError(`periodic column length ${p} is not a power of two <= 2^${logN}`);
+  }
+}
+
+/**
+ * Value at zeta of a periodic column's polynomial P(x) = Q(x^(n/p)) (§8.3; verifier side).
+ * @param col the column's p values (p a power of two dividing n)
+ * @param logN log2 of the trace height
+ * @param zeta the point
+ * @returns Q(zeta^(n/p)) in EF
+ * @throws {AirError} if the length is not a power of two or exceeds n
+ */
+export function periodicAtPoint(col: Uint32Array, logN: number, zeta: Ext4): Ext4 {
+  const p = col.length;
+  checkPeriodicLength(p, logN);
+  const y = Uint32Array.from(zeta.subarray(0, 4));
+  const logP = Math.log2(p);
+  for (let i = logP; i < logN; i++) ext4MulInto(y, 0, y, 0, y, 0);
+  return interpolateAt(col, y);
+}
+
+/** Q(y) for the polynomial Q of degree < p with Q(w^j) = col[j], w = g_(log p), y in EF. */
+function interpolateAt(col: Uint32Array, y: Ext4): Ext4 {
+  const p = col.length;
+  if (p === 1) return Uint32Array.of(col[0], 0, 0, 0);
+  const w = twoAdicGenerator(Math.log2(p));
+  // Barycentric: Q(y) = (y^p - 1) / p * sum_j col[j] w^j / (y - w^j), or col[j] if y = w^j.
+  const diffs = new Uint32Array(4 * p);
+  let wj = 1;
+  for (let j = 0; j < p; j++) {
+    diffs[4 * j] = sub(y[0], wj);
+    diffs[4 * j + 1] = y[1];
+    diffs[4 * j + 2] = y[2];
+    diffs[4 * j + 3] = y[3];
+    if (diffs[4 * j] === 0 && y[1] === 0 && y[2] === 0 && y[3] === 0) return Uint32Array.of(col[j], 0, 0, 0);
+    wj = mul(wj, w);
+  }
+  ext4BatchInverse(diffs, diffs);
+  const acc = new Uint32Array(4);
+  const term = new Uint32Array(4);
+  wj = 1;
+  for (let j = 0; j < p; j++) {
+    const s = mul(col[j], wj);
+    for (let k = 0; k < 4; k++) term[k] = mul(diffs[4 * j + k], s);
+    ext4AddInto(acc, 0, acc, 0, term, 0);
+    wj = mul(wj, w);
+  }
+  const yp = Uint32Array.from(y);
+  for (let i = 1; i < p; i *= 2) ext4MulInto(yp, 0, yp, 0, yp, 0);
+  yp[0] = sub(yp[0], 1);
+  ext4MulInto(acc, 0, acc, 0, yp, 0);
+  const pInv = inverse(p);
+  for (let k = 0; k < 4; k++) acc[k] = mul(acc[k], pInv);
+  return acc;
+}
+
+/**
+ * A periodic column on the coset shift * H_(2^logQ) (prover side). The values repeat with period
+ * m = p * 2^(logQ - logN); the result holds one period: entry j is Q((shift g_logQ^j)^(n/p)), and
+ * point j of the coset takes entry j mod m. Naive O(m p) interpolation: meant for short columns.
+ * @param col the column's p values
+ * @param logN log2 of the trace height
+ * @param shift the coset shift
+ * @param logQ log2 of the coset size, >= logN
+ * @returns the m-entry period
+ * @throws {AirError} for bad lengths or sizes
+ */
+export function periodicOnCoset(col: Uint32Array, logN: number, shift: number, logQ: number): Uint32Array {
+  const p = col.length;
+  checkPeriodicLength(p, logN);
+  if (logQ < logN) throw new AirError(`periodicOnCoset: logQ ${logQ} < logN ${logN}`);
+  const ratio = 2 ** logN / p;
+  const m = p * 2 ** (logQ - logN);
+  const out = new Uint32Array(m);
+  const gm = exp(twoAdicGenerator(logQ), ratio); // order m
+  let y = exp(shift, ratio);
+  const yv = new Uint32Array(4);
+  for (let j = 0; j < m; j++) {
+    yv[0] = y;
+    out[j] = interpolateAt(col, yv)[0];
+    y = mul(y, gm);
+  }
+  return out;
+}
+
+/** Inputs of `evalFoldedQuotient`: the trace and selector columns on one coset, natural order. */
+export interface QuotientInputs {
+  /** Trace on the coset, row-major, |Q| rows (natural order). */
+  readonly trace: Matrix;
+  /** "next" of row j is row (j + nextOffset) mod |Q| (2^lqc on the quotient domain, 1 on H_n). */
+  readonly nextOffset: number;
+  /** Public values (base field). */
+  readonly publics: ArrayLike<number>;
+  /**
+   * Selector columns; each of power-of-two length dividing |Q|, point j reads entry j mod length.
+   * `invVanishing` may be omitted only by callers that do not need it (the checker).
+   */
+  readonly selectors: {
+    readonly isFirstRow: Uint32Array;
+    readonly isLastRow: Uint32Array;
+    readonly isTransition: Uint32Array;
+    readonly invVanishing?: Uint32Array;
+  };
+  /** Periodic columns on the coset, each of power-of-two length; point j reads entry j mod length. */
+  readonly periodic?: readonly Uint32Array[];
+}
+
+/** Options of `evalFoldedQuotient`. */
+export interface QuotientOptions {
+  /** First row to evaluate (default 0); out[0..4) is row `start`. */
+  readonly start?: number;
+  /** One past the last row (default |Q|). */
+  readonly end?: number;
+  /** Rows per block (default 512). */
+  readonly blockSize?: number;
+}
+
+/**
+ * Uniform node values (constants, publics and their combinations) in the base field.
+ * @param c the compiled AIR
+ * @param publics public values
+ * @returns one value per uniform slot
+ * @throws {AirError} if the public-value count is wrong
+ */
+export function evalUniforms(c: CompiledAir, publics: ArrayLike<number>): Uint32Array {
+  if (publics.length !== c.numPublicValues) {
+    throw new AirError(`expected ${c.numPublicValues} public values, got ${publics.length}`);
+  }
+  const nodes = c.uniformNodes;
+  const slot = c.uniformSlot;
+  const u = new Uint32Array(nodes.length);
+  for (let i = 0; i < nodes.length; i++) {
+    const e = nodes[i];
+    switch (e.op) {
+      case ExprOp.constant:
+        u[i] = e.value;
+        break;
+      case ExprOp.public:
+        u[i] = publics[e.value] % P;
+        break;
+      case ExprOp.add:
+        u[i] = add(u[slot[(e.a as { id: number }).id]], u[slot[(e.b as { id: number }).id]]);
+        break;
+      case ExprOp.sub:
+        u[i] = sub(u[slot[(e.a as { id: number }).id]], u[slot[(e.b as { id: number }).id]]);
+        break;
+      case ExprOp.mul:
+        u[i] = mul(u[slot[(e.a as { id: number }).id]], u[slot[(e.b as { id: number }).id]]);
+        break;
+      case ExprOp.neg:
+        u[i] = neg(u[slot[(e.a as { id: number }).id]]);
+        break;
+      default:
+        throw new AirError(`uniform node with op ${e.op}`);
+    }
+  }
+  return u;
+}
+
+/** Receives the values of constraint j for rows [start, start + len): regs[off .. off + len). */
+export type EmitSink = (j: number, regs: Uint32Array, off: number, start: number, len: number) => void;
+
+/** Validated view of the inputs, shared by the folding evaluator and the checker. */
+interface Source {
+  readonly values: Uint32Array;
+  readonly width: number;
+  readonly rows: number;
+  readonly nextOffset: number;
+  readonly sel: readonly Uint32Array[];
+  readonly selMask: Int32Array;
+  readonly per: readonly Uint32Array[];
+  readonly perMask: Int32Array;
+}
+
+function maskOf(col: Uint32Array, rows: number, what: string): number {
+  const len = col.length;
+  if (len === 0 || (len & (len - 1)) !== 0 || rows % len !== 0) {
+    throw new AirError(`${what}: length ${len} is not a power of two dividing ${rows}`);
+  }
+  return len - 1;
+}
+
+function makeSource(c: CompiledAir, inp: QuotientInputs): Source {
+  const { trace } = inp;
+  if (trace.width !== c.width) throw new AirError(`trace width ${trace.width}, AIR width ${c.width}`);
+  const rows = trace.width === 0 ? 0 : trace.values.length / trace.width;
+  if (!Number.isInteger(inp.nextOffset) || inp.nextOffset < 0 || (rows > 0 && inp.nextOffset >= rows)) {
+    throw new AirError(`nextOffset ${inp.nextOffset} outside 0..${rows - 1}`);
+  }
+  const s = inp.selectors;
+  const sel = [s.isFirstRow, s.isLastRow, s.isTransition];
+  const selMask = Int32Array.from(sel.map((col, i) => maskOf(col, rows, `selector ${i}`)));
+  const per = inp.periodic ?? [];
+  if (per.length !== c.numPeriodic)
+    throw new AirError(`expected ${c.numPeriodic} periodic columns, got ${per.length}`);
+  const perMask = Int32Array.from(per.map((col, i) => maskOf(col, rows, `periodic column ${i}`)));
+  return {
+    values: trace.values,
+    width: trace.width,
+    rows,
+    nextOffset: inp.nextOffset,
+    sel,
+    selMask,
+    per,
+    perMask,
+  };
+}
+
+/**
+ * Runs the register program over rows [start, start + len) (len <= block size B).
+ * Register r of row i lives at regs[r * B + i - start].
+ */
+function runBlock(
+  c: CompiledAir,
+  src: Source,
+  u: Uint32Array,
+  regs: Uint32Array,
+  B: number,
+  start: number,
+  len: number,
+  sink: EmitSink,
+): void {
+  const prog = c.program;
+  const values = src.values;
+  const w = src.width;
+  const rows = src.rows;
+  for (let pc = 0; pc < prog.length; pc += 4) {
+    const op = prog[pc];
+    const d = prog[pc + 1] * B;
+    const ia = prog[pc + 2];
+    const ib = prog[pc + 3];
+    switch (op) {
+      case Insn.loadMain: {
+        let idx = start * w + ia;
+        for (let r = 0; r < len; r++, idx += w) regs[d + r] = values[idx];
+        break;
+      }
+      case Insn.loadNext: {
+        let row = start + src.nextOffset;
+        if (row >= rows) row -= rows;
+        for (let r = 0; r < len; r++) {
+          regs[d + r] = values[row * w + ia];
+          row++;
+          if (row === rows) row = 0;
+        }
+        break;
+      }
+      case Insn.loadSel:
+      case Insn.loadPeriodic: {
+        const col = op === Insn.loadSel ? src.sel[ia] : src.per[ia];
+        const m = op === Insn.loadSel ? src.selMask[ia] : src.perMask[ia];
+        for (let r = 0; r < len; r++) regs[d + r] = col[(start + r) & m];
+        break;
+      }
+      case Insn.add: {
+        const a = ia * B;
+        const b = ib * B;
+        for (let r = 0; r < len; r++) {
+          const s = regs[a + r] + regs[b + r];
+          regs[d + r] = s >= P ? s - P : s;
+        }
+        break;
+      }
+      case Insn.sub: {
+        const a = ia * B;
+        const b = ib * B;
+        for (let r = 0; r < len; r++) {
+          const s = regs[a + r] - regs[b + r];
+          regs[d + r] = s < 0 ? s + P : s;
+        }
+        break;
+      }
+      case Insn.mul: {
+        const a = ia * B;
+        const b = ib * B;
+        for (let r = 0; r < len; r++) regs[d + r] = mul(regs[a + r], regs[b + r]);
+        break;
+      }
+      case Insn.neg: {
+        const a = ia * B;
+        for (let r = 0; r < len; r++) {
+          const x = regs[a + r];
+          regs[d + r] = x === 0 ? 0 : P - x;
+        }
+        break;
+      }
+      case Insn.addU: {
+        const a = ia * B;
+        const k = u[ib];
+        for (let r = 0; r < len; r++) {
+          const s = regs[a + r] + k;
+          regs[d + r] = s >= P ? s - P : s;
+        }
+        break;
+      }
+      case Insn.subU: {
+        const a = ia * B;
+        const k = u[ib];
+        for (let r = 0; r < len; r++) {
+          const s = regs[a + r] - k;
+          regs[d + r] = s < 0 ? s + P : s;
+        }
+        break;
+      }
+      case Insn.uSub: {
+        const a = ia * B;
+        const k = u[ib];
+        for (let r = 0; r < len; r++) {
+          const s = k - regs[a + r];
+          regs[d + r] = s < 0 ? s + P : s;
+        }
+        break;
+      }
+      case Insn.mulU: {
+        const a = ia * B;
+        const k = u[ib];
+        for (let r = 0; r < len; r++) regs[d + r] = mul(regs[a + r], k);
+        break;
+      }
+      case Insn.emit:
+        sink(prog[pc + 1], regs, ia * B, start, len);
+        break;
+      default:
+        throw new AirError(`bad instruction ${op}`);
+    }
+  }
+}
+
+/**
+ * Runs every constraint over rows [start, end) of the inputs, block by block, handing each
+ * constraint's values to `sink`. Constraints whose value is the same on every row (uniform roots)
+ * are reported once through `uniformSink`.
+ * @param c compiled AIR
+ * @param inp inputs on one coset (or on H_n for the checker)
+ * @param sink receives non-uniform constraint values per block
+ * @param uniformSink receives (constraint index, value) for uniform constraints
+ * @param opts row range and block size
+ * @throws {AirError} for inconsistent inputs
+ */
+export function evalConstraintBlocks(
+  c: CompiledAir,
+  inp: QuotientInputs,
+  sink: EmitSink,
+  uniformSink: (j: number, value: number) => void,
+  opts: QuotientOptions = {},
+): void {
+  const src = makeSource(c, inp);
+  const u = evalUniforms(c, inp.publics);
+  const ue = c.uniformEmits;
+  for (let i = 0; i < ue.length; i += 2) uniformSink(ue[i], u[ue[i + 1]]);
+  const start = opts.start ?? 0;
+  const end = opts.end ?? src.rows;
+  if (!(0 <= start && start <= end && end <= src.rows)) throw new AirError(`row range ${start}..${end}`);
+  const B = Math.max(1, Math.min(opts.blockSize ?? 512, end - start));
+  const regs = new Uint32Array(Math.max(1, c.numRegs) * B);
+  for (let s = start; s < end; s += B) runBlock(c, src, u, regs, B, s, Math.min(B, end - s), sink);
+}
+
+/**
+ * alpha^(N-1-j) for j < N, as 4N coefficients (power of constraint j at 4j).
+ * @param alpha the folding challenge
+ * @param count N
+ * @returns the powers
+ */
+export function foldingPowers(alpha: Ext4, count: number): Uint32Array {
+  const pw = new Uint32Array(4 * count);
+  if (count === 0) return pw;
+  pw[4 * (count - 1)] = 1;
+  for (let j = count - 2; j >= 0; j--) ext4MulInto(pw, 4 * j, pw, 4 * (j + 1), alpha, 0);
+  return pw;
+}
+
+/**
+ * Prover: q[j] = (sum_k alpha^(N-1-k) C_k(x_j)) * invVanishing(x_j) for each row j of the coset
+ * (§10.4 step 8), written as 4 coefficients per row.
+ * @param c compiled AIR
+ * @param inp trace, nextOffset, publics, selectors (with invVanishing) and periodic columns on Q
+ * @param alpha the folding challenge
+ * @param out output, 4 * (end - start) entries (allocated if omitted); row j at 4 (j - start)
+ * @param opts row range (for splitting work) and block size
+ * @returns out
+ * @throws {AirError} for inconsistent inputs
+ * @example
+ * const sels = selectorsOnCoset(k, GENERATOR, k + c.logQuotientChunks);
+ * const q = evalFoldedQuotient(c, { trace: lde, nextOffset: 1 << c.logQuotientChunks, publics, selectors: sels }, alpha);
+ */
+export function evalFoldedQuotient(
+  c: CompiledAir,
+  inp: QuotientInputs,
+  alpha: Ext4,
+  out?: Uint32Array,
+  opts: QuotientOptions = {},
+): Uint32Array {
+  const rows = c.width === 0 ? 0 : inp.trace.values.length / inp.trace.width;
+  const start = opts.start ?? 0;
+  const end = opts.end ?? rows;
+  const result = out ?? new Uint32Array(4 * (end - start));
+  if (result.length < 4 * (end - start)) throw new AirError(`output holds ${result.length / 4} rows`);
+  const invZ = inp.selectors.invVanishing;
+  if (invZ === undefined) throw new AirError('evalFoldedQuotient needs selectors.invVanishing');
+  const zMask = maskOf(invZ, rows, 'invVanishing');
+  const N = c.constraints.length;
+  const pw = foldingPowers(alpha, N);
+  const B = Math.max(1, Math.min(opts.blockSize ?? 512, end - start));
+  const acc = new Float64Array(4 * B);
+  const uc = new Uint32Array(4);
+  let blockStart = -1;
+  const flush = (): void => {
+    if (blockStart < 0) return;
+    const len = Math.min(B, end - blockStart);
+    for (let r = 0; r < len; r++) {
+      const z = invZ[(blockStart + r) & zMask];
+      const o = 4 * (blockStart - start + r);
+      result[o] = mul(add(reduce(acc[r]), uc[0]), z);
+      result[o + 1] = mul(add(reduce(acc[B + r]), uc[1]), z);
+      result[o + 2] = mul(add(reduce(acc[2 * B + r]), uc[2]), z);
+      result[o + 3] = mul(add(reduce(acc[3 * B + r]), uc[3]), z);
+    }
+    acc.fill(0);
+  };
+  // Each product is < P < 2^31; N < 2^22 of them sum exactly in a double.
+  if (N >= 2 ** 22) throw new AirError(`too many constraints: ${N}`);
+  const sink: EmitSink = (j, regs, off, s, len) => {
+    if (s !== blockStart) {
+      flush();
+      blockStart = s;
+    }
+    const p0 = pw[4 * j];
+    const p1 = pw[4 * j + 1];
+    const p2 = pw[4 * j + 2];
+    const p3 = pw[4 * j + 3];
+    for (let r = 0; r < len; r++) {
+      const v = regs[off + r];
+      acc[r] += mul(v, p0);
+      acc[B + r] += mul(v, p1);
+      acc[2 * B + r] += mul(v, p2);
+      acc[3 * B + r] += mul(v, p3);
+    }
+  };
+  const uniformSink = (j: number, v: number): void => {
+    for (let k = 0; k < 4; k++) uc[k] = add(uc[k], mul(v, pw[4 * j + k]));
+  };
+  const hasRegEmits = N > c.uniformEmits.length / 2;
+  evalConstraintBlocks(c, inp, sink, uniformSink, { start, end, blockSize: B });
+  flush();
+  if (!hasRegEmits) {
+    // Every constraint is uniform (or there are none): the fold is uc on every row.
+    for (let j = start; j < end; j++) {
+      const z = invZ[j & zMask];
+      const o = 4 * (j - start);
+      for (let k = 0; k < 4; k++) result[o + k] = mul(uc[k], z);
+    }
+  }
+  return result;
+}
+
+/** Inputs of `evalFoldedAtPoint` (verifier side). Extension vectors are flat (4 per entry) or arrays. */
+export interface PointInputs {
+  /** trace_local: w EF values. */
+  readonly local: Uint32Array | readonly Ext4[];
+  /** trace_next: w EF values, or null/undefined when not opened (treated as zeros). */
+  readonly next?: Uint32Array | readonly Ext4[] | null;
+  /** Public values (base field). */
+  readonly publics: ArrayLike<number>;
+  /** Periodic values at zeta, one EF value per periodic column. */
+  readonly periodic?: Uint32Array | readonly Ext4[];
+  /** Selectors at zeta (invVanishing unused here). */
+  readonly selectors: { readonly isFirstRow: Ext4; readonly isLastRow: Ext4; readonly isTransition: Ext4 };
+}
+
+function flatExt(
+  v: Uint32Array | readonly Ext4[] | null | undefined,
+  count: number,
+  what: string,
+): Uint32Array {
+  if (v === null || v === undefined) return new Uint32Array(4 * count);
+  const flat = v instanceof Uint32Array ? v : flatten(v);
+  if (flat.length !== 4 * count)
+    throw new AirError(`${what}: expected ${count} EF values, got ${flat.length / 4}`);
+  return flat;
+}
+
+function flatten(v: readonly Ext4[]): Uint32Array {
+  const out = new Uint32Array(4 * v.length);
+  for (let i = 0; i < v.length; i++) out.set(v[i].subarray(0, 4), 4 * i);
+  return out;
+}
+
+/**
+ * Verifier: the folded constraints at zeta, Horner acc = acc * alpha + C_j (§10.2), NOT multiplied
+ * by invVanishing.
+ * @param c compiled AIR
+ * @param inp opened values, publics, periodic values and selectors at zeta
+ * @param alpha the folding challenge
+ * @returns the folded value in EF
+ * @throws {AirError} for inconsistent input lengths
+ */
+export function evalFoldedAtPoint(c: CompiledAir, inp: PointInputs, alpha: Ext4): Ext4 {
+  const w = c.width;
+  const local = flatExt(inp.local, w, 'trace_local');
+  const next = flatExt(inp.next, w, 'trace_next');
+  const per = flatExt(inp.periodic, c.numPeriodic, 'periodic values');
+  const pubs = inp.publics;
+  if (pubs.length !== c.numPublicValues) {
+    throw new AirError(`expected ${c.numPublicValues} public values, got ${pubs.length}`);
+  }
+  const nodes = c.nodes;
+  const n = nodes.length;
+  // Only nodes reachable from a constraint are needed.
+  const reach = new Uint8Array(n);
+  for (const r of c.constraints) reach[r.id] = 1;
+  for (let i = n - 1; i >= 0; i--) {
+    if (reach[i] === 0) continue;
+    const e = nodes[i];
+    if (e.a !== null) reach[e.a.id] = 1;
+    if (e.b !== null) reach[e.b.id] = 1;
+  }
+  const v = new Uint32Array(4 * n);
+  const sel = inp.selectors;
+  for (let i = 0; i < n; i++) {
+    if (reach[i] === 0) continue;
+    const e = nodes[i];
+    const o = 4 * i;
+    switch (e.op) {
+      case ExprOp.constant:
+        v[o] = e.value;
+        break;
+      case ExprOp.public:
+        v[o] = pubs[e.value] % P;
+        break;
+      case ExprOp.main:
+        v.set(local.subarray(4 * e.value, 4 * e.value + 4), o);
+        break;
+      case ExprOp.next:
+        v.set(next.subarray(4 * e.value, 4 * e.value + 4), o);
+        break;
+      case ExprOp.periodic:
+        v.set(per.subarray(4 * e.value, 4 * e.value + 4), o);
+        break;
+      case ExprOp.isFirstRow:
+        v.set(sel.isFirstRow.subarray(0, 4), o);
+        break;
+      case ExprOp.isLastRow:
+        v.set(sel.isLastRow.subarray(0, 4), o);
+        break;
+      case ExprOp.isTransition:
+        v.set(sel.isTransition.subarray(0, 4), o);
+        break;
+      case ExprOp.add:
+        ext4AddInto(v, o, v, 4 * (e.a as { id: number }).id, v, 4 * (e.b as { id: number }).id);
+        break;
+      case ExprOp.sub:
+        ext4SubInto(v, o, v, 4 * (e.a as { id: number }).id, v, 4 * (e.b as { id: number }).id);
+        break;
+      case ExprOp.mul:
+        ext4MulInto(v, o, v, 4 * (e.a as { id: number }).id, v, 4 * (e.b as { id: number }).id);
+        break;
+      case ExprOp.neg:
+        ext4NegInto(v, o, v, 4 * (e.a as { id: number }).id);
+        break;
+    }
+  }
+  const acc = new Uint32Array(4);
+  for (const r of c.constraints) {
+    ext4MulInto(acc, 0, acc, 0, alpha, 0);
+    ext4AddInto(acc, 0, acc, 0, v, 4 * r.id);
+  }
+  return acc;
+}
