@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { ConstraintError, checkConstraints } from '../../src/air/check.ts';
+import { evalFoldedQuotient, selectorsOnCoset } from '../../src/air/eval.ts';
+import { compileAir } from '../../src/air/symbolic.ts';
+import { BUILTIN_AIRS, getBuiltinAir } from '../../src/circuits/index.ts';
+import {
+  createPoseidon2Air,
+  generatePoseidon2Trace,
+  POSEIDON2_COLS_PER_PERM,
+  poseidon2AirInputs,
+  poseidon2OutputColumn,
+} from '../../src/circuits/poseidon2-air.ts';
+import { matrix } from '../../src/field/matrix.ts';
+import { createPoseidon2, POSEIDON2_CONSTANT_SETS } from '../../src/hash/poseidon2.ts';
+
+describe('Poseidon2 AIR (VectorizedPoseidon2Air<16, 7, 1, 4, 13>)', () => {
+  it('has upstream shape: 298 columns per permutation, 282 constraints each, degree 3, lqc 1, no next row', () => {
+    const air = createPoseidon2Air({ permsPerRow: 2 });
+    expect(POSEIDON2_COLS_PER_PERM).toBe(298);
+    expect(air.width).toBe(596);
+    const c = compileAir(air);
+    expect(c.constraints.length).toBe(2 * 282);
+    expect(c.inferredDegree).toBe(3);
+    expect(c.maxDegree).toBe(3);
+    expect(c.logQuotientChunks).toBe(1);
+    expect(c.readsNext).toBe(false);
+    expect(c.usesNext).toBe(false);
+  });
+  for (const set of ['default', 'smallrng-seed-1'] as const) {
+    it(`trace (${set} constants) satisfies the checker and its outputs equal the CPU permutation`, () => {
+      const air = createPoseidon2Air({ constants: set, permsPerRow: 3 });
+      const rows = 4;
+      const inputs = poseidon2AirInputs(1, rows * 3);
+      const trace = generatePoseidon2Trace(air, { inputs }, rows);
+      checkConstraints(air, trace, []);
+      const perm = createPoseidon2(POSEIDON2_CONSTANT_SETS[set]);
+      for (let k = 0; k < rows * 3; k++) {
+        const s = inputs.slice(16 * k, 16 * k + 16);
+        perm.permute(s);
+        const row = Math.floor(k / 3);
+        const got = Array.from(
+          { length: 16 },
+          (_, i) => trace.values[row * air.width + poseidon2OutputColumn(k % 3, i)],
+        );
+        expect(got).toEqual(Array.from(s));
+      }
+    });
+  }
+  it('seeded traces use the SmallRng(1) inputs like upstream generate_vectorized_trace_rows', () => {
+    const air = createPoseidon2Air({ permsPerRow: 1 });
+    const a = generatePoseidon2Trace(air, { seed: 1 }, 2);
+    const b = generatePoseidon2Trace(air, { inputs: poseidon2AirInputs(1, 2) }, 2);
+    expect(a.values).toEqual(b.values);
+  });
+  it('the checker catches a corrupted S-box register and a corrupted partial round', () => {
+    const air = createPoseidon2Air({ permsPerRow: 2 });
+    const trace = generatePoseidon2Trace(air, { seed: 7 }, 2);
+    const bad = matrix(Uint32Array.from(trace.values), air.width);
+    // Row 1, permutation 1, first full round, sbox register of lane 5: constraint 282 + 5.
+    bad.values[air.width + 298 + 16 + 5] ^= 1;
+    expect(() => checkConstraints(air, bad, [])).toThrow(ConstraintError);
+    try {
+      checkConstraints(air, bad, []);
+    } catch (err) {
+      expect((err as ConstraintError).row).toBe(1);
+      expect((err as ConstraintError).constraint).toBe(282 + 5);
+    }
+    const bad2 = matrix(Uint32Array.from(trace.values), air.width);
+    // Row 0, permutation 0, post_sbox of partial round 2 (column 16 + 128 + 2*2 + 1): constraint 128 + 2*2 + 1.
+    bad2.values[16 + 128 + 5] = (bad2.values[16 + 128 + 5] + 1) % 2013265921;
+    try {
+      checkConstraints(air, bad2, []);
+      expect.unreachable();
+    } catch (err) {
+      expect((err as ConstraintError).row).toBe(0);
+      expect((err as ConstraintError).constraint).toBe(128 + 5);
+    }
+  });
+  it('the folded quotient of a valid trace vanishes on the trace domain rows (H_n, normalized selectors)', () => {
+    // Sanity on the evaluator with a large AIR: all constraints are 0 on a valid trace.
+    const air = createPoseidon2Air({ permsPerRow: 1 });
+    const c = compileAir(air);
+    const trace = generatePoseidon2Trace(air, { seed: 3 }, 4);
+    const ones = new Uint32Array(4).fill(1);
+    const q = evalFoldedQuotient(
+      c,
+      { trace, nextOffset: 0, publics: [], selectors: { ...selectorsOnCoset(2, 31, 2), invVanishing: ones } },
+      Uint32Array.of(3, 1, 4, 1),
+    );
+    expect(Array.from(q).every((x) => x === 0)).toBe(true);
+  });
+});
+
+describe('getBuiltinAir', () => {
+  it('knows fibonacci and poseidon2 and rejects others', () => {
+    expect(BUILTIN_AIRS).toEqual(['fibonacci', 'poseidon2']);
+    expect(getBuiltinAir('fibonacci').width).toBe(2);
+    expect(getBuiltinAir('poseidon2', { permsPerRow: 4 }).width).toBe(4 * 298);
+    expect(() => getBuiltinAir('nope')).toThrow(/unknown built-in AIR/);
+  });
+});
