@@ -53,9 +53,22 @@ export function getTwiddles(logN: number, inverseRoot = false): Uint32Array {
   return t;
 }
 
+/** d * w mod P for int32 d in [0, P), twiddle w in [0, P) and wf = w / P; branchless int32. */
+function mulTw(d: number, w: number, wf: number): number {
+  // d * w < 2^62: q is within one of floor(d w / P), so the int32 remainder r lies in (-P, 2P)
+  // and is exact modulo 2^32; the two masked corrections bring it into [0, P).
+  const q = (d * wf) | 0;
+  let r = (Math.imul(d, w) - Math.imul(q, P)) | 0;
+  r += (r >> 31) & P;
+  r -= P;
+  return r + ((r >> 31) & P);
+}
+
 /**
- * Decimation-in-frequency radix-2 NTT over the columns of a row-major matrix, in place:
+ * Decimation-in-frequency NTT over the columns of a row-major matrix, in place:
  * natural-order input, bit-reversed output (row rev(j) holds Y[j] = sum_i X[i] w^(i j)).
+ * Radix-4 passes (two layers each), with one radix-2 layer first when the layer count is odd.
+ * The clear radix-2 form is `refNttDifRadix2` in test/ref/dft-ref.ts.
  * @param values row-major values, height a power of two (2^logN rows)
  * @param width row length (> 0)
  * @param inverseRoot use the inverse root (no 1/n scaling)
@@ -74,68 +87,105 @@ export function nttDifInPlace(
   const logN = log2Strict(n);
   if (logN > TWO_ADICITY) throw new FieldError(`ntt: size 2^${logN} exceeds two-adicity ${TWO_ADICITY}`);
   if (n === 1) return;
+  // Canonical values are < 2^31, so an Int32Array view reads the same numbers and keeps V8 in int32.
+  const v = new Int32Array(values.buffer, values.byteOffset, values.length);
   const tw = getTwiddles(logN, inverseRoot);
-  let nz = nonzeroRows < 0 ? n : nonzeroRows;
-  for (let h = n >>> 1; h >= 1; h >>>= 1) {
+  const halfN = n >>> 1;
+  const nz = nonzeroRows < 0 || nonzeroRows > n ? n : nonzeroRows;
+  let h = halfN;
+  // Expansion layers: the second half of every block is zero, (x, 0) -> (x, x w^j); only the first
+  // nz rows of each block are live.
+  for (; h >= nz; h >>>= 1) {
     const stride = n / (2 * h);
-    const block = 2 * h;
-    if (nz <= h) {
-      // The second half of every block is zero: (x, 0) -> (x, x w^j); only the first nz rows are live.
-      for (let start = 0; start < n; start += block) {
-        for (let j = 0; j < nz; j++) {
-          const w = tw[j * stride];
-          const x = (start + j) * width;
-          const y = x + h * width;
-          if (j === 0) {
-            for (let c = 0; c < width; c++) values[y + c] = values[x + c];
-          } else {
-            const wf = w * INV_P;
-            for (let c = 0; c < width; c++) {
-              const a = values[x + c];
-              // a * w < 2^62; q within one of floor(a w / P), so the int32 remainder is exact.
-              const q = Math.floor(a * wf);
-              let r = (Math.imul(a, w) - Math.imul(q, P)) | 0;
-              if (r < 0) r += P;
-              else if (r >= P) r -= P;
-              values[y + c] = r;
-            }
-          }
-        }
-      }
-      continue;
-    }
-    nz = n;
-    for (let start = 0; start < n; start += block) {
-      // j = 0: twiddle 1, no multiplication.
-      {
-        const x = start * width;
+    for (let start = 0; start < n; start += 2 * h) {
+      for (let j = 0; j < nz; j++) {
+        const w = tw[j * stride] | 0;
+        const wf = w * INV_P;
+        const x = (start + j) * width;
         const y = x + h * width;
-        for (let c = 0; c < width; c++) {
-          const a = values[x + c];
-          const b = values[y + c];
-          const s = a + b;
-          values[x + c] = s >= P ? s - P : s;
-          const d = a - b;
-          values[y + c] = d < 0 ? d + P : d;
-        }
+        if (j === 0) for (let c = 0; c < width; c++) v[y + c] = v[x + c];
+        else for (let c = 0; c < width; c++) v[y + c] = mulTw(v[x + c], w, wf);
       }
-      for (let j = 1; j < h; j++) {
-        const w = tw[j * stride];
+    }
+  }
+  if (h === 0) return;
+  // Remaining layers: log2(2h). One radix-2 layer if that count is odd.
+  if ((log2Strict(2 * h) & 1) === 1) {
+    const stride = n / (2 * h);
+    for (let start = 0; start < n; start += 2 * h) {
+      for (let j = 0; j < h; j++) {
+        const w = tw[j * stride] | 0;
         const wf = w * INV_P;
         const x = (start + j) * width;
         const y = x + h * width;
         for (let c = 0; c < width; c++) {
-          const a = values[x + c];
-          const b = values[y + c];
-          const s = a + b;
-          values[x + c] = s >= P ? s - P : s;
-          let d = a - b;
-          if (d < 0) d += P;
-          const q = Math.floor(d * wf);
-          let r = (Math.imul(d, w) - Math.imul(q, P)) | 0;
-          if (r < 0) r += P;
-          else if (r >= P) r -= P;
-          values[y + c] = r;
+          const a = v[x + c];
+          const b = v[y + c];
+          const s = a + b - P;
+          v[x + c] = s + ((s >> 31) & P);
+          const d = a - b;
+          v[y + c] = j === 0 ? d + ((d >> 31) & P) : mulTw(d + ((d >> 31) & P), w, wf);
+        }
+      }
+    }
+    h >>>= 1;
+  }
+  // Radix-4 passes over blocks of 2h rows split in quarters x0..x3 of q = h/2 rows:
+  //   y0 = (x0 + x2) + (x1 + x3)            y1 = ((x0 + x2) - (x1 + x3)) w^2j
+  //   y2 = ((x0 - x2) + i (x1 - x3)) w^j    y3 = ((x0 - x2) - i (x1 - x3)) w^3j
+  // with w the block root and i = w^q = tw[n/4] a fourth root of unity.
+  const im = tw[n >>> 2] | 0;
+  const imf = im * INV_P;
+  for (; h >= 2; h >>>= 2) {
+    const q = h >>> 1;
+    const block = 2 * h;
+    const stride = n / block;
+    const qw = q * width;
+    for (let start = 0; start < n; start += block) {
+      for (let j = 0; j < q; j++) {
+        const e1 = j * stride;
+        const e3 = 3 * e1;
+        const w1 = tw[e1] | 0;
+        const w2 = tw[2 * e1] | 0;
+        const w3 = (e3 < halfN ? tw[e3] : P - tw[e3 - halfN]) | 0;
+        const w1f = w1 * INV_P;
+        const w2f = w2 * INV_P;
+        const w3f = w3 * INV_P;
+        const o0 = (start + j) * width;
+        const o1 = o0 + qw;
+        const o2 = o1 + qw;
+        const o3 = o2 + qw;
+        for (let c = 0; c < width; c++) {
+          const x0 = v[o0 + c];
+          const x1 = v[o1 + c];
+          const x2 = v[o2 + c];
+          const x3 = v[o3 + c];
+          let a0 = x0 + x2 - P;
+          a0 += (a0 >> 31) & P;
+          let a1 = x1 + x3 - P;
+          a1 += (a1 >> 31) & P;
+          let a2 = x0 - x2;
+          a2 += (a2 >> 31) & P;
+          let a3 = x1 - x3;
+          a3 = mulTw(a3 + ((a3 >> 31) & P), im, imf);
+          let y0 = a0 + a1 - P;
+          y0 += (y0 >> 31) & P;
+          let y1 = a0 - a1;
+          y1 += (y1 >> 31) & P;
+          let y2 = a2 + a3 - P;
+          y2 += (y2 >> 31) & P;
+          let y3 = a2 - a3;
+          y3 += (y3 >> 31) & P;
+          v[o0 + c] = y0;
+          if (j === 0) {
+            v[o1 + c] = y1;
+            v[o2 + c] = y2;
+            v[o3 + c] = y3;
+          } else {
+            v[o1 + c] = mulTw(y1, w2, w2f);
+            v[o2 + c] = mulTw(y2, w1, w1f);
+            v[o3 + c] = mulTw(y3, w3, w3f);
+          }
         }
       }
     }

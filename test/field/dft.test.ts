@@ -16,8 +16,10 @@ import {
   idft,
   interpolateColumnsAtExt,
   lde,
+  nttDifInPlace,
 } from '../../src/field/dft.ts';
 import { matrix } from '../../src/field/matrix.ts';
+import { refNttDifRadix2 } from '../ref/dft-ref.ts';
 import {
   refDftColumns,
   refEvalColumns,
@@ -140,6 +142,35 @@ describe('DFT vs naive O(n^2) reference', () => {
       });
     }
   }
+  it('radix-4 kernel matches the clear radix-2 DIF for logN 0..9, widths 1, 2, 5, both directions', () => {
+    for (let logN = 0; logN <= 9; logN++) {
+      for (const w of [1, 2, 5]) {
+        for (const inv of [false, true]) {
+          const vals = randomMatrix(2 ** logN, w, 7 * logN + w);
+          const want = Uint32Array.from(vals);
+          refNttDifRadix2(want, w, inv);
+          nttDifInPlace(vals, w, inv);
+          expect(Array.from(vals), `2^${logN} x ${w} inverse=${inv}`).toEqual(Array.from(want));
+        }
+      }
+    }
+  });
+  it('zero-padded kernel (nonzeroRows) matches the full kernel', () => {
+    for (const [logN, logNz] of [
+      [4, 0],
+      [4, 2],
+      [7, 3],
+      [8, 5],
+    ]) {
+      const w = 3;
+      const vals = new Uint32Array(2 ** logN * w);
+      vals.set(randomMatrix(2 ** logNz, w, logN + logNz));
+      const full = Uint32Array.from(vals);
+      nttDifInPlace(full, w);
+      nttDifInPlace(vals, w, false, 2 ** logNz);
+      expect(Array.from(vals)).toEqual(Array.from(full));
+    }
+  });
   it('twiddles: forward and inverse tables are reciprocal powers', () => {
     const f = getTwiddles(5);
     const inv = getTwiddles(5, true);
