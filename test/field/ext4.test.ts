@@ -75,8 +75,8 @@ describe('Ext4 constants', () => {
   });
   it('two-adic generator 29 has order exactly 2^29 and squares to generator 28, then to the base table', () => {
     const g29 = ext4TwoAdicGenerator(29);
-    expect(arr(refExtPow(g29, 2n ** 29n))).toEqual([1, 0, 0, 0]);
-    expect(arr(refExtPow(g29, 2n ** 28n))).toEqual([P - 1, 0, 0, 0]);
+    expect(refExtPow(g29, 2n ** 29n)).toEqual([1, 0, 0, 0]);
+    expect(refExtPow(g29, 2n ** 28n)).toEqual([P - 1, 0, 0, 0]);
     expect(arr(ext4Square(g29))).toEqual(arr(ext4TwoAdicGenerator(28)));
     expect(arr(ext4Square(ext4TwoAdicGenerator(28)))).toEqual(arr(ext4TwoAdicGenerator(27)));
     expect(() => ext4TwoAdicGenerator(30)).toThrow(FieldError);
