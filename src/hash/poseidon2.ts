@@ -1,0 +1,459 @@
+/**
+ * Poseidon2 permutation over BabyBear, widths 16 and 24, S-box x^7, 4 + 4 full rounds and
+ * 13 / 21 partial rounds (spec/plonky3.md §3). Mirrors Plonky3/Plonky3:poseidon2/src/{lib,external,
+ * internal}.rs and baby-bear/src/poseidon2.rs (v0.6.2): external layer = the [2,3,1,1] circulant
+ * M4 on each 4-chunk plus the column sums; internal layer = all-ones + diag(V).
+ *
+ * The round constants are configuration (§3.5): `createPoseidon2(constants)` builds a permutation
+ * for one constant set; `POSEIDON2_CONSTANT_SETS` names the sets our presets may use, and
+ * `constantSetDigest` gives each a stable identifier for the configuration digest.
+ *
+ * Invariants: states hold canonical elements; `permute` allocates nothing and uses no BigInt.
+ * The clear version of each step is `permuteTraced` (the same step functions, with a hook).
+ */
+import { P } from '../field/babybear.ts';
+import {
+  INTERNAL_DIAG_16,
+  INTERNAL_DIAG_24,
+  POSEIDON2_DEFAULT_16,
+  POSEIDON2_SMALLRNG_SEED1_16,
+} from './poseidon2-constants.ts';
+import type { Poseidon2Constants } from './types.ts';
+
+const INV_P = 1 / P;
+/** Full rounds on each side of the partial rounds. */
+export const HALF_FULL_ROUNDS = 4;
+
+/** A Poseidon2 permutation for one width and one constant set. */
+export interface Poseidon2Perm {
+  /** State width (16 or 24). */
+  readonly width: number;
+  /** The constant set this permutation was built from. */
+  readonly constants: Poseidon2Constants;
+  /**
+   * Permutes `state[offset .. offset + width)` in place.
+   * @param state canonical elements
+   * @param offset start of the state inside `state` (default 0)
+   */
+  permute(state: Uint32Array, offset?: number): void;
+}
+
+// Hot-path notes. Every helper here is void and takes only arrays and small integers: a
+// non-inlined function returning a double above 2^30 boxes it in a heap number, which measured
+// several times slower. So multiplications and reductions are written out in place:
+//   mul:    q = floor(a*b/P) (off by at most one: a*b < 2^62), r = (imul(a,b) - imul(q,P)) | 0 lies in
+//           (-2^11, P + 2^11), then one conditional correction (STYLE.md `mul`);
+//   reduce: for an integer-valued double |t| < 2^37, r = t - floor(t/P)*P is off by at most one P
+//           (only at exact multiples), then one conditional correction.
+// The clear statement of each step is the BigInt reference test/hash/ref-poseidon2.ts.
+
+/** External linear layer E (§3.2) on s[o .. o+w): M4 on each 4-chunk plus the column sums. */
+function externalLinear(s: Uint32Array, o: number, w: number): void {
+  let t0 = 0;
+  let t1 = 0;
+  let t2 = 0;
+  let t3 = 0;
+  for (let k = o; k < o + w; k += 4) {
+    t0 += s[k];
+    t1 += s[k + 1];
+    t2 += s[k + 2];
+    t3 += s[k + 3];
+  }
+  // M4 is linear, so the column sums of the M4 outputs are M4 * (t0..t3). t_k < 6P, u_k < 42P,
+  // M4 output + u_k < 49P < 2^37.
+  const u0 = 2 * t0 + 3 * t1 + t2 + t3;
+  const u1 = t0 + 2 * t1 + 3 * t2 + t3;
+  const u2 = t0 + t1 + 2 * t2 + 3 * t3;
+  const u3 = 3 * t0 + t1 + t2 + 2 * t3;
+  let t = 0;
+  let r = 0;
+  for (let k = o; k < o + w; k += 4) {
+    const a = s[k];
+    const b = s[k + 1];
+    const c = s[k + 2];
+    const d = s[k + 3];
+    t = 2 * a + 3 * b + c + d + u0;
+    r = t - Math.floor(t * INV_P) * P;
+    s[k] = r >= P ? r - P : r < 0 ? r + P : r;
+    t = a + 2 * b + 3 * c + d + u1;
+    r = t - Math.floor(t * INV_P) * P;
+    s[k + 1] = r >= P ? r - P : r < 0 ? r + P : r;
+    t = a + b + 2 * c + 3 * d + u2;
+    r = t - Math.floor(t * INV_P) * P;
+    s[k + 2] = r >= P ? r - P : r < 0 ? r + P : r;
+    t = 3 * a + b + c + 2 * d + u3;
+    r = t - Math.floor(t * INV_P) * P;
+    s[k + 3] = r >= P ? r - P : r < 0 ? r + P : r;
+  }
+}
+
+/** S-box layer of a full round: s[o+i] = (s[o+i] + rc[ro+i])^7 for i < w. */
+function sboxLayer(s: Uint32Array, o: number, w: number, rc: Uint32Array, ro: number): void {
+  let q = 0;
+  let r = 0;
+  for (let i = 0; i < w; i++) {
+    let x = s[o + i] + rc[ro + i];
+    x = (x - P) | 0;
+    x = (x + (P & (x >> 31))) | 0;
+    q = (x * x * INV_P) | 0;
+    r = (Math.imul(x, x) - Math.imul(q, P)) | 0;
+    r = (r + (P & (r >> 31))) | 0;
+    r = (r - P) | 0;
+    const x2 = (r + (P & (r >> 31))) | 0;
+    q = (x2 * x * INV_P) | 0;
+    r = (Math.imul(x2, x) - Math.imul(q, P)) | 0;
+    r = (r + (P & (r >> 31))) | 0;
+    r = (r - P) | 0;
+    const x3 = (r + (P & (r >> 31))) | 0;
+    q = (x2 * x2 * INV_P) | 0;
+    r = (Math.imul(x2, x2) - Math.imul(q, P)) | 0;
+    r = (r + (P & (r >> 31))) | 0;
+    r = (r - P) | 0;
+    const x4 = (r + (P & (r >> 31))) | 0;
+    q = (x3 * x4 * INV_P) | 0;
+    r = (Math.imul(x3, x4) - Math.imul(q, P)) | 0;
+    r = (r + (P & (r >> 31))) | 0;
+    r = (r - P) | 0;
+    const x7 = (r + (P & (r >> 31))) | 0;
+    s[o + i] = x7;
+  }
+}
+
+/** One full round: add rc[ro ..], S-box every element, external layer. */
+function fullRound(s: Uint32Array, o: number, w: number, rc: Uint32Array, ro: number): void {
+  sboxLayer(s, o, w, rc, ro);
+  externalLinear(s, o, w);
+}
+
+/** One partial round (any width): add c to s[0], S-box s[0], internal layer sum + diag[i] * s[i]. */
+function partialRound(s: Uint32Array, o: number, w: number, c: number, diag: Uint32Array): void {
+  let q = 0;
+  let r = 0;
+  let t = 0;
+  let x = s[o] + c;
+  if (x >= P) x -= P;
+  q = (x * x * INV_P) | 0;
+  r = (Math.imul(x, x) - Math.imul(q, P)) | 0;
+  r = (r + (P & (r >> 31))) | 0;
+  r = (r - P) | 0;
+  const x2 = (r + (P & (r >> 31))) | 0;
+  q = (x2 * x * INV_P) | 0;
+  r = (Math.imul(x2, x) - Math.imul(q, P)) | 0;
+  r = (r + (P & (r >> 31))) | 0;
+  r = (r - P) | 0;
+  const x3 = (r + (P & (r >> 31))) | 0;
+  q = (x2 * x2 * INV_P) | 0;
+  r = (Math.imul(x2, x2) - Math.imul(q, P)) | 0;
+  r = (r + (P & (r >> 31))) | 0;
+  r = (r - P) | 0;
+  const x4 = (r + (P & (r >> 31))) | 0;
+  q = (x3 * x4 * INV_P) | 0;
+  r = (Math.imul(x3, x4) - Math.imul(q, P)) | 0;
+  r = (r + (P & (r >> 31))) | 0;
+  r = (r - P) | 0;
+  const x7 = (r + (P & (r >> 31))) | 0;
+  s[o] = x7;
+  let sum = 0;
+  for (let i = 0; i < w; i++) sum += s[o + i]; // < 24P < 2^36
+  t = sum;
+  r = t - Math.floor(t * INV_P) * P;
+  sum = r >= P ? r - P : r < 0 ? r + P : r;
+  for (let i = 0; i < w; i++) {
+    const a = diag[i];
+    const b = s[o + i];
+    q = (a * b * INV_P) | 0;
+    r = (Math.imul(a, b) - Math.imul(q, P)) | 0;
+    r = (r + (P & (r >> 31))) | 0;
+    r = (r - P) | 0;
+    const m = (r + (P & (r >> 31))) | 0;
+    const y = sum + m;
+    s[o + i] = y >= P ? y - P : y;
+  }
+}
+
+// x * 2^-k for canonical x and 1 <= k <= 27 (the internal diagonal of width 16): x = hi * 2^k + lo
+// and 2^-k = -15 * 2^(27-k) mod P (P - 1 = 15 * 2^27), so x / 2^k = hi - lo * 15 * 2^(27-k), with
+// lo * 15 * 2^(27-k) < 15 * 2^27 < P; the result lies in (-P, P).
+
+/**
+ * The partial rounds of width 16 on 16 locals, with the fixed diagonal
+ * V = [-2, 1, 2, 1/2, 3, 4, -1/2, -3, -4, 1/2^8, 1/4, 1/8, 1/2^27, -1/2^8, -1/16, -1/2^27]
+ * applied by shifts and adds (the same values as `partialRound` with INTERNAL_DIAG_16).
+ */
+function partialRounds16(s: Uint32Array, o: number, rcInt: Uint32Array): void {
+  let s0 = s[o + 0];
+  let s1 = s[o + 1];
+  let s2 = s[o + 2];
+  let s3 = s[o + 3];
+  let s4 = s[o + 4];
+  let s5 = s[o + 5];
+  let s6 = s[o + 6];
+  let s7 = s[o + 7];
+  let s8 = s[o + 8];
+  let s9 = s[o + 9];
+  let s10 = s[o + 10];
+  let s11 = s[o + 11];
+  let s12 = s[o + 12];
+  let s13 = s[o + 13];
+  let s14 = s[o + 14];
+  let s15 = s[o + 15];
+  let q = 0;
+  let r = 0;
+  let t = 0;
+  const n = rcInt.length;
+  for (let k = 0; k < n; k++) {
+    let x = s0 + rcInt[k];
+    x = (x - P) | 0;
+    x = (x + (P & (x >> 31))) | 0;
+    q = (x * x * INV_P) | 0;
+    r = (Math.imul(x, x) - Math.imul(q, P)) | 0;
+    r = (r + (P & (r >> 31))) | 0;
+    r = (r - P) | 0;
+    const x2 = (r + (P & (r >> 31))) | 0;
+    q = (x2 * x * INV_P) | 0;
+    r = (Math.imul(x2, x) - Math.imul(q, P)) | 0;
+    r = (r + (P & (r >> 31))) | 0;
+    r = (r - P) | 0;
+    const x3 = (r + (P & (r >> 31))) | 0;
+    q = (x2 * x2 * INV_P) | 0;
+    r = (Math.imul(x2, x2) - Math.imul(q, P)) | 0;
+    r = (r + (P & (r >> 31))) | 0;
+    r = (r - P) | 0;
+    const x4 = (r + (P & (r >> 31))) | 0;
+    q = (x3 * x4 * INV_P) | 0;
+    r = (Math.imul(x3, x4) - Math.imul(q, P)) | 0;
+    r = (r + (P & (r >> 31))) | 0;
+    r = (r - P) | 0;
+    const x7 = (r + (P & (r >> 31))) | 0;
+    t = x7 + s1 + s2 + s3 + s4 + s5 + s6 + s7 + s8 + s9 + s10 + s11 + s12 + s13 + s14 + s15;
+    r = t - Math.floor(t * INV_P) * P;
+    const sum = r >= P ? r - P : r < 0 ? r + P : r;
+    t = sum - 2 * x7;
+    r = t - Math.floor(t * INV_P) * P;
+    s0 = r >= P ? r - P : r < 0 ? r + P : r;
+    t = sum + s1;
+    r = t - Math.floor(t * INV_P) * P;
+    s1 = r >= P ? r - P : r < 0 ? r + P : r;
+    t = sum + 2 * s2;
+    r = t - Math.floor(t * INV_P) * P;
+    s2 = r >= P ? r - P : r < 0 ? r + P : r;
+    t = sum + (s3 >>> 1) - (s3 & 1) * 15 * 2 ** 26;
+    r = t - Math.floor(t * INV_P) * P;
+    s3 = r >= P ? r - P : r < 0 ? r + P : r;
+    t = sum + 3 * s4;
+    r = t - Math.floor(t * INV_P) * P;
+    s4 = r >= P ? r - P : r < 0 ? r + P : r;
+    t = sum + 4 * s5;
+    r = t - Math.floor(t * INV_P) * P;
+    s5 = r >= P ? r - P : r < 0 ? r + P : r;
+    t = sum - (s6 >>> 1) + (s6 & 1) * 15 * 2 ** 26;
+    r = t - Math.floor(t * INV_P) * P;
+    s6 = r >= P ? r - P : r < 0 ? r + P : r;
+    t = sum - 3 * s7;
+    r = t - Math.floor(t * INV_P) * P;
+    s7 = r >= P ? r - P : r < 0 ? r + P : r;
+    t = sum - 4 * s8;
+    r = t - Math.floor(t * INV_P) * P;
+    s8 = r >= P ? r - P : r < 0 ? r + P : r;
+    t = sum + (s9 >>> 8) - (s9 & 0xff) * 15 * 2 ** 19;
+    r = t - Math.floor(t * INV_P) * P;
+    s9 = r >= P ? r - P : r < 0 ? r + P : r;
+    t = sum + (s10 >>> 2) - (s10 & 0x3) * 15 * 2 ** 25;
+    r = t - Math.floor(t * INV_P) * P;
+    s10 = r >= P ? r - P : r < 0 ? r + P : r;
+    t = sum + (s11 >>> 3) - (s11 & 0x7) * 15 * 2 ** 24;
+    r = t - Math.floor(t * INV_P) * P;
+    s11 = r >= P ? r - P : r < 0 ? r + P : r;
+    t = sum + (s12 >>> 27) - (s12 & 0x7ffffff) * 15;
+    r = t - Math.floor(t * INV_P) * P;
+    s12 = r >= P ? r - P : r < 0 ? r + P : r;
+    t = sum - (s13 >>> 8) + (s13 & 0xff) * 15 * 2 ** 19;
+    r = t - Math.floor(t * INV_P) * P;
+    s13 = r >= P ? r - P : r < 0 ? r + P : r;
+    t = sum - (s14 >>> 4) + (s14 & 0xf) * 15 * 2 ** 23;
+    r = t - Math.floor(t * INV_P) * P;
+    s14 = r >= P ? r - P : r < 0 ? r + P : r;
+    t = sum - (s15 >>> 27) + (s15 & 0x7ffffff) * 15;
+    r = t - Math.floor(t * INV_P) * P;
+    s15 = r >= P ? r - P : r < 0 ? r + P : r;
+  }
+  s[o + 0] = s0;
+  s[o + 1] = s1;
+  s[o + 2] = s2;
+  s[o + 3] = s3;
+  s[o + 4] = s4;
+  s[o + 5] = s5;
+  s[o + 6] = s6;
+  s[o + 7] = s7;
+  s[o + 8] = s8;
+  s[o + 9] = s9;
+  s[o + 10] = s10;
+  s[o + 11] = s11;
+  s[o + 12] = s12;
+  s[o + 13] = s13;
+  s[o + 14] = s14;
+  s[o + 15] = s15;
+}
+
+function flatten(rows: readonly (readonly number[])[], w: number, name: string): Uint32Array {
+  if (rows.length !== HALF_FULL_ROUNDS) throw new RangeError(`Poseidon2: ${name} must have 4 rows`);
+  const out = new Uint32Array(HALF_FULL_ROUNDS * w);
+  for (let r = 0; r < HALF_FULL_ROUNDS; r++) {
+    if (rows[r].length !== w) throw new RangeError(`Poseidon2: ${name}[${r}] must have ${w} entries`);
+    out.set(rows[r], r * w);
+  }
+  return out;
+}
+
+function checkCanonical(xs: Uint32Array, name: string): void {
+  for (let i = 0; i < xs.length; i++) {
+    if (xs[i] >= P) throw new RangeError(`Poseidon2: ${name} constant ${i} is not canonical`);
+  }
+}
+
+class Poseidon2 implements Poseidon2Perm {
+  readonly width: number;
+  readonly constants: Poseidon2Constants;
+  readonly rcInit: Uint32Array;
+  readonly rcTerm: Uint32Array;
+  readonly rcInt: Uint32Array;
+  readonly diag: Uint32Array;
+
+  constructor(constants: Poseidon2Constants) {
+    const w = constants.width;
+    if (w !== 16 && w !== 24) throw new RangeError(`Poseidon2: unsupported width ${w}`);
+    const rounds = w === 16 ? 13 : 21;
+    if (constants.internal.length !== rounds) {
+      throw new RangeError(`Poseidon2: width ${w} needs ${rounds} internal constants`);
+    }
+    this.width = w;
+    this.constants = constants;
+    this.rcInit = flatten(constants.externalInitial, w, 'externalInitial');
+    this.rcTerm = flatten(constants.externalTerminal, w, 'externalTerminal');
+    this.rcInt = Uint32Array.from(constants.internal);
+    this.diag = Uint32Array.from(w === 16 ? INTERNAL_DIAG_16 : INTERNAL_DIAG_24);
+    checkCanonical(this.rcInit, 'externalInitial');
+    checkCanonical(this.rcTerm, 'externalTerminal');
+    checkCanonical(this.rcInt, 'internal');
+  }
+
+  permute(state: Uint32Array, offset = 0): void {
+    const w = this.width;
+    const rcInit = this.rcInit;
+    const rcTerm = this.rcTerm;
+    const rcInt = this.rcInt;
+    const diag = this.diag;
+    externalLinear(state, offset, w);
+    for (let r = 0; r < HALF_FULL_ROUNDS; r++) fullRound(state, offset, w, rcInit, r * w);
+    if (w === 16) {
+      partialRounds16(state, offset, rcInt);
+    } else {
+      const rp = rcInt.length;
+      for (let r = 0; r < rp; r++) partialRound(state, offset, w, rcInt[r], diag);
+    }
+    for (let r = 0; r < HALF_FULL_ROUNDS; r++) fullRound(state, offset, w, rcTerm, r * w);
+  }
+}
+
+/**
+ * Builds the Poseidon2 permutation of one constant set.
+ * @param constants a width-16 or width-24 constant set (canonical values)
+ * @returns the permutation
+ * @throws {RangeError} on an unsupported width, wrong row counts or non-canonical constants
+ * @example
+ * const perm = createPoseidon2(POSEIDON2_CONSTANT_SETS.default);
+ * const s = new Uint32Array(16); perm.permute(s);
+ */
+export function createPoseidon2(constants: Poseidon2Constants): Poseidon2Perm {
+  return new Poseidon2(constants);
+}
+
+/**
+ * Permutes like `perm.permute`, reporting the state after every step (kernel debugging and the
+ * round-by-round trace test). Step names: `initial external linear layer`,
+ * `after initial external round r`, `after internal round r`, `after terminal external round r`.
+ * @param perm a permutation from `createPoseidon2`
+ * @param state width elements, permuted in place
+ * @param onStep called with the step name and a copy of the state
+ */
+export function permuteTraced(
+  perm: Poseidon2Perm,
+  state: Uint32Array,
+  onStep: (step: string, state: Uint32Array) => void,
+): void {
+  const p = perm instanceof Poseidon2 ? perm : new Poseidon2(perm.constants);
+  const w = p.width;
+  externalLinear(state, 0, w);
+  onStep('initial external linear layer', state.slice(0, w));
+  for (let r = 0; r < HALF_FULL_ROUNDS; r++) {
+    fullRound(state, 0, w, p.rcInit, r * w);
+    onStep(`after initial external round ${r}`, state.slice(0, w));
+  }
+  for (let r = 0; r < p.rcInt.length; r++) {
+    partialRound(state, 0, w, p.rcInt[r], p.diag);
+    onStep(`after internal round ${r}`, state.slice(0, w));
+  }
+  for (let r = 0; r < HALF_FULL_ROUNDS; r++) {
+    fullRound(state, 0, w, p.rcTerm, r * w);
+    onStep(`after terminal external round ${r}`, state.slice(0, w));
+  }
+}
+
+/** Names of the width-16 constant sets a configuration may select (spec/plonky3.md §3.5). */
+export type Poseidon2ConstantSetName = 'default' | 'smallrng-seed-1';
+
+/** The width-16 constant sets by name: `default` (production) and `smallrng-seed-1` (upstream fixtures). */
+export const POSEIDON2_CONSTANT_SETS: Readonly<Record<Poseidon2ConstantSetName, Poseidon2Constants>> =
+  Object.freeze({
+    default: POSEIDON2_DEFAULT_16,
+    'smallrng-seed-1': POSEIDON2_SMALLRNG_SEED1_16,
+  });
+
+const PERM_CACHE = new Map<string, Poseidon2Perm>();
+
+/**
+ * The (cached) width-16 permutation of a named constant set.
+ * @param name a key of POSEIDON2_CONSTANT_SETS
+ * @returns the shared permutation instance
+ * @throws {RangeError} for an unknown name
+ */
+export function poseidon2ForSet(name: Poseidon2ConstantSetName): Poseidon2Perm {
+  let perm = PERM_CACHE.get(name);
+  if (perm === undefined) {
+    if (!Object.hasOwn(POSEIDON2_CONSTANT_SETS, name)) {
+      throw new RangeError(`unknown Poseidon2 constant set ${String(name)}`);
+    }
+    perm = createPoseidon2(POSEIDON2_CONSTANT_SETS[name]);
+    PERM_CACHE.set(name, perm);
+  }
+  return perm;
+}
+
+/**
+ * Stable digest of a constant set, for the configuration digest of the proof envelope.
+ *
+ * Definition (version 1): the sequence
+ * `[width, 4, 4, RP, RC_init row-major, RC_term row-major, RC_int, V]` (canonical values, V the
+ * internal diagonal of that width) is hashed with the overwrite sponge of §4.1 (rate 8, zero
+ * initial state) under the `default` width-16 permutation; the 8 output elements are written
+ * as 8 lower-case hex digits each (big-endian), giving 64 characters.
+ * @param constants the constant set
+ * @returns 64 lower-case hex characters
+ */
+export function constantSetDigest(constants: Poseidon2Constants): string {
+  const w = constants.width;
+  const seq: number[] = [w, HALF_FULL_ROUNDS, HALF_FULL_ROUNDS, constants.internal.length];
+  for (const row of constants.externalInitial) seq.push(...row);
+  for (const row of constants.externalTerminal) seq.push(...row);
+  seq.push(...constants.internal);
+  seq.push(...(w === 24 ? INTERNAL_DIAG_24 : INTERNAL_DIAG_16));
+  const perm = poseidon2ForSet('default');
+  const st = new Uint32Array(16);
+  for (let i = 0; i < seq.length; i += 8) {
+    for (let j = 0; j < 8 && i + j < seq.length; j++) st[j] = seq[i + j] % P;
+    perm.permute(st);
+  }
+  let hex = '';
+  for (let i = 0; i < 8; i++) hex += st[i].toString(16).padStart(8, '0');
+  return hex;
+}

@@ -1,0 +1,156 @@
+/**
+ * PaddingFreeSponge<Perm16, 16, 8, 8>: the leaf hash of every Merkle commitment
+ * (spec/plonky3.md §4.1). Mirrors Plonky3/Plonky3:symmetric/src/sponge.rs (v0.6.2).
+ *
+ * Overwrite mode, rate 8, no padding, no length encoding: each block of up to 8 inputs overwrites
+ * state[0..m) and the state is permuted; an empty input hashes to eight zeros without a
+ * permutation. `hashRows` streams the concatenation of several matrices' rows into the state
+ * without building it.
+ *
+ * Invariants: inputs are canonical; the permutation has width 16; scratch is per module
+ * (single-threaded), so a call never allocates except for a default `out`.
+ */
+import { height, type Matrix } from '../field/matrix.ts';
+import type { Poseidon2Perm } from './poseidon2.ts';
+import { DIGEST_ELEMS, type Digest } from './types.ts';
+
+/** Sponge rate (elements absorbed per permutation). */
+export const SPONGE_RATE = 8;
+/** Sponge state width. */
+export const SPONGE_WIDTH = 16;
+
+const STATE = new Uint32Array(SPONGE_WIDTH);
+
+function checkPerm(perm: Poseidon2Perm): void {
+  if (perm.width !== SPONGE_WIDTH)
+    throw new RangeError(`sponge needs a width-16 permutation, got ${perm.width}`);
+}
+
+/**
+ * Hashes `input[inOff .. inOff + len)` into `out[outOff .. outOff + 8)`.
+ * @param perm width-16 permutation
+ * @param input canonical elements
+ * @param inOff first element
+ * @param len number of elements
+ * @param out digest buffer
+ * @param outOff where the 8 digest elements go
+ */
+export function hashRange(
+  perm: Poseidon2Perm,
+  input: Uint32Array,
+  inOff: number,
+  len: number,
+  out: Uint32Array,
+  outOff: number,
+): void {
+  checkPerm(perm);
+  const st = STATE;
+  st.fill(0);
+  const end = inOff + len;
+  for (let i = inOff; i < end; i += SPONGE_RATE) {
+    const m = Math.min(end - i, SPONGE_RATE);
+    for (let j = 0; j < m; j++) st[j] = input[i + j];
+    perm.permute(st, 0);
+  }
+  for (let j = 0; j < DIGEST_ELEMS; j++) out[outOff + j] = st[j];
+}
+
+/**
+ * PaddingFreeSponge hash of a whole slice.
+ * @param perm width-16 permutation
+ * @param input canonical elements (any length; 0 gives eight zeros)
+ * @param out optional digest buffer
+ * @param outOff offset in `out` (default 0)
+ * @returns `out` (a fresh 8-element digest if none was given)
+ * @example
+ * const d = hashSlice(poseidon2ForSet('default'), Uint32Array.of(0, 1, 2));
+ */
+export function hashSlice(perm: Poseidon2Perm, input: Uint32Array, out?: Uint32Array, outOff = 0): Digest {
+  const o = out ?? new Uint32Array(DIGEST_ELEMS);
+  hashRange(perm, input, 0, input.length, o, outOff);
+  return o;
+}
+
+/**
+ * Leaf-hashes row i of the concatenation of `matrices` (all of one height h) for every i < h:
+ * digest i = hash(row_i(M_0) || row_i(M_1) || ...), written to out[outOff + 8i ..].
+ * @param perm width-16 permutation
+ * @param matrices row-major matrices of equal height, in hashing order
+ * @param out receives 8*h elements (a fresh buffer if omitted)
+ * @param outOff offset in `out` (default 0)
+ * @returns `out`
+ * @throws {RangeError} if the heights differ or the list is empty
+ */
+export function hashRows(
+  perm: Poseidon2Perm,
+  matrices: readonly Matrix[],
+  out?: Uint32Array,
+  outOff = 0,
+): Uint32Array {
+  checkPerm(perm);
+  if (matrices.length === 0) throw new RangeError('hashRows: no matrices');
+  const h = height(matrices[0]);
+  for (let m = 1; m < matrices.length; m++) {
+    if (height(matrices[m]) !== h) throw new RangeError('hashRows: matrices of different heights');
+  }
+  const o = out ?? new Uint32Array(DIGEST_ELEMS * h);
+  const st = STATE;
+  const nm = matrices.length;
+  for (let r = 0; r < h; r++) {
+    st.fill(0);
+    let pos = 0;
+    for (let m = 0; m < nm; m++) {
+      const mat = matrices[m];
+      const w = mat.width;
+      const vals = mat.values;
+      const base = r * w;
+      for (let c = 0; c < w; c++) {
+        st[pos++] = vals[base + c];
+        if (pos === SPONGE_RATE) {
+          perm.permute(st, 0);
+          pos = 0;
+        }
+      }
+    }
+    if (pos > 0) perm.permute(st, 0);
+    const d = outOff + r * DIGEST_ELEMS;
+    for (let j = 0; j < DIGEST_ELEMS; j++) o[d + j] = st[j];
+  }
+  return o;
+}
+
+/**
+ * Leaf-hashes the concatenation of several rows given as separate slices (the verifier's
+ * opened rows), streaming them into the state.
+ * @param perm width-16 permutation
+ * @param rows canonical row slices, in hashing order
+ * @param out digest buffer (a fresh one if omitted)
+ * @param outOff offset in `out` (default 0)
+ * @returns `out`
+ */
+export function hashConcat(
+  perm: Poseidon2Perm,
+  rows: readonly Uint32Array[],
+  out?: Uint32Array,
+  outOff = 0,
+): Digest {
+  checkPerm(perm);
+  const o = out ?? new Uint32Array(DIGEST_ELEMS);
+  const st = STATE;
+  st.fill(0);
+  let pos = 0;
+  for (let m = 0; m < rows.length; m++) {
+    const row = rows[m];
+    const w = row.length;
+    for (let c = 0; c < w; c++) {
+      st[pos++] = row[c];
+      if (pos === SPONGE_RATE) {
+        perm.permute(st, 0);
+        pos = 0;
+      }
+    }
+  }
+  if (pos > 0) perm.permute(st, 0);
+  for (let j = 0; j < DIGEST_ELEMS; j++) o[outOff + j] = st[j];
+  return o;
+}
