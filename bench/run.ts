@@ -1,0 +1,149 @@
+/**
+ * Benchmark runner: `npm run bench -- [--suite NAME]... [--quick] [--baseline FILE] [--out FILE]`.
+ * Runs the registered suites, prints a table (with Plonky3 reference figures where a suite supplies
+ * them, and ratios against a baseline results file), and writes JSON to
+ * bench/results/<YYYY-MM-DD>-<git short sha>.json unless --out says otherwise.
+ */
+
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  type BenchOptions,
+  type BenchRow,
+  formatValue,
+  gitShortSha,
+  machineInfo,
+  PLONKY3_REFERENCE_CITATION,
+} from './lib.ts';
+
+/** A registered suite: a name and a loader for a module exporting `run`. */
+interface SuiteEntry {
+  readonly name: string;
+  /** Loads the suite module; resolves to null when the module does not exist yet. */
+  readonly load: () => Promise<SuiteModule | null>;
+}
+
+type SuiteModule = { run: (opts: BenchOptions) => Promise<BenchRow[]> };
+
+/**
+ * Imports bench/<name>.bench.ts if it exists, else null. scripts/run-ts.mjs bundles with esbuild,
+ * which includes every file matching the template below at bundle time.
+ */
+async function optional(name: string): Promise<SuiteModule | null> {
+  if (!existsSync(resolve(`bench/${name}.bench.ts`))) return null;
+  return (await import(`./${name}.bench.ts`)) as SuiteModule;
+}
+
+// ---- suite registry: one line per suite. Add new suites here. ----
+const SUITES: readonly SuiteEntry[] = [
+  { name: 'primitives', load: async () => import('./primitives.bench.ts') },
+  // hash: Poseidon2 + Merkle rows (bench/hash.bench.ts, owned by the hash engineer); skipped until it exists.
+  { name: 'hash', load: () => optional('hash') },
+  // prove: end-to-end proving (bench/prove.bench.ts); skipped until it exists.
+  { name: 'prove', load: () => optional('prove') },
+  // gpu: WebGPU kernels vs CPU (bench/gpu.bench.ts); skipped until it exists.
+  { name: 'gpu', load: () => optional('gpu') },
+];
+// ---- end of suite registry ----
+
+interface ResultsFile {
+  readonly date: string;
+  readonly git: string;
+  readonly quick: boolean;
+  readonly machine: ReturnType<typeof machineInfo>;
+  readonly referenceCitation: string;
+  readonly rows: readonly BenchRow[];
+}
+
+function today(): string {
+  const d = new Date();
+  const pad = (x: number): string => String(x).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+function printTable(rows: readonly BenchRow[], baseline: Map<string, BenchRow> | null): void {
+  const header = ['suite', 'case', 'value', 'unit', '±%', 'Plonky3 v0.4.0 (same machine kind)'];
+  if (baseline) header.push('vs baseline');
+  const lines: string[][] = [header];
+  for (const r of rows) {
+    const ref = (r.reference ?? []).map((f) => `${f.label} ${formatValue(f.value)} ${f.unit}`).join('; ');
+    const line = [
+      r.suite,
+      r.name,
+      formatValue(r.value),
+      r.unit,
+      r.rme === undefined ? '' : r.rme.toFixed(1),
+      ref,
+    ];
+    if (baseline) {
+      const b = baseline.get(`${r.suite}/${r.name}`);
+      line.push(b === undefined || b.unit !== r.unit ? '-' : `${(r.value / b.value).toFixed(2)}x`);
+    }
+    lines.push(line);
+  }
+  const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i].length)));
+  for (const [k, l] of lines.entries()) {
+    console.log(l.map((cell, i) => (i === 2 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  '));
+    if (k === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  }
+  if (rows.some((r) => (r.reference ?? []).length > 0))
+    console.log(`\nReference figures: ${PLONKY3_REFERENCE_CITATION}.`);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      suite: { type: 'string', multiple: true },
+      quick: { type: 'boolean', default: false },
+      baseline: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(
+      `usage: npm run bench -- [--suite NAME]... [--quick] [--baseline FILE] [--out FILE]\nsuites: ${SUITES.map((s) => s.name).join(', ')}`,
+    );
+    return;
+  }
+  const wanted = values.suite ?? SUITES.map((s) => s.name);
+  const unknown = wanted.filter((w) => !SUITES.some((s) => s.name === w));
+  if (unknown.length > 0) throw new Error(`unknown suite(s): ${unknown.join(', ')}`);
+  const opts: BenchOptions = { quick: values.quick ?? false, log: (m) => process.stderr.write(`${m}\n`) };
+  const machine = machineInfo();
+  opts.log(`node ${machine.node}, ${machine.cpuModel} x${machine.cores}${opts.quick ? ', quick' : ''}`);
+  const rows: BenchRow[] = [];
+  for (const s of SUITES) {
+    if (!wanted.includes(s.name)) continue;
+    const mod = await s.load();
+    if (mod === null) {
+      opts.log(`suite ${s.name}: module not present, skipped`);
+      continue;
+    }
+    opts.log(`suite ${s.name}:`);
+    rows.push(...(await mod.run(opts)));
+  }
+  let baseline: Map<string, BenchRow> | null = null;
+  if (values.baseline) {
+    const b = JSON.parse(readFileSync(values.baseline, 'utf8')) as ResultsFile;
+    baseline = new Map(b.rows.map((r) => [`${r.suite}/${r.name}`, r]));
+  }
+  console.log('');
+  printTable(rows, baseline);
+  const git = gitShortSha();
+  const out = values.out ?? `bench/results/${today()}-${git}.json`;
+  const file: ResultsFile = {
+    date: new Date().toISOString(),
+    git,
+    quick: opts.quick,
+    machine,
+    referenceCitation: PLONKY3_REFERENCE_CITATION,
+    rows,
+  };
+  mkdirSync(dirname(resolve(out)), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(file, null, 2)}\n`);
+  console.log(`\nwrote ${out}`);
+}
+
+await main();
