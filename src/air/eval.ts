@@ -280,7 +280,7 @@ export interface QuotientOptions {
   readonly start?: number;
   /** One past the last row (default |Q|). */
   readonly end?: number;
-  /** Rows per block (default 512). */
+  /** Rows per block (default 256). */
   readonly blockSize?: number;
 }
 
@@ -387,7 +387,9 @@ function runBlock(
   B: number,
   start: number,
   len: number,
-  sink: EmitSink,
+  sink: EmitSink | null,
+  acc: Float64Array,
+  pw: Uint32Array,
 ): void {
   const prog = c.program;
   const values = src.values;
@@ -442,7 +444,16 @@ function runBlock(
       case Insn.mul: {
         const a = ia * B;
         const b = ib * B;
-        for (let r = 0; r < len; r++) regs[d + r] = mul(regs[a + r], regs[b + r]);
+        for (let r = 0; r < len; r++) {
+          // Inlined mul (see babybear.ts): x*y < 2^62, q at most one off, remainder fits int32.
+          const x = regs[a + r];
+          const y = regs[b + r];
+          const q = Math.floor(x * y * INV_P);
+          let m = (Math.imul(x, y) - Math.imul(q, P)) | 0;
+          if (m < 0) m += P;
+          else if (m >= P) m -= P;
+          regs[d + r] = m;
+        }
         break;
       }
       case Insn.neg: {
@@ -483,12 +494,41 @@ function runBlock(
       case Insn.mulU: {
         const a = ia * B;
         const k = u[ib];
-        for (let r = 0; r < len; r++) regs[d + r] = mul(regs[a + r], k);
+        const kf = k * INV_P;
+        for (let r = 0; r < len; r++) {
+          const x = regs[a + r];
+          const q = Math.floor(x * kf);
+          let m = (Math.imul(x, k) - Math.imul(q, P)) | 0;
+          if (m < 0) m += P;
+          else if (m >= P) m -= P;
+          regs[d + r] = m;
+        }
         break;
       }
-      case Insn.emit:
-        sink(prog[pc + 1], regs, ia * B, start, len);
+      case Insn.emit: {
+        const a = ia * B;
+        if (sink !== null) {
+          sink(prog[pc + 1], regs, a, start, len);
+          break;
+        }
+        // acc_k[r] += C_j[r] * pw_j[k]; each product is reduced (< P), see evalFoldedQuotient.
+        const o = 4 * prog[pc + 1];
+        for (let k = 0; k < 4; k++) {
+          const pk = pw[o + k];
+          if (pk === 0) continue;
+          const pf = pk * INV_P;
+          const ab = k * B;
+          for (let r = 0; r < len; r++) {
+            const x = regs[a + r];
+            const q = Math.floor(x * pf);
+            let m = (Math.imul(x, pk) - Math.imul(q, P)) | 0;
+            if (m < 0) m += P;
+            else if (m >= P) m -= P;
+            acc[ab + r] += m;
+          }
+        }
         break;
+      }
       default:
         throw new AirError(`bad instruction ${op}`);
     }
@@ -513,6 +553,21 @@ export function evalConstraintBlocks(
   uniformSink: (j: number, value: number) => void,
   opts: QuotientOptions = {},
 ): void {
+  runBlocks(c, inp, sink, uniformSink, opts, EMPTY_U32, null);
+}
+
+const EMPTY_U32 = new Uint32Array(0);
+
+/** Shared driver: with `sink` null, emits fold into acc (4 x B) and `after` consumes each block. */
+function runBlocks(
+  c: CompiledAir,
+  inp: QuotientInputs,
+  sink: EmitSink | null,
+  uniformSink: (j: number, value: number) => void,
+  opts: QuotientOptions,
+  pw: Uint32Array,
+  after: ((start: number, len: number, acc: Float64Array, B: number) => void) | null,
+): void {
   const src = makeSource(c, inp);
   const u = evalUniforms(c, inp.publics);
   const ue = c.uniformEmits;
@@ -520,9 +575,17 @@ export function evalConstraintBlocks(
   const start = opts.start ?? 0;
   const end = opts.end ?? src.rows;
   if (!(0 <= start && start <= end && end <= src.rows)) throw new AirError(`row range ${start}..${end}`);
-  const B = Math.max(1, Math.min(opts.blockSize ?? 512, end - start));
+  const B = Math.max(1, Math.min(opts.blockSize ?? 256, end - start));
   const regs = new Uint32Array(Math.max(1, c.numRegs) * B);
-  for (let s = start; s < end; s += B) runBlock(c, src, u, regs, B, s, Math.min(B, end - s), sink);
+  const acc = new Float64Array(sink === null ? 4 * B : 0);
+  for (let s = start; s < end; s += B) {
+    const len = Math.min(B, end - s);
+    runBlock(c, src, u, regs, B, s, len, sink, acc, pw);
+    if (after !== null) {
+      after(s, len, acc, B);
+      acc.fill(0);
+    }
+  }
 }
 
 /**
@@ -546,7 +609,7 @@ export function foldingPowers(alpha: Ext4, count: number): Uint32Array {
  * @param inp trace, nextOffset, publics, selectors (with invVanishing) and periodic columns on Q
  * @param alpha the folding challenge
  * @param out output, 4 * (end - start) entries (allocated if omitted); row j at 4 (j - start)
- * @param opts row range (for splitting work) and block size
+ * @param opts row range (for splitting work) and block size (default 256 rows)
  * @returns out
  * @throws {AirError} for inconsistent inputs
  * @example
@@ -569,57 +632,24 @@ export function evalFoldedQuotient(
   if (invZ === undefined) throw new AirError('evalFoldedQuotient needs selectors.invVanishing');
   const zMask = maskOf(invZ, rows, 'invVanishing');
   const N = c.constraints.length;
+  // Each folded product is reduced (< P < 2^31); N < 2^22 of them sum exactly in a double.
+  if (N >= 2 ** 22) throw new AirError(`too many constraints: ${N}`);
   const pw = foldingPowers(alpha, N);
-  const B = Math.max(1, Math.min(opts.blockSize ?? 512, end - start));
-  const acc = new Float64Array(4 * B);
   const uc = new Uint32Array(4);
-  let blockStart = -1;
-  const flush = (): void => {
-    if (blockStart < 0) return;
-    const len = Math.min(B, end - blockStart);
+  const uniformSink = (j: number, v: number): void => {
+    for (let k = 0; k < 4; k++) uc[k] = add(uc[k], mul(v, pw[4 * j + k]));
+  };
+  const after = (s: number, len: number, acc: Float64Array, B: number): void => {
     for (let r = 0; r < len; r++) {
-      const z = invZ[(blockStart + r) & zMask];
-      const o = 4 * (blockStart - start + r);
+      const z = invZ[(s + r) & zMask];
+      const o = 4 * (s - start + r);
       result[o] = mul(add(reduce(acc[r]), uc[0]), z);
       result[o + 1] = mul(add(reduce(acc[B + r]), uc[1]), z);
       result[o + 2] = mul(add(reduce(acc[2 * B + r]), uc[2]), z);
       result[o + 3] = mul(add(reduce(acc[3 * B + r]), uc[3]), z);
     }
-    acc.fill(0);
   };
-  // Each product is < P < 2^31; N < 2^22 of them sum exactly in a double.
-  if (N >= 2 ** 22) throw new AirError(`too many constraints: ${N}`);
-  const sink: EmitSink = (j, regs, off, s, len) => {
-    if (s !== blockStart) {
-      flush();
-      blockStart = s;
-    }
-    const p0 = pw[4 * j];
-    const p1 = pw[4 * j + 1];
-    const p2 = pw[4 * j + 2];
-    const p3 = pw[4 * j + 3];
-    for (let r = 0; r < len; r++) {
-      const v = regs[off + r];
-      acc[r] += mul(v, p0);
-      acc[B + r] += mul(v, p1);
-      acc[2 * B + r] += mul(v, p2);
-      acc[3 * B + r] += mul(v, p3);
-    }
-  };
-  const uniformSink = (j: number, v: number): void => {
-    for (let k = 0; k < 4; k++) uc[k] = add(uc[k], mul(v, pw[4 * j + k]));
-  };
-  const hasRegEmits = N > c.uniformEmits.length / 2;
-  evalConstraintBlocks(c, inp, sink, uniformSink, { start, end, blockSize: B });
-  flush();
-  if (!hasRegEmits) {
-    // Every constraint is uniform (or there are none): the fold is uc on every row.
-    for (let j = start; j < end; j++) {
-      const z = invZ[j & zMask];
-      const o = 4 * (j - start);
-      for (let k = 0; k < 4; k++) result[o + k] = mul(uc[k], z);
-    }
-  }
+  runBlocks(c, inp, null, uniformSink, { start, end, blockSize: opts.blockSize }, pw, after);
   return result;
 }
 
