@@ -766,3 +766,36 @@ export function evalFoldedAtPoint(c: CompiledAir, inp: PointInputs, alpha: Ext4)
   }
   return acc;
 }
+
+/**
+ * Every periodic column of the AIR at zeta (verifier; §10.5 step 9 checks lengths first).
+ * @param c compiled AIR
+ * @param logN log2 of the trace height
+ * @param zeta the point
+ * @returns flat EF values, 4 per column, ready for `PointInputs.periodic`
+ * @throws {AirError} if a column is not of power-of-two length <= n
+ */
+export function periodicValuesAtPoint(c: CompiledAir, logN: number, zeta: Ext4): Uint32Array {
+  const cols = c.air.periodicColumns ?? [];
+  const out = new Uint32Array(4 * cols.length);
+  for (let i = 0; i < cols.length; i++) out.set(periodicAtPoint(cols[i], logN, zeta), 4 * i);
+  return out;
+}
+
+/**
+ * Every periodic column of the AIR on the coset shift * H_(2^logQ) (prover), each one period long.
+ * @param c compiled AIR
+ * @param logN log2 of the trace height
+ * @param shift coset shift
+ * @param logQ log2 of the coset size
+ * @returns columns ready for `QuotientInputs.periodic`
+ * @throws {AirError} for bad lengths or sizes
+ */
+export function periodicColumnsOnCoset(
+  c: CompiledAir,
+  logN: number,
+  shift: number,
+  logQ: number,
+): Uint32Array[] {
+  return (c.air.periodicColumns ?? []).map((col) => periodicOnCoset(col, logN, shift, logQ));
+}
