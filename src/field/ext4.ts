@@ -46,7 +46,12 @@ function reduce(x: number): Felt {
 // ---------------------------------------------------------------- hot-loop variants
 
 /**
- * out[o..o+4) = a[ia..ia+4) * b[ib..ib+4) in EF (schoolbook, then X^4 = 11).
+ * out[o..o+4) = a[ia..ia+4) * b[ib..ib+4) in EF (schoolbook, then X^4 = 11):
+ *   r0 = a0 b0 + 11 (a1 b3 + a2 b2 + a3 b1)   r1 = a0 b1 + a1 b0 + 11 (a2 b3 + a3 b2)
+ *   r2 = a0 b2 + a1 b1 + a2 b0 + 11 a3 b3      r3 = a0 b3 + a1 b2 + a2 b1 + a3 b0
+ * Each r_k is computed exactly in doubles by splitting b into 16-bit halves, then reduced twice.
+ * (About 3x faster than 16 separate `mul` calls in bench/primitives.bench.ts; that clear form is
+ * `clearExt4MulInto` in test/ref/field-ref.ts.)
  * @param out output buffer
  * @param o offset of the result in out
  * @param a first operand buffer
@@ -70,15 +75,32 @@ export function ext4MulInto(
   const b1 = b[ib + 1];
   const b2 = b[ib + 2];
   const b3 = b[ib + 3];
-  // Each product is reduced (< P); a sum of 4 reduced terms with up to 3 scaled by 11 is < 2^36.
-  const r0 = mul(a0, b0) + EXT_W * (mul(a1, b3) + mul(a2, b2) + mul(a3, b1));
-  const r1 = mul(a0, b1) + mul(a1, b0) + EXT_W * (mul(a2, b3) + mul(a3, b2));
-  const r2 = mul(a0, b2) + mul(a1, b1) + mul(a2, b0) + EXT_W * mul(a3, b3);
-  const r3 = mul(a0, b3) + mul(a1, b2) + mul(a2, b1) + mul(a3, b0);
-  out[o] = reduce(r0);
-  out[o + 1] = reduce(r1);
-  out[o + 2] = reduce(r2);
-  out[o + 3] = reduce(r3);
+  // a_k < P < 2^30.91, 11 a_k < 2^34.38; high halves < 2^15, low halves < 2^16.
+  const a1w = EXT_W * a1;
+  const a2w = EXT_W * a2;
+  const a3w = EXT_W * a3;
+  const b0h = b0 >>> 16;
+  const b1h = b1 >>> 16;
+  const b2h = b2 >>> 16;
+  const b3h = b3 >>> 16;
+  const b0l = b0 & 0xffff;
+  const b1l = b1 & 0xffff;
+  const b2l = b2 & 0xffff;
+  const b3l = b3 & 0xffff;
+  // High sums < 2^46 + 3 * 2^49.4 < 2^51, low sums < 2^47 + 3 * 2^50.4 < 2^52.1: exact doubles.
+  // After reducing the high sum, h * 2^16 + low < 2^47 + 2^52.1 < 2^53: exact again.
+  const h0 = reduce(a0 * b0h + a1w * b3h + a2w * b2h + a3w * b1h);
+  const l0 = a0 * b0l + a1w * b3l + a2w * b2l + a3w * b1l;
+  const h1 = reduce(a0 * b1h + a1 * b0h + a2w * b3h + a3w * b2h);
+  const l1 = a0 * b1l + a1 * b0l + a2w * b3l + a3w * b2l;
+  const h2 = reduce(a0 * b2h + a1 * b1h + a2 * b0h + a3w * b3h);
+  const l2 = a0 * b2l + a1 * b1l + a2 * b0l + a3w * b3l;
+  const h3 = reduce(a0 * b3h + a1 * b2h + a2 * b1h + a3 * b0h);
+  const l3 = a0 * b3l + a1 * b2l + a2 * b1l + a3 * b0l;
+  out[o] = reduce(h0 * 65536 + l0);
+  out[o + 1] = reduce(h1 * 65536 + l1);
+  out[o + 2] = reduce(h2 * 65536 + l2);
+  out[o + 3] = reduce(h3 * 65536 + l3);
 }
 
 /**

@@ -1,8 +1,11 @@
 /**
  * Slow BigInt references for BabyBear, its degree-4 extension (X^4 - 11), bit reversal and the DFT/LDE.
- * Written directly from spec/plonky3.md §2, §7 (naive O(n^2) transforms), independent of src/field.
+ * Written directly from spec/plonky3.md §2, §7 (naive O(n^2) transforms), independent of src/field
+ * except clearExt4MulInto, the readable twin of the optimised ext4 kernel, which uses the base `mul`.
  * Invariant: inputs and outputs are canonical numbers; BigInt only inside.
  */
+
+import { mul } from '../../src/field/babybear.ts';
 
 /** The modulus as a BigInt. */
 export const P_BIG = 2013265921n;
@@ -45,6 +48,30 @@ export function refInv(a: number): number {
 /** Any integer (BigInt) reduced into [0, p). */
 export function refReduce(n: bigint): number {
   return Number(((n % P_BIG) + P_BIG) % P_BIG);
+}
+
+/**
+ * The clear formulation of src/field/ext4.ts ext4MulInto: 16 reduced base products, sums reduced once.
+ * Kept as the readable twin of the optimised kernel; uses the library's checked base `mul`.
+ */
+export function clearExt4MulInto(
+  out: Uint32Array,
+  o: number,
+  a: Uint32Array,
+  ia: number,
+  b: Uint32Array,
+  ib: number,
+): void {
+  const [a0, a1, a2, a3] = [a[ia], a[ia + 1], a[ia + 2], a[ia + 3]];
+  const [b0, b1, b2, b3] = [b[ib], b[ib + 1], b[ib + 2], b[ib + 3]];
+  const r0 = mul(a0, b0) + 11 * (mul(a1, b3) + mul(a2, b2) + mul(a3, b1));
+  const r1 = mul(a0, b1) + mul(a1, b0) + 11 * (mul(a2, b3) + mul(a3, b2));
+  const r2 = mul(a0, b2) + mul(a1, b1) + mul(a2, b0) + 11 * mul(a3, b3);
+  const r3 = mul(a0, b3) + mul(a1, b2) + mul(a2, b1) + mul(a3, b0);
+  out[o] = r0 % P_NUM;
+  out[o + 1] = r1 % P_NUM;
+  out[o + 2] = r2 % P_NUM;
+  out[o + 3] = r3 % P_NUM;
 }
 
 /** Extension product, schoolbook then X^4 = 11, all in BigInt. */
