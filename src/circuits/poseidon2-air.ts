@@ -17,11 +17,11 @@
  */
 
 import { type Air, type AirBuilder, AirError, type Expr } from '../air/air.ts';
-import { mul, P } from '../field/babybear.ts';
+import { fromMontgomery, mul, P } from '../field/babybear.ts';
 import { type Matrix, matrix } from '../field/matrix.ts';
 import { POSEIDON2_CONSTANT_SETS, type Poseidon2ConstantSetName } from '../hash/poseidon2.ts';
 import { INTERNAL_DIAG_16 } from '../hash/poseidon2-constants.ts';
-import { sampleMontyElement, smallRng } from '../hash/poseidon2-rng.ts';
+import { splitMix64 } from '../hash/poseidon2-rng.ts';
 import type { Poseidon2Constants } from '../hash/types.ts';
 
 /** Poseidon2 state width handled by this AIR. */
@@ -159,6 +159,14 @@ function evalPerm(b: AirBuilder, c: Poseidon2Constants, o: number): void {
 
 // ---------------------------------------------------------------- trace generation (base field)
 
+const INV_P = 1 / P;
+
+/** x mod P for an integer-valued double 0 <= x < 2^40 (faster than %). */
+function red(x: number): number {
+  const r = x - Math.floor(x * INV_P) * P;
+  return r < 0 ? r + P : r >= P ? r - P : r;
+}
+
 /** External linear layer on s[o..o+16) in place. Sums of at most 7 canonical values < 2^34. */
 function externalLayer(s: Uint32Array, o: number): void {
   for (let k = o; k < o + W; k += 4) {
@@ -171,20 +179,20 @@ function externalLayer(s: Uint32Array, o: number): void {
     const t0123 = t01 + t23;
     const t01123 = t0123 + x1;
     const t01233 = t0123 + x3;
-    s[k] = (t01123 + t01) % P;
-    s[k + 1] = (t01123 + 2 * x2) % P;
-    s[k + 2] = (t01233 + t23) % P;
-    s[k + 3] = (t01233 + 2 * x0) % P;
+    s[k] = red(t01123 + t01);
+    s[k + 1] = red(t01123 + 2 * x2);
+    s[k + 2] = red(t01233 + t23);
+    s[k + 3] = red(t01233 + 2 * x0);
   }
   const s0 = s[o] + s[o + 4] + s[o + 8] + s[o + 12];
   const s1 = s[o + 1] + s[o + 5] + s[o + 9] + s[o + 13];
   const s2 = s[o + 2] + s[o + 6] + s[o + 10] + s[o + 14];
   const s3 = s[o + 3] + s[o + 7] + s[o + 11] + s[o + 15];
   for (let i = 0; i < W; i += 4) {
-    s[o + i] = (s[o + i] + s0) % P;
-    s[o + i + 1] = (s[o + i + 1] + s1) % P;
-    s[o + i + 2] = (s[o + i + 2] + s2) % P;
-    s[o + i + 3] = (s[o + i + 3] + s3) % P;
+    s[o + i] = red(s[o + i] + s0);
+    s[o + i + 1] = red(s[o + i + 1] + s1);
+    s[o + i + 2] = red(s[o + i + 2] + s2);
+    s[o + i + 3] = red(s[o + i + 3] + s3);
   }
 }
 
@@ -194,8 +202,20 @@ const DIAG = Uint32Array.from(INTERNAL_DIAG_16);
 function internalLayer(s: Uint32Array, o: number): void {
   let sum = 0;
   for (let i = 0; i < W; i++) sum += s[o + i];
-  sum %= P;
-  for (let i = 0; i < W; i++) s[o + i] = (mul(s[o + i], DIAG[i]) + sum) % P;
+  sum = red(sum);
+  for (let i = 0; i < W; i++) s[o + i] = red(mul(s[o + i], DIAG[i]) + sum);
+}
+
+/** One full round on st: S-box registers to out[col..col+16), post state to out[col+16..col+32). */
+function fullRound(out: Uint32Array, col: number, st: Uint32Array, rc: readonly number[]): void {
+  for (let i = 0; i < W; i++) {
+    const x = red(st[i] + rc[i]);
+    const x3 = mul(mul(x, x), x);
+    out[col + i] = x3;
+    st[i] = mul(mul(x3, x3), x);
+  }
+  externalLayer(st, 0);
+  for (let i = 0; i < W; i++) out[col + W + i] = st[i];
 }
 
 /** Fills the 298 columns of one permutation at out[o..) from the input at inp[io..io+16). */
@@ -215,28 +235,57 @@ function fillPerm(
   }
   let col = o + W;
   externalLayer(st, 0);
-  const full = (rc: readonly number[]): void => {
-    for (let i = 0; i < W; i++) {
-      const x = (st[i] + rc[i]) % P;
-      const x3 = mul(mul(x, x), x);
-      out[col + i] = x3;
-      st[i] = mul(mul(x3, x3), x);
-    }
-    externalLayer(st, 0);
-    for (let i = 0; i < W; i++) out[col + W + i] = st[i];
-    col += 2 * W;
-  };
-  for (let r = 0; r < POSEIDON2_HALF_FULL_ROUNDS; r++) full(c.externalInitial[r]);
-  for (let r = 0; r < POSEIDON2_PARTIAL_ROUNDS; r++) {
-    const x = (st[0] + c.internal[r]) % P;
+  for (let r = 0; r < POSEIDON2_HALF_FULL_ROUNDS; r++, col += 2 * W)
+    fullRound(out, col, st, c.externalInitial[r]);
+  for (let r = 0; r < POSEIDON2_PARTIAL_ROUNDS; r++, col += 2) {
+    const x = red(st[0] + c.internal[r]);
     const x3 = mul(mul(x, x), x);
     st[0] = mul(mul(x3, x3), x);
     out[col] = x3;
     out[col + 1] = st[0];
     internalLayer(st, 0);
-    col += 2;
   }
-  for (let r = 0; r < POSEIDON2_HALF_FULL_ROUNDS; r++) full(c.externalTerminal[r]);
+  for (let r = 0; r < POSEIDON2_HALF_FULL_ROUNDS; r++, col += 2 * W)
+    fullRound(out, col, st, c.externalTerminal[r]);
+}
+
+/** Xoshiro256++ (rand 0.10 SmallRng) on 32-bit halves: next_u32 = high half of next_u64. */
+function fastSmallRngU32(seed: bigint): () => number {
+  const sm = splitMix64(seed);
+  // s[2i] = high half, s[2i + 1] = low half of state word i.
+  const s = new Uint32Array(8);
+  for (let i = 0; i < 4; i++) {
+    const v = sm();
+    s[2 * i] = Number(v >> 32n);
+    s[2 * i + 1] = Number(v & 0xffffffffn);
+  }
+  return () => {
+    // sum = s0 + s3; rot = rotl(sum, 23); res = rot + s0 (only the high half is returned)
+    const lo = s[1] + s[7];
+    const sumLo = lo >>> 0;
+    const sumHi = (s[0] + s[6] + (lo > 0xffffffff ? 1 : 0)) >>> 0;
+    const rotHi = ((sumHi << 23) | (sumLo >>> 9)) >>> 0;
+    const rotLo = ((sumLo << 23) | (sumHi >>> 9)) >>> 0;
+    const resHi = (rotHi + s[0] + (rotLo + s[1] > 0xffffffff ? 1 : 0)) >>> 0;
+    const tHi = ((s[2] << 17) | (s[3] >>> 15)) >>> 0;
+    const tLo = (s[3] << 17) >>> 0;
+    s[4] ^= s[0]; // s2 ^= s0
+    s[5] ^= s[1];
+    s[6] ^= s[2]; // s3 ^= s1
+    s[7] ^= s[3];
+    s[2] ^= s[4]; // s1 ^= s2
+    s[3] ^= s[5];
+    s[0] ^= s[6]; // s0 ^= s3
+    s[1] ^= s[7];
+    s[4] ^= tHi; // s2 ^= t
+    s[5] ^= tLo;
+    // s3 = rotl(s3, 45) = rotl(swap halves, 13)
+    const h = s[7];
+    const l = s[6];
+    s[6] = ((h << 13) | (l >>> 19)) >>> 0;
+    s[7] = ((l << 13) | (h >>> 19)) >>> 0;
+    return resHi;
+  };
 }
 
 /**
@@ -247,9 +296,14 @@ function fillPerm(
  * @returns 16 * count canonical elements
  */
 export function poseidon2AirInputs(seed: number | bigint, count: number): Uint32Array {
-  const next = smallRng(BigInt(seed));
+  const next = fastSmallRngU32(BigInt(seed));
   const out = new Uint32Array(W * count);
-  for (let i = 0; i < out.length; i++) out[i] = sampleMontyElement(next);
+  for (let i = 0; i < out.length; i++) {
+    // StandardUniform for MontyField31: 31 random bits, rejected unless < P, read as Montgomery form.
+    let v = next() >>> 1;
+    while (v >= P) v = next() >>> 1;
+    out[i] = fromMontgomery(v);
+  }
   return out;
 }
 

@@ -12,6 +12,7 @@ import {
 } from '../../src/circuits/poseidon2-air.ts';
 import { matrix } from '../../src/field/matrix.ts';
 import { createPoseidon2, POSEIDON2_CONSTANT_SETS } from '../../src/hash/poseidon2.ts';
+import { sampleMontyElement, smallRng } from '../../src/hash/poseidon2-rng.ts';
 
 describe('Poseidon2 AIR (VectorizedPoseidon2Air<16, 7, 1, 4, 13>)', () => {
   it('has upstream shape: 298 columns per permutation, 282 constraints each, degree 3, lqc 1, no next row', () => {
@@ -46,6 +47,13 @@ describe('Poseidon2 AIR (VectorizedPoseidon2Air<16, 7, 1, 4, 13>)', () => {
       }
     });
   }
+  it('poseidon2AirInputs equals the BigInt SmallRng + StandardUniform sampler for seeds 1 and 2^40+3', () => {
+    for (const seed of [1n, 2n ** 40n + 3n]) {
+      const next = smallRng(seed);
+      const want = Array.from({ length: 16 * 40 }, () => sampleMontyElement(next));
+      expect(Array.from(poseidon2AirInputs(seed, 40))).toEqual(want);
+    }
+  });
   it('seeded traces use the SmallRng(1) inputs like upstream generate_vectorized_trace_rows', () => {
     const air = createPoseidon2Air({ permsPerRow: 1 });
     const a = generatePoseidon2Trace(air, { seed: 1 }, 2);
