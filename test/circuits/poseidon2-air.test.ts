@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConstraintError, checkConstraints } from '../../src/air/check.ts';
-import { evalFoldedQuotient, selectorsOnCoset } from '../../src/air/eval.ts';
+import { evalFoldedAtPoint, evalFoldedQuotient, selectorsOnCoset } from '../../src/air/eval.ts';
 import { compileAir } from '../../src/air/symbolic.ts';
 import { BUILTIN_AIRS, getBuiltinAir } from '../../src/circuits/index.ts';
 import {
@@ -96,6 +96,42 @@ describe('Poseidon2 AIR (VectorizedPoseidon2Air<16, 7, 1, 4, 13>)', () => {
       Uint32Array.of(3, 1, 4, 1),
     );
     expect(Array.from(q).every((x) => x === 0)).toBe(true);
+  });
+});
+
+describe('Poseidon2 AIR evaluators', () => {
+  it('register program (prover) and DAG evaluation (verifier) agree on random rows', () => {
+    const air = createPoseidon2Air({ permsPerRow: 2 });
+    const c = compileAir(air);
+    let x = 99;
+    const rnd = (): number => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return x % 2013265921;
+    };
+    const rows = 4;
+    const trace = matrix(Uint32Array.from({ length: rows * air.width }, rnd), air.width);
+    const col = (): Uint32Array => Uint32Array.from({ length: rows }, rnd);
+    const selectors = {
+      isFirstRow: col(),
+      isLastRow: col(),
+      isTransition: col(),
+      invVanishing: Uint32Array.of(1),
+    };
+    const alpha = Uint32Array.of(rnd(), rnd(), rnd(), rnd());
+    const q = evalFoldedQuotient(c, { trace, nextOffset: 1, publics: [], selectors }, alpha, undefined, {
+      blockSize: 3,
+    });
+    const emb = (v: number): Uint32Array => Uint32Array.of(v, 0, 0, 0);
+    for (let j = 0; j < rows; j++) {
+      const local = Array.from(trace.values.subarray(j * air.width, (j + 1) * air.width), emb);
+      const sel = {
+        isFirstRow: emb(selectors.isFirstRow[j]),
+        isLastRow: emb(selectors.isLastRow[j]),
+        isTransition: emb(selectors.isTransition[j]),
+      };
+      const v = evalFoldedAtPoint(c, { local, next: null, publics: [], selectors: sel }, alpha);
+      expect(Array.from(q.subarray(4 * j, 4 * j + 4))).toEqual(Array.from(v));
+    }
   });
 });
 
