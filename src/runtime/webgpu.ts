@@ -42,6 +42,8 @@ const SPONGE_RATE = 8;
 export interface WebGpuBackendOptions {
   /** The Poseidon2-16 constant set of the configuration (leaf hash and compression). */
   readonly constants: Poseidon2Constants;
+  /** Whether close() also closes the context (default true). */
+  readonly ownsContext?: boolean;
 }
 
 /** A buffer binding: whole buffer, or a range of it. */
@@ -95,6 +97,7 @@ export class WebGpuBackend implements Backend {
   readonly constants: Poseidon2Constants;
   private readonly tables = new Map<string, GPUBuffer>();
   private rcBuffer: GPUBuffer | undefined;
+  private readonly ownsContext: boolean;
 
   /**
    * @param ctx an open GPU context (the backend closes it in close())
@@ -103,6 +106,7 @@ export class WebGpuBackend implements Backend {
   constructor(ctx: GpuContext, opts: WebGpuBackendOptions) {
     this.ctx = ctx;
     this.constants = opts.constants;
+    this.ownsContext = opts.ownsContext ?? true;
     poseidon2ConstWords(opts.constants); // validates the set before any GPU work
   }
 
@@ -302,13 +306,13 @@ export class WebGpuBackend implements Backend {
     }
   }
 
-  /** Releases the cached tables and closes the context; idempotent. */
+  /** Releases the cached tables and closes the context (if owned); idempotent. */
   close(): void {
     for (const b of this.tables.values()) b.destroy();
     this.tables.clear();
     this.rcBuffer?.destroy();
     this.rcBuffer = undefined;
-    this.ctx.close();
+    if (this.ownsContext) this.ctx.close();
   }
 
   // ---------------------------------------------------------------------------------------------
