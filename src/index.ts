@@ -9,16 +9,17 @@
  * const proof = await prove(air, generateFibonacciTrace(0, 1, 1024), publics, config);
  * verify(air, proof, publics, config, { format: 'postcard' }); // { ok: true }
  */
-export * from './verify.ts';
+
+export { checkConstraints } from './air/check.ts';
 export type { CompiledAir } from './air/symbolic.ts';
 export { compileAir } from './air/symbolic.ts';
-export { checkConstraints } from './air/check.ts';
-export { generateFibonacciTrace, fibonacciPublicValues } from './circuits/fibonacci.ts';
+export { fibonacciPublicValues, generateFibonacciTrace } from './circuits/fibonacci.ts';
 export type { Matrix } from './field/matrix.ts';
-export { matrix, height } from './field/matrix.ts';
+export { height, matrix } from './field/matrix.ts';
 export type { Backend, CommittedMatrices } from './runtime/backend.ts';
 export { BackendKind } from './runtime/backend.ts';
 export { CpuBackend } from './runtime/cpu.ts';
+export { wrapEnvelope } from './stark/envelope.ts';
 export type { ProveOptions, ProvePhases } from './stark/prove.ts';
 export { ProverInputError, prove, proveProof } from './stark/prove.ts';
-export { wrapEnvelope } from './stark/envelope.ts';
+export * from './verify.ts';

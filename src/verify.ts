@@ -4,9 +4,9 @@
  */
 export type { Air, AirBuilder } from './air/air.ts';
 export { fibonacciAir } from './circuits/fibonacci.ts';
-export type { ConfigOverrides, FriParams, StarkConfig } from './stark/config.ts';
-export { DEFAULT_PRESET, PRESETS, conjecturedSoundnessBits, getConfig } from './stark/config.ts';
 export { decodeProof, encodeProof } from './stark/codec.ts';
+export type { ConfigOverrides, FriParams, StarkConfig } from './stark/config.ts';
+export { conjecturedSoundnessBits, DEFAULT_PRESET, getConfig, PRESETS } from './stark/config.ts';
 export { configDigest, parseEnvelope } from './stark/envelope.ts';
 export type { RejectionCode, VerifyResult } from './stark/errors.ts';
 export { ProofRejectedError, RejectionCode as RejectionCodes, VerifierConfigError } from './stark/errors.ts';

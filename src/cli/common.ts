@@ -27,7 +27,8 @@ export const CONFIG_OPTIONS = {
 function intFlag(values: Record<string, unknown>, name: string): number | undefined {
   const v = values[name];
   if (v === undefined) return undefined;
-  if (typeof v !== 'string' || !/^\d+$/.test(v)) throw new UsageError(`--${name} expects a non-negative integer, got '${String(v)}'`);
+  if (typeof v !== 'string' || !/^\d+$/.test(v))
+    throw new UsageError(`--${name} expects a non-negative integer, got '${String(v)}'`);
   return Number(v);
 }
 
@@ -64,7 +65,8 @@ export function parsePublics(s: string | undefined): number[] {
   if (s === undefined || s.trim() === '') return [];
   return s.split(',').map((t, i) => {
     const v = t.trim();
-    if (!/^\d+$/.test(v) || Number(v) >= 0x78000001) throw new UsageError(`--public: value ${i} '${t}' is not a field element`);
+    if (!/^\d+$/.test(v) || Number(v) >= 0x78000001)
+      throw new UsageError(`--public: value ${i} '${t}' is not a field element`);
     return Number(v);
   });
 }
@@ -89,11 +91,24 @@ export async function builtinStatement(
   publics: readonly number[],
   config: StarkConfig,
 ): Promise<BuiltinStatement> {
-  if (!Number.isInteger(logRows) || logRows < 0 || logRows > 24) throw new UsageError(`--log-rows ${logRows} outside 0..24`);
-  const { getBuiltinAir } = await import('../circuits/index.ts');
-  try {
-    return getBuiltinAir(name, { logRows, publics, constants: config.constants });
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e));
+  if (!Number.isInteger(logRows) || logRows < 0 || logRows > 24)
+    throw new UsageError(`--log-rows ${logRows} outside 0..24`);
+  const circuits = await import('../circuits/index.ts');
+  const n = 2 ** logRows;
+  if (name === 'fibonacci') {
+    if (publics.length !== 3)
+      throw new UsageError('fibonacci takes --public a,b,x (x = the last row right value)');
+    return {
+      air: circuits.fibonacciAir(),
+      trace: () => circuits.generateFibonacciTrace(publics[0], publics[1], n),
+    };
   }
+  if (name === 'poseidon2') {
+    if (publics.length !== 0) throw new UsageError('poseidon2 takes no public values');
+    const air = circuits.createPoseidon2Air({
+      constants: config.constants === 'rng-seed-1' ? 'smallrng-seed-1' : 'default',
+    });
+    return { air, trace: () => circuits.generatePoseidon2Trace(air, { seed: 1 }, n) };
+  }
+  throw new UsageError(`unknown AIR '${name}' (known: ${circuits.BUILTIN_AIRS.join(', ')})`);
 }

@@ -81,7 +81,13 @@ export function foldVector(v: Uint32Array, beta: Uint32Array, logArity: number):
  * @param j group index (< 2^lh)
  * @param beta EF challenge
  */
-export function foldRow(row: Uint32Array, logArity: number, lh: number, j: number, beta: Uint32Array): Uint32Array {
+export function foldRow(
+  row: Uint32Array,
+  logArity: number,
+  lh: number,
+  j: number,
+  beta: Uint32Array,
+): Uint32Array {
   // x of pair u at level k (2^(a-k) values, coset s_k * H): s_k * g_(a-k)^rev_(a-k-1)(u), with
   // s_0 = g_(lh+a)^rev_lh(j) and s_(k+1) = s_k^2.
   let cur = row;

@@ -6,9 +6,15 @@
  *
  * The hot steps (LDE, Merkle) go through the Backend; the rest is CPU code on host copies.
  */
-import { GENERATOR, add, exp, inverse, mul, twoAdicGenerator } from '../field/babybear.ts';
+import { add, exp, GENERATOR, inverse, mul, twoAdicGenerator } from '../field/babybear.ts';
 import { bitReverseTable } from '../field/bit-reverse.ts';
-import { ext4BatchInverse, ext4InverseInto, ext4MulBaseInto, ext4MulInto, ext4SubInto } from '../field/ext4.ts';
+import {
+  ext4BatchInverse,
+  ext4InverseInto,
+  ext4MulBaseInto,
+  ext4MulInto,
+  ext4SubInto,
+} from '../field/ext4.ts';
 import type { Matrix } from '../field/matrix.ts';
 import { height } from '../field/matrix.ts';
 import type { Backend, CommittedMatrices } from '../runtime/backend.ts';

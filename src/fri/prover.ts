@@ -5,13 +5,14 @@
  *
  * Inputs are the reduced-opening vectors (flat EF, bit-reversed), tallest first.
  */
-import { matrix } from '../field/matrix.ts';
-import { idft } from '../field/dft.ts';
+
 import { reverseSliceIndexBits } from '../field/bit-reverse.ts';
-import type { Backend, CommittedMatrices } from '../runtime/backend.ts';
-import type { BatchOpening, CommitPhaseProofStep, FriProof, QueryProof } from '../stark/proof.ts';
-import type { FriParams } from '../stark/config.ts';
+import { idft } from '../field/dft.ts';
 import { ext4AddInto, ext4MulInto, ext4SquareInto } from '../field/ext4.ts';
+import { matrix } from '../field/matrix.ts';
+import type { Backend, CommittedMatrices } from '../runtime/backend.ts';
+import type { FriParams } from '../stark/config.ts';
+import type { BatchOpening, CommitPhaseProofStep, FriProof, QueryProof } from '../stark/proof.ts';
 import { foldVector } from './fold.ts';
 import type { Challenger } from './transcript.ts';
 

@@ -89,7 +89,8 @@ export function verifyPcs(
   proof: FriProof,
   challenger: Challenger,
 ): void {
-  for (const r of rounds) for (const m of r.matrices) for (const pt of m.points) challenger.observeSlice(pt.values);
+  for (const r of rounds)
+    for (const m of r.matrices) for (const pt of m.points) challenger.observeSlice(pt.values);
   verifyFri(params, mmcs, rounds, proof, challenger);
 }
 
@@ -119,10 +120,18 @@ function verifyFri(
   proof.queryProofs.forEach((q, qi) => {
     q.commitPhaseOpenings.forEach((s, si) => {
       if (s.logArity < 1 || s.logArity > params.maxLogArity) {
-        reject('FRI_INVALID_LOG_ARITY', `log arity ${s.logArity}`, `openingProof.queryProofs[${qi}].commitPhaseOpenings[${si}]`);
+        reject(
+          'FRI_INVALID_LOG_ARITY',
+          `log arity ${s.logArity}`,
+          `openingProof.queryProofs[${qi}].commitPhaseOpenings[${si}]`,
+        );
       }
       if (s.logArity !== arities[si]) {
-        reject('FRI_ARITY_SCHEDULE_MISMATCH', 'query arity schedule differs', `openingProof.queryProofs[${qi}]`);
+        reject(
+          'FRI_ARITY_SCHEDULE_MISMATCH',
+          'query arity schedule differs',
+          `openingProof.queryProofs[${qi}]`,
+        );
       }
     });
   });
@@ -132,7 +141,8 @@ function verifyFri(
   for (const a of arities) L += a;
   if (L > 27) reject('FRI_GLOBAL_HEIGHT_TOO_LARGE', `global height 2^${L}`);
   let maxClaimed = -1;
-  for (const r of rounds) for (const m of r.matrices) maxClaimed = Math.max(maxClaimed, m.logDomainSize + params.logBlowup);
+  for (const r of rounds)
+    for (const m of r.matrices) maxClaimed = Math.max(maxClaimed, m.logDomainSize + params.logBlowup);
   if (maxClaimed >= 0 && L !== maxClaimed) {
     reject('FRI_GLOBAL_HEIGHT_MISMATCH', `proof folds 2^${L}, claims need 2^${maxClaimed}`);
   }
@@ -144,24 +154,32 @@ function verifyFri(
   const betas: Uint32Array[] = [];
   for (let i = 0; i < nRounds; i++) {
     challenger.observeSlice(proof.commitPhaseCommits[i]);
-    if (!challenger.checkWitness(params.commitPowBits, proof.commitPowWitnesses[i])) {
+    const wi = proof.commitPowWitnesses[i];
+    // With 0 bits nothing is observed; only the witness Plonky3 emits (0) is canonical.
+    if ((params.commitPowBits === 0 && wi !== 0) || !challenger.checkWitness(params.commitPowBits, wi)) {
       reject('POW_COMMIT_INVALID', `round ${i}`, `openingProof.commitPowWitnesses[${i}]`);
     }
     betas.push(challenger.sampleExt());
   }
   // 8.
   const nFinal = 2 ** params.logFinalPolyLen;
-  if (proof.finalPoly.length !== 4 * nFinal) reject('FRI_FINAL_POLY_LENGTH', 'final polynomial length', 'openingProof.finalPoly');
+  if (proof.finalPoly.length !== 4 * nFinal)
+    reject('FRI_FINAL_POLY_LENGTH', 'final polynomial length', 'openingProof.finalPoly');
   // 9.
   challenger.observeSlice(proof.finalPoly);
   // 10.
   if (proof.queryProofs.length !== params.numQueries) {
-    reject('FRI_QUERY_COUNT', `${proof.queryProofs.length} queries, expected ${params.numQueries}`, 'openingProof.queryProofs');
+    reject(
+      'FRI_QUERY_COUNT',
+      `${proof.queryProofs.length} queries, expected ${params.numQueries}`,
+      'openingProof.queryProofs',
+    );
   }
   // 11.
   for (const a of arities) challenger.observe(a);
   // 12.
-  if (!challenger.checkWitness(params.queryPowBits, proof.queryPowWitness)) {
+  const qw = proof.queryPowWitness;
+  if ((params.queryPowBits === 0 && qw !== 0) || !challenger.checkWitness(params.queryPowBits, qw)) {
     reject('POW_QUERY_INVALID', 'query proof of work', 'openingProof.queryPowWitness');
   }
   // 13.
@@ -182,9 +200,11 @@ function verifyFri(
       const step = q.commitPhaseOpenings[i];
       const spath = `${qpath}.commitPhaseOpenings[${i}]`;
       const a = step.logArity;
-      if (a < 1 || a > Math.min(params.maxLogArity, lh)) reject('FRI_INVALID_LOG_ARITY', `log arity ${a}`, spath);
+      if (a < 1 || a > Math.min(params.maxLogArity, lh))
+        reject('FRI_INVALID_LOG_ARITY', `log arity ${a}`, spath);
       const k = 2 ** a;
-      if (step.siblingValues.length !== 4 * (k - 1)) reject('FRI_SIBLING_COUNT', 'sibling count', `${spath}.siblingValues`);
+      if (step.siblingValues.length !== 4 * (k - 1))
+        reject('FRI_SIBLING_COUNT', 'sibling count', `${spath}.siblingValues`);
       const pos = idx % k;
       const row = new Uint32Array(4 * k);
       row.set(step.siblingValues.subarray(0, 4 * pos), 0);
@@ -192,7 +212,15 @@ function verifyFri(
       row.set(step.siblingValues.subarray(4 * pos), 4 * pos + 4);
       lh -= a;
       idx = Math.floor(idx / k);
-      merkle(mmcs, proof.commitPhaseCommits[i], [{ width: 4 * k, height: 2 ** lh }], idx, [row], step.openingProof, `${spath}.openingProof`);
+      merkle(
+        mmcs,
+        proof.commitPhaseCommits[i],
+        [{ width: 4 * k, height: 2 ** lh }],
+        idx,
+        [row],
+        step.openingProof,
+        `${spath}.openingProof`,
+      );
       e.set(foldRow(row, a, lh, idx, betas[i]));
       const extra = ro.get(lh);
       if (extra) {
@@ -226,7 +254,8 @@ function reducedOpenings(
   alpha: Uint32Array,
   qpath: string,
 ): Map<number, Uint32Array> {
-  if (inputProof.length !== rounds.length) reject('FRI_INPUT_BATCH_COUNT', 'input batches != rounds', `${qpath}.inputProof`);
+  if (inputProof.length !== rounds.length)
+    reject('FRI_INPUT_BATCH_COUNT', 'input batches != rounds', `${qpath}.inputProof`);
   const xOf = (h: number): number =>
     mul(GENERATOR, powBase(twoAdicGenerator(h), reverseBitsLen(Math.floor(index / 2 ** (L - h)), h)));
   rounds.forEach((r) => {
@@ -253,7 +282,8 @@ function reducedOpenings(
     let maxH = 0;
     const dims: { width: number; height: number }[] = [];
     r.matrices.forEach((m, mi) => {
-      if (m.points.length === 0) reject('FRI_MATRIX_WITHOUT_POINTS', `matrix ${mi} has no opening point`, bpath);
+      if (m.points.length === 0)
+        reject('FRI_MATRIX_WITHOUT_POINTS', `matrix ${mi} has no opening point`, bpath);
       const h = m.logDomainSize + params.logBlowup;
       maxH = Math.max(maxH, h);
       dims.push({ width: m.points[0].values.length / 4, height: 2 ** h });
@@ -270,7 +300,8 @@ function reducedOpenings(
         state.set(h, st);
       }
       for (const pt of m.points) {
-        if (row.length * 4 !== pt.values.length) reject('FRI_POINT_EVAL_COUNT', 'row width != claimed values', `${bpath}.openedValues[${mi}]`);
+        if (row.length * 4 !== pt.values.length)
+          reject('FRI_POINT_EVAL_COUNT', 'row width != claimed values', `${bpath}.openedValues[${mi}]`);
         ext4SubInto(diff, 0, pt.z, 0, Uint32Array.of(x, 0, 0, 0), 0);
         ext4InverseInto(inv, 0, diff, 0);
         for (let c = 0; c < row.length; c++) {

@@ -32,7 +32,11 @@ export class CpuBackend implements Backend {
   }
 
   /** Coset LDE (bit-reversed rows) of each matrix, then one commitment. */
-  ldeAndCommit(evals: readonly Matrix[], logBlowup: number, shifts: readonly Felt[]): Promise<CommittedMatrices> {
+  ldeAndCommit(
+    evals: readonly Matrix[],
+    logBlowup: number,
+    shifts: readonly Felt[],
+  ): Promise<CommittedMatrices> {
     const ldes = evals.map((m, i) => cosetLdeBitReversed(m, logBlowup, shifts[i]));
     return Promise.resolve(commitOnCpu(this.mmcs, ldes));
   }

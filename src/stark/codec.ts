@@ -67,7 +67,8 @@ class Reader {
       value += (b & 0x7f) * scale;
       if ((b & 0x80) === 0) {
         if (i > 0 && b === 0) reject('DECODE_NONCANONICAL_VARINT', 'over-long varint', path);
-        if (maxBytes === 5 && i === 4 && b > 0x0f) reject('DECODE_NONCANONICAL_VARINT', 'u32 varint overflow', path);
+        if (maxBytes === 5 && i === 4 && b > 0x0f)
+          reject('DECODE_NONCANONICAL_VARINT', 'u32 varint overflow', path);
         if (value > Number.MAX_SAFE_INTEGER) reject('DECODE_LENGTH_LIMIT', 'integer above 2^53', path);
         return value;
       }
@@ -163,7 +164,8 @@ function decodeFri(r: Reader, lim: DecodeLimits): FriProof {
     for (let b = 0; b < nb; b++) inputProof.push(decodeBatchOpening(r, lim, `${qp}.inputProof[${b}]`));
     const ns = r.len(lim.maxFriRounds, `${qp}.commitPhaseOpenings`);
     const commitPhaseOpenings: CommitPhaseProofStep[] = [];
-    for (let s = 0; s < ns; s++) commitPhaseOpenings.push(decodeStep(r, lim, `${qp}.commitPhaseOpenings[${s}]`));
+    for (let s = 0; s < ns; s++)
+      commitPhaseOpenings.push(decodeStep(r, lim, `${qp}.commitPhaseOpenings[${s}]`));
     queryProofs.push({ inputProof, commitPhaseOpenings });
   }
   const finalPoly = r.extList(lim.maxFinalPolyLen, `${base}.finalPoly`);
@@ -202,7 +204,8 @@ export function decodeProof(bytes: Uint8Array, limits: DecodeLimits = GENEROUS_L
     : null;
   const openingProof = decodeFri(r, limits);
   const degreeBits = r.usize('degreeBits');
-  if (r.pos !== bytes.length) reject('DECODE_TRAILING_BYTES', `${bytes.length - r.pos} bytes after the proof`);
+  if (r.pos !== bytes.length)
+    reject('DECODE_TRAILING_BYTES', `${bytes.length - r.pos} bytes after the proof`);
   return {
     commitments: { trace, quotientChunks, random },
     openedValues: {

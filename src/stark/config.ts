@@ -74,7 +74,14 @@ export const PRESETS: Readonly<Record<string, StarkConfig>> = Object.freeze({
   ),
   'udr-q100': preset(
     'udr-q100',
-    { logBlowup: 2, logFinalPolyLen: 0, maxLogArity: 1, numQueries: 118, commitPowBits: 16, queryPowBits: 20 },
+    {
+      logBlowup: 2,
+      logFinalPolyLen: 0,
+      maxLogArity: 1,
+      numQueries: 118,
+      commitPowBits: 16,
+      queryPowBits: 20,
+    },
     'default',
     21,
     false,
@@ -129,11 +136,14 @@ export function validateConfig(c: StarkConfig): StarkConfig {
 export function getConfig(name: string = DEFAULT_PRESET, overrides: ConfigOverrides = {}): StarkConfig {
   const base = Object.hasOwn(PRESETS, name) ? PRESETS[name] : undefined;
   if (!base) {
-    throw new VerifierConfigError(`config: unknown preset '${name}' (known: ${Object.keys(PRESETS).join(', ')})`);
+    throw new VerifierConfigError(
+      `config: unknown preset '${name}' (known: ${Object.keys(PRESETS).join(', ')})`,
+    );
   }
   const { constants, ...friOverrides } = overrides;
   const defined = Object.fromEntries(Object.entries(friOverrides).filter(([, v]) => v !== undefined));
-  if (Object.keys(defined).length === 0 && (constants === undefined || constants === base.constants)) return base;
+  if (Object.keys(defined).length === 0 && (constants === undefined || constants === base.constants))
+    return base;
   const fri = { ...base.fri, ...defined } as FriParams;
   return validateConfig(
     preset(`${name}+custom`, fri, constants ?? base.constants, base.maxLogTraceHeight, base.insecure),

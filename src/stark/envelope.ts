@@ -15,8 +15,9 @@
  * The configuration digest is the Poseidon2 (default constants) sponge hash of the bytes of
  * `configDescriptor(config)`, one field element per byte.
  */
-import { hashSlice } from '../hash/sponge.ts';
+
 import { poseidon2ForSet } from '../hash/poseidon2.ts';
+import { hashSlice } from '../hash/sponge.ts';
 import type { StarkConfig } from './config.ts';
 import { configDescriptor } from './config.ts';
 import { reject } from './errors.ts';
@@ -84,8 +85,10 @@ export interface EnvelopeHeader {
 export function parseEnvelope(bytes: Uint8Array): EnvelopeHeader {
   if (bytes.length === 0) reject('DECODE_EMPTY', 'empty input');
   if (bytes.length < 6) reject('DECODE_TRUNCATED', 'envelope header truncated', 'envelope');
-  for (let i = 0; i < 4; i++) if (bytes[i] !== ENVELOPE_MAGIC[i]) reject('DECODE_BAD_HEADER', 'bad magic', 'envelope.magic');
-  if (bytes[4] !== ENVELOPE_VERSION) reject('DECODE_BAD_HEADER', `unknown format version ${bytes[4]}`, 'envelope.version');
+  for (let i = 0; i < 4; i++)
+    if (bytes[i] !== ENVELOPE_MAGIC[i]) reject('DECODE_BAD_HEADER', 'bad magic', 'envelope.magic');
+  if (bytes[4] !== ENVELOPE_VERSION)
+    reject('DECODE_BAD_HEADER', `unknown format version ${bytes[4]}`, 'envelope.version');
   const L = bytes[5];
   if (L < 1 || L > 64) reject('DECODE_BAD_HEADER', 'circuit id length', 'envelope.circuitId');
   if (bytes.length < 42 + L) reject('DECODE_TRUNCATED', 'envelope header truncated', 'envelope');
@@ -95,8 +98,10 @@ export function parseEnvelope(bytes: Uint8Array): EnvelopeHeader {
   const digest = bytes.slice(6 + L, 38 + L);
   const len = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(38 + L, true);
   const remaining = bytes.length - (42 + L);
-  if (len > remaining) reject('DECODE_TRUNCATED', 'body shorter than its declared length', 'envelope.bodyLength');
-  if (len < remaining) reject('DECODE_TRAILING_BYTES', 'bytes after the declared body', 'envelope.bodyLength');
+  if (len > remaining)
+    reject('DECODE_TRUNCATED', 'body shorter than its declared length', 'envelope.bodyLength');
+  if (len < remaining)
+    reject('DECODE_TRAILING_BYTES', 'bytes after the declared body', 'envelope.bodyLength');
   return { version: bytes[4], circuitId, configDigest: digest, body: bytes.subarray(42 + L) };
 }
 
@@ -115,10 +120,13 @@ export function checkEnvelope(
   knownCircuits?: readonly string[],
 ): void {
   const known = knownCircuits ?? [circuitId];
-  if (!known.includes(h.circuitId)) reject('VK_UNKNOWN_CIRCUIT', `circuit '${h.circuitId}' is not loaded`, 'envelope.circuitId');
-  if (h.circuitId !== circuitId) reject('VK_MISMATCH', `proof is for '${h.circuitId}', not '${circuitId}'`, 'envelope.circuitId');
+  if (!known.includes(h.circuitId))
+    reject('VK_UNKNOWN_CIRCUIT', `circuit '${h.circuitId}' is not loaded`, 'envelope.circuitId');
+  if (h.circuitId !== circuitId)
+    reject('VK_MISMATCH', `proof is for '${h.circuitId}', not '${circuitId}'`, 'envelope.circuitId');
   const mine = configDigest(config);
   for (let i = 0; i < 32; i++) {
-    if (mine[i] !== h.configDigest[i]) reject('POLICY_PRESET_MISMATCH', 'configuration digest differs', 'envelope.configDigest');
+    if (mine[i] !== h.configDigest[i])
+      reject('POLICY_PRESET_MISMATCH', 'configuration digest differs', 'envelope.configDigest');
   }
 }

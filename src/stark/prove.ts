@@ -6,17 +6,19 @@
  *
  * Deterministic: the same statement and configuration give the same bytes on every backend.
  */
-import { compileAir } from '../air/symbolic.ts';
-import type { CompiledAir } from '../air/symbolic.ts';
-import { evalFoldedQuotient, periodicOnCoset, selectorsOnCoset } from '../air/eval.ts';
+
 import type { Air } from '../air/air.ts';
-import { GENERATOR, P, mul, twoAdicGenerator } from '../field/babybear.ts';
+import { evalFoldedQuotient, periodicOnCoset, selectorsOnCoset } from '../air/eval.ts';
+import type { CompiledAir } from '../air/symbolic.ts';
+import { compileAir } from '../air/symbolic.ts';
+import { GENERATOR, mul, P, twoAdicGenerator } from '../field/babybear.ts';
 import { bitReverseRows } from '../field/bit-reverse.ts';
 import { cosetLde } from '../field/dft.ts';
 import { ext4MulBaseInto } from '../field/ext4.ts';
 import type { Matrix } from '../field/matrix.ts';
 import { height, matrix } from '../field/matrix.ts';
 import { pcsCommit, pcsOpen } from '../fri/pcs.ts';
+import type { Challenger } from '../fri/transcript.ts';
 import type { Backend } from '../runtime/backend.ts';
 import { CpuBackend } from '../runtime/cpu.ts';
 import { encodeProof } from './codec.ts';
@@ -24,7 +26,6 @@ import type { StarkConfig } from './config.ts';
 import { validateConfig } from './config.ts';
 import { challengerFor, mmcsFor } from './instance.ts';
 import type { Proof } from './proof.ts';
-import type { Challenger } from '../fri/transcript.ts';
 
 /** Phase timings of one proof, in milliseconds. */
 export interface ProvePhases {
@@ -67,7 +68,8 @@ export async function proveProof(
   const params = config.fri;
   const c = opts.compiled ?? compileAir(air);
   const n = height(trace);
-  if (trace.width !== air.width) throw new ProverInputError(`trace width ${trace.width} != AIR width ${air.width}`);
+  if (trace.width !== air.width)
+    throw new ProverInputError(`trace width ${trace.width} != AIR width ${air.width}`);
   if (n < 1 || (n & (n - 1)) !== 0) throw new ProverInputError(`trace height ${n} is not a power of two`);
   const k = Math.log2(n);
   if (k > config.maxLogTraceHeight) {
@@ -78,11 +80,13 @@ export async function proveProof(
   }
   const publics = Uint32Array.from(publicValues as ArrayLike<number>);
   for (let i = 0; i < publics.length; i++) {
-    if (publics[i] !== publicValues[i] || publics[i] >= P) throw new ProverInputError(`public value ${i} is not a canonical field element`);
+    if (publics[i] !== publicValues[i] || publics[i] >= P)
+      throw new ProverInputError(`public value ${i} is not a canonical field element`);
   }
   const lqc = c.logQuotientChunks;
   const nChunks = c.numQuotientChunks;
-  if (k + lqc > 27 || k + params.logBlowup > 27) throw new ProverInputError('trace too large for the quotient domain');
+  if (k + lqc > 27 || k + params.logBlowup > 27)
+    throw new ProverInputError('trace too large for the quotient domain');
   const backend = opts.backend ?? new CpuBackend(mmcsFor(config));
   const ch: Challenger = opts.challenger ?? challengerFor(config);
   const t0 = performance.now();
@@ -120,7 +124,8 @@ export async function proveProof(
   let shift = GENERATOR;
   for (let i = 0; i < nChunks; i++) {
     const vals = new Uint32Array(4 * chunkLen);
-    for (let r = 0; r < chunkLen; r++) vals.set(q.subarray(4 * (i + r * nChunks), 4 * (i + r * nChunks) + 4), 4 * r);
+    for (let r = 0; r < chunkLen; r++)
+      vals.set(q.subarray(4 * (i + r * nChunks), 4 * (i + r * nChunks) + 4), 4 * r);
     chunks.push({ domain: { shift, logSize: k }, values: matrix(vals, 4) });
     shift = mul(shift, gQ);
   }
@@ -143,7 +148,13 @@ export async function proveProof(
     ch,
   );
   const t4 = performance.now();
-  opts.onPhases?.({ traceCommit: t1 - t0, quotient: t2 - t1, quotientCommit: t3 - t2, open: t4 - t3, total: t4 - t0 });
+  opts.onPhases?.({
+    traceCommit: t1 - t0,
+    quotient: t2 - t1,
+    quotientCommit: t3 - t2,
+    open: t4 - t3,
+    total: t4 - t0,
+  });
   return {
     commitments: { trace: traceTree.root, quotientChunks: quotientTree.root, random: null },
     openedValues: {

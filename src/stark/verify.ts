@@ -12,7 +12,7 @@ import type { Air } from '../air/air.ts';
 import { evalFoldedAtPoint, periodicAtPoint, selectorsAtPoint } from '../air/eval.ts';
 import type { CompiledAir } from '../air/symbolic.ts';
 import { compileAir } from '../air/symbolic.ts';
-import { GENERATOR, P, inverse, mul, twoAdicGenerator } from '../field/babybear.ts';
+import { GENERATOR, inverse, mul, P, twoAdicGenerator } from '../field/babybear.ts';
 import {
   ext4AddInto,
   ext4Equals,
@@ -98,7 +98,8 @@ export function maxProofBytesFor(c: CompiledAir, config: StarkConfig): number {
   perQuery += len(1) + len(c.width) + 5 * c.width + len(L) + 40 * L;
   perQuery += len(chunks) + chunks * (len(4) + 20) + len(L) + 40 * L;
   const rounds = L - f.logBlowup - f.logFinalPolyLen;
-  perQuery += len(rounds) + rounds * (1 + len(2 ** f.maxLogArity) + 20 * (2 ** f.maxLogArity - 1) + len(L) + 40 * L);
+  perQuery +=
+    len(rounds) + rounds * (1 + len(2 ** f.maxLogArity) + 20 * (2 ** f.maxLogArity - 1) + len(L) + 40 * L);
   let total = 2 * cap + 1;
   total += 2 * (len(c.width) + 20 * c.width) + 1 + 2;
   total += len(chunks) + chunks * (1 + 80) + 1;
@@ -131,35 +132,70 @@ function vanishingAtBase(y: number, shift: number, logSize: number): number {
  * @param publics canonical public values (already checked)
  * @param config the verifier's configuration
  */
-export function verifyProofObject(c: CompiledAir, proof: Proof, publics: Uint32Array, config: StarkConfig): void {
+export function verifyProofObject(
+  c: CompiledAir,
+  proof: Proof,
+  publics: Uint32Array,
+  config: StarkConfig,
+): void {
   const f = config.fri;
   const lqc = c.logQuotientChunks;
   const nChunks = c.numQuotientChunks;
   // 1, 3. degree bits
   const db = proof.degreeBits;
   if (db > 27 || db > config.maxLogTraceHeight || db + f.logBlowup > 27 || db + lqc > 27) {
-    reject('SHAPE_DEGREE_BITS_RANGE', `degree_bits ${db} outside 0..${config.maxLogTraceHeight}`, 'degreeBits');
+    reject(
+      'SHAPE_DEGREE_BITS_RANGE',
+      `degree_bits ${db} outside 0..${config.maxLogTraceHeight}`,
+      'degreeBits',
+    );
   }
   const k = db;
   // 2. preprocessed: no built-in AIR has preprocessed columns
   const ov = proof.openedValues;
   if (ov.preprocessedLocal !== null || ov.preprocessedNext !== null) {
-    reject('SHAPE_PREPROCESSED', 'preprocessed values for an AIR without preprocessed columns', 'openedValues.preprocessedLocal');
+    reject(
+      'SHAPE_PREPROCESSED',
+      'preprocessed values for an AIR without preprocessed columns',
+      'openedValues.preprocessedLocal',
+    );
   }
   // 4.
-  if (proof.commitments.random !== null) reject('SHAPE_RANDOMIZATION', 'random commitment in non-ZK mode', 'commitments.random');
-  if (ov.random !== null) reject('SHAPE_RANDOMIZATION', 'random values in non-ZK mode', 'openedValues.random');
+  if (proof.commitments.random !== null)
+    reject('SHAPE_RANDOMIZATION', 'random commitment in non-ZK mode', 'commitments.random');
+  if (ov.random !== null)
+    reject('SHAPE_RANDOMIZATION', 'random values in non-ZK mode', 'openedValues.random');
   // 6.
   const w = c.width;
-  if (ov.traceLocal.length !== 4 * w) reject('SHAPE_TRACE_LOCAL_WIDTH', `trace_local has ${ov.traceLocal.length / 4} values, width ${w}`, 'openedValues.traceLocal');
+  if (ov.traceLocal.length !== 4 * w)
+    reject(
+      'SHAPE_TRACE_LOCAL_WIDTH',
+      `trace_local has ${ov.traceLocal.length / 4} values, width ${w}`,
+      'openedValues.traceLocal',
+    );
   if (c.readsNext) {
-    if (ov.traceNext === null || ov.traceNext.length !== 4 * w) reject('SHAPE_TRACE_NEXT', 'trace_next missing or wrong width', 'openedValues.traceNext');
+    if (ov.traceNext === null || ov.traceNext.length !== 4 * w)
+      reject('SHAPE_TRACE_NEXT', 'trace_next missing or wrong width', 'openedValues.traceNext');
   } else if (ov.traceNext !== null) {
-    reject('SHAPE_TRACE_NEXT', 'trace_next present for an AIR that does not read the next row', 'openedValues.traceNext');
+    reject(
+      'SHAPE_TRACE_NEXT',
+      'trace_next present for an AIR that does not read the next row',
+      'openedValues.traceNext',
+    );
   }
-  if (ov.quotientChunks.length !== nChunks) reject('SHAPE_QUOTIENT_CHUNK_COUNT', `${ov.quotientChunks.length} chunks, expected ${nChunks}`, 'openedValues.quotientChunks');
+  if (ov.quotientChunks.length !== nChunks)
+    reject(
+      'SHAPE_QUOTIENT_CHUNK_COUNT',
+      `${ov.quotientChunks.length} chunks, expected ${nChunks}`,
+      'openedValues.quotientChunks',
+    );
   ov.quotientChunks.forEach((ch, i) => {
-    if (ch.length !== 16) reject('SHAPE_QUOTIENT_CHUNK_DIMENSION', 'chunk is not 4 EF values', `openedValues.quotientChunks[${i}]`);
+    if (ch.length !== 16)
+      reject(
+        'SHAPE_QUOTIENT_CHUNK_DIMENSION',
+        'chunk is not 4 EF values',
+        `openedValues.quotientChunks[${i}]`,
+      );
   });
   // 7. transcript
   const chl = challengerFor(config);
@@ -234,20 +270,30 @@ export function verifyProofObject(c: CompiledAir, proof: Proof, publics: Uint32A
   ext4InverseInto(invZ, 0, zT, 0);
   ext4MulInto(t, 0, folded, 0, invZ, 0);
   ext4SubInto(t, 0, t, 0, qz, 0);
-  if (!ext4Equals(t, new Uint32Array(4))) reject('OOD_CONSTRAINT_MISMATCH', 'constraints at zeta do not match the quotient');
+  if (!ext4Equals(t, new Uint32Array(4)))
+    reject('OOD_CONSTRAINT_MISMATCH', 'constraints at zeta do not match the quotient');
 }
 
 function checkPublics(c: CompiledAir, publicValues: unknown): Uint32Array {
-  if (publicValues === null || typeof publicValues !== 'object' || typeof (publicValues as ArrayLike<unknown>).length !== 'number') {
+  if (
+    publicValues === null ||
+    typeof publicValues !== 'object' ||
+    typeof (publicValues as ArrayLike<unknown>).length !== 'number'
+  ) {
     reject('DECODE_BAD_INPUT_TYPE', 'public values must be an array of field elements');
   }
   const pv = publicValues as ArrayLike<unknown>;
-  if (pv.length !== c.numPublicValues) reject('SHAPE_PUBLIC_VALUES_LENGTH', `${pv.length} public values, expected ${c.numPublicValues}`);
+  if (pv.length !== c.numPublicValues)
+    reject('SHAPE_PUBLIC_VALUES_LENGTH', `${pv.length} public values, expected ${c.numPublicValues}`);
   const out = new Uint32Array(pv.length);
   for (let i = 0; i < pv.length; i++) {
     const v = pv[i];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= P) {
-      reject('DECODE_NONCANONICAL_FIELD', `public value ${i} is not a canonical field element`, `publicValues[${i}]`);
+      reject(
+        'DECODE_NONCANONICAL_FIELD',
+        `public value ${i} is not a canonical field element`,
+        `publicValues[${i}]`,
+      );
     }
     out[i] = v;
   }
@@ -295,6 +341,10 @@ export function verify(
       return { ok: false, code: e.code, detail: e.check, ...(e.path ? { path: e.path } : {}) };
     }
     if (e instanceof Error && e.name === 'VerifierConfigError') throw e;
-    return { ok: false, code: 'INTERNAL_INVARIANT', detail: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+    return {
+      ok: false,
+      code: 'INTERNAL_INVARIANT',
+      detail: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
+    };
   }
 }

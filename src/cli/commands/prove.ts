@@ -6,10 +6,10 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { checkConstraints } from '../../air/check.ts';
-import { prove } from '../../stark/prove.ts';
 import { wrapEnvelope } from '../../stark/envelope.ts';
+import { prove } from '../../stark/prove.ts';
 import { circuitIdOf } from '../../stark/verify.ts';
-import { CONFIG_OPTIONS, UsageError, builtinStatement, configFromFlags, parsePublics } from '../common.ts';
+import { builtinStatement, CONFIG_OPTIONS, configFromFlags, parsePublics, UsageError } from '../common.ts';
 
 const HELP = `usage: p3ts prove --air fibonacci|poseidon2 --log-rows N [--public v1,v2,...] --out FILE
                   [--config plonky3-fixture|c100|...] [--format envelope|postcard]
@@ -36,8 +36,10 @@ export async function run(argv: string[]): Promise<number> {
       console.log(HELP);
       return 0;
     }
-    if (!values.air || !values['log-rows'] || !values.out) throw new UsageError('--air, --log-rows and --out are required');
-    if (values.format !== 'envelope' && values.format !== 'postcard') throw new UsageError('--format expects envelope|postcard');
+    if (!values.air || !values['log-rows'] || !values.out)
+      throw new UsageError('--air, --log-rows and --out are required');
+    if (values.format !== 'envelope' && values.format !== 'postcard')
+      throw new UsageError('--format expects envelope|postcard');
     if (!/^\d+$/.test(values['log-rows'])) throw new UsageError('--log-rows expects an integer');
     const config = configFromFlags(values);
     const publics = parsePublics(values.public);
@@ -58,7 +60,10 @@ export async function run(argv: string[]): Promise<number> {
     );
     return 0;
   } catch (e) {
-    if (e instanceof UsageError || (e instanceof Error && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
+    if (
+      e instanceof UsageError ||
+      (e instanceof Error && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))
+    ) {
       console.error(`p3ts prove: ${e.message}\n${HELP}`);
       return 2;
     }

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { verify } from '../../stark/verify.ts';
-import { CONFIG_OPTIONS, UsageError, builtinStatement, configFromFlags, parsePublics } from '../common.ts';
+import { builtinStatement, CONFIG_OPTIONS, configFromFlags, parsePublics, UsageError } from '../common.ts';
 
 const HELP = `usage: p3ts verify --air fibonacci|poseidon2 [--log-rows N] [--public v1,v2,...]
                    [--config NAME] [--format envelope|postcard] [config overrides] FILE`;
@@ -35,7 +35,8 @@ export async function run(argv: string[]): Promise<number> {
     }
     if (parsed.positionals.length !== 1) throw new UsageError('exactly one proof FILE is required');
     if (typeof values.air !== 'string') throw new UsageError('--air is required');
-    if (values.format !== 'envelope' && values.format !== 'postcard') throw new UsageError('--format expects envelope|postcard');
+    if (values.format !== 'envelope' && values.format !== 'postcard')
+      throw new UsageError('--format expects envelope|postcard');
     file = parsed.positionals[0];
   } catch (e) {
     console.error(`p3ts verify: ${e instanceof Error ? e.message : String(e)}\n${HELP}`);
