@@ -182,7 +182,11 @@ export class FallbackBackend implements Backend {
   }
 
   private async attempt<T>(op: string, onGpu: () => Promise<T>, onCpu: () => Promise<T>): Promise<T> {
-    if (!this.gpuDisabled && this.gpu.ctx.unusable) this.disable(op, 'device lost or closed');
+    if (!this.gpuDisabled && this.gpu.ctx.unusable) {
+      this.fallbacks++;
+      this.lastFallbackReason = 'device-lost: the device was lost or closed before the operation';
+      this.disable(op, this.lastFallbackReason);
+    }
     if (this.gpuDisabled) {
       this.cpuOps++;
       return onCpu();
