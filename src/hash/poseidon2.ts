@@ -20,7 +20,6 @@ import {
 } from './poseidon2-constants.ts';
 import type { Poseidon2Constants } from './types.ts';
 
-const INV_P = 1 / P;
 /** Full rounds on each side of the partial rounds. */
 export const HALF_FULL_ROUNDS = 4;
 
@@ -41,14 +40,19 @@ export interface Poseidon2Perm {
 // Hot-path notes. Every helper here is void and takes only arrays and small integers: a
 // non-inlined function returning a double above 2^30 boxes it in a heap number, which measured
 // several times slower. So multiplications and reductions are written out in place:
-//   mul:    q = floor(a*b/P) (off by at most one: a*b < 2^62), r = (imul(a,b) - imul(q,P)) | 0 lies in
-//           (-2^11, P + 2^11), then one conditional correction (STYLE.md `mul`);
+//   mul:    the double estimate e of a*b/P (a*b < 2^62) is within 2^-20 of the truth, so
+//           q = trunc(e - 2^-18) is floor(a*b/P) or one less and r = a*b - q*P lies in [0, 2P);
+//           t = r - P in [-P, P) is exact in int32 (imul wraps mod 2^32), and t + (P & (t >> 31))
+//           is the canonical result (STYLE.md `mul`, with a biased quotient: one correction);
 //   reduce: for an integer-valued double |t| < 2^37, r = t - floor(t/P)*P is off by at most one P
 //           (only at exact multiples), then one conditional correction.
 // The clear statement of each step is the BigInt reference test/hash/ref-poseidon2.ts.
 
 /** External linear layer E (§3.2) on s[o .. o+w): M4 on each 4-chunk plus the column sums. */
 function externalLinear(s: Uint32Array, o: number, w: number): void {
+  // Local constants: module bindings are reloaded and type-checked on every use in optimized code.
+  const p = 0x78000001;
+  const invP = 1 / 0x78000001;
   let t0 = 0;
   let t1 = 0;
   let t2 = 0;
@@ -73,48 +77,44 @@ function externalLinear(s: Uint32Array, o: number, w: number): void {
     const c = s[k + 2];
     const d = s[k + 3];
     t = 2 * a + 3 * b + c + d + u0;
-    r = t - Math.floor(t * INV_P) * P;
-    s[k] = r >= P ? r - P : r < 0 ? r + P : r;
+    r = t - Math.floor(t * invP) * p;
+    s[k] = r >= p ? r - p : r < 0 ? r + p : r;
     t = a + 2 * b + 3 * c + d + u1;
-    r = t - Math.floor(t * INV_P) * P;
-    s[k + 1] = r >= P ? r - P : r < 0 ? r + P : r;
+    r = t - Math.floor(t * invP) * p;
+    s[k + 1] = r >= p ? r - p : r < 0 ? r + p : r;
     t = a + b + 2 * c + 3 * d + u2;
-    r = t - Math.floor(t * INV_P) * P;
-    s[k + 2] = r >= P ? r - P : r < 0 ? r + P : r;
+    r = t - Math.floor(t * invP) * p;
+    s[k + 2] = r >= p ? r - p : r < 0 ? r + p : r;
     t = 3 * a + b + c + 2 * d + u3;
-    r = t - Math.floor(t * INV_P) * P;
-    s[k + 3] = r >= P ? r - P : r < 0 ? r + P : r;
+    r = t - Math.floor(t * invP) * p;
+    s[k + 3] = r >= p ? r - p : r < 0 ? r + p : r;
   }
 }
 
 /** S-box layer of a full round: s[o+i] = (s[o+i] + rc[ro+i])^7 for i < w. */
 function sboxLayer(s: Uint32Array, o: number, w: number, rc: Uint32Array, ro: number): void {
+  // Local constants: module bindings are reloaded and type-checked on every use in optimized code.
+  const p = 0x78000001;
+  const invP = 1 / 0x78000001;
+  const bias = 2 ** -18;
   let q = 0;
   let r = 0;
   for (let i = 0; i < w; i++) {
     let x = s[o + i] + rc[ro + i];
-    x = (x - P) | 0;
-    x = (x + (P & (x >> 31))) | 0;
-    q = (x * x * INV_P) | 0;
-    r = (Math.imul(x, x) - Math.imul(q, P)) | 0;
-    r = (r + (P & (r >> 31))) | 0;
-    r = (r - P) | 0;
-    const x2 = (r + (P & (r >> 31))) | 0;
-    q = (x2 * x * INV_P) | 0;
-    r = (Math.imul(x2, x) - Math.imul(q, P)) | 0;
-    r = (r + (P & (r >> 31))) | 0;
-    r = (r - P) | 0;
-    const x3 = (r + (P & (r >> 31))) | 0;
-    q = (x2 * x2 * INV_P) | 0;
-    r = (Math.imul(x2, x2) - Math.imul(q, P)) | 0;
-    r = (r + (P & (r >> 31))) | 0;
-    r = (r - P) | 0;
-    const x4 = (r + (P & (r >> 31))) | 0;
-    q = (x3 * x4 * INV_P) | 0;
-    r = (Math.imul(x3, x4) - Math.imul(q, P)) | 0;
-    r = (r + (P & (r >> 31))) | 0;
-    r = (r - P) | 0;
-    const x7 = (r + (P & (r >> 31))) | 0;
+    x = (x - p) | 0;
+    x = (x + (p & (x >> 31))) | 0;
+    q = (x * x * invP - bias) | 0;
+    r = (Math.imul(x, x) - Math.imul(q, p) - p) | 0;
+    const x2 = (r + (p & (r >> 31))) | 0;
+    q = (x2 * x * invP - bias) | 0;
+    r = (Math.imul(x2, x) - Math.imul(q, p) - p) | 0;
+    const x3 = (r + (p & (r >> 31))) | 0;
+    q = (x2 * x2 * invP - bias) | 0;
+    r = (Math.imul(x2, x2) - Math.imul(q, p) - p) | 0;
+    const x4 = (r + (p & (r >> 31))) | 0;
+    q = (x3 * x4 * invP - bias) | 0;
+    r = (Math.imul(x3, x4) - Math.imul(q, p) - p) | 0;
+    const x7 = (r + (p & (r >> 31))) | 0;
     s[o + i] = x7;
   }
 }
@@ -127,47 +127,41 @@ function fullRound(s: Uint32Array, o: number, w: number, rc: Uint32Array, ro: nu
 
 /** One partial round (any width): add c to s[0], S-box s[0], internal layer sum + diag[i] * s[i]. */
 function partialRound(s: Uint32Array, o: number, w: number, c: number, diag: Uint32Array): void {
+  // Local constants: module bindings are reloaded and type-checked on every use in optimized code.
+  const p = 0x78000001;
+  const invP = 1 / 0x78000001;
+  const bias = 2 ** -18;
   let q = 0;
   let r = 0;
   let t = 0;
   let x = s[o] + c;
-  if (x >= P) x -= P;
-  q = (x * x * INV_P) | 0;
-  r = (Math.imul(x, x) - Math.imul(q, P)) | 0;
-  r = (r + (P & (r >> 31))) | 0;
-  r = (r - P) | 0;
-  const x2 = (r + (P & (r >> 31))) | 0;
-  q = (x2 * x * INV_P) | 0;
-  r = (Math.imul(x2, x) - Math.imul(q, P)) | 0;
-  r = (r + (P & (r >> 31))) | 0;
-  r = (r - P) | 0;
-  const x3 = (r + (P & (r >> 31))) | 0;
-  q = (x2 * x2 * INV_P) | 0;
-  r = (Math.imul(x2, x2) - Math.imul(q, P)) | 0;
-  r = (r + (P & (r >> 31))) | 0;
-  r = (r - P) | 0;
-  const x4 = (r + (P & (r >> 31))) | 0;
-  q = (x3 * x4 * INV_P) | 0;
-  r = (Math.imul(x3, x4) - Math.imul(q, P)) | 0;
-  r = (r + (P & (r >> 31))) | 0;
-  r = (r - P) | 0;
-  const x7 = (r + (P & (r >> 31))) | 0;
+  if (x >= p) x -= p;
+  q = (x * x * invP - bias) | 0;
+  r = (Math.imul(x, x) - Math.imul(q, p) - p) | 0;
+  const x2 = (r + (p & (r >> 31))) | 0;
+  q = (x2 * x * invP - bias) | 0;
+  r = (Math.imul(x2, x) - Math.imul(q, p) - p) | 0;
+  const x3 = (r + (p & (r >> 31))) | 0;
+  q = (x2 * x2 * invP - bias) | 0;
+  r = (Math.imul(x2, x2) - Math.imul(q, p) - p) | 0;
+  const x4 = (r + (p & (r >> 31))) | 0;
+  q = (x3 * x4 * invP - bias) | 0;
+  r = (Math.imul(x3, x4) - Math.imul(q, p) - p) | 0;
+  const x7 = (r + (p & (r >> 31))) | 0;
   s[o] = x7;
   let sum = 0;
   for (let i = 0; i < w; i++) sum += s[o + i]; // < 24P < 2^36
   t = sum;
-  r = t - Math.floor(t * INV_P) * P;
-  sum = r >= P ? r - P : r < 0 ? r + P : r;
+  r = t - Math.floor(t * invP) * p;
+  sum = r >= p ? r - p : r < 0 ? r + p : r;
   for (let i = 0; i < w; i++) {
     const a = diag[i];
     const b = s[o + i];
-    q = (a * b * INV_P) | 0;
-    r = (Math.imul(a, b) - Math.imul(q, P)) | 0;
-    r = (r + (P & (r >> 31))) | 0;
-    r = (r - P) | 0;
-    const m = (r + (P & (r >> 31))) | 0;
+    q = (a * b * invP - bias) | 0;
+    r = (Math.imul(a, b) - Math.imul(q, p) - p) | 0;
+    const m = (r + (p & (r >> 31))) | 0;
     const y = sum + m;
-    s[o + i] = y >= P ? y - P : y;
+    s[o + i] = y >= p ? y - p : y;
   }
 }
 
@@ -181,6 +175,10 @@ function partialRound(s: Uint32Array, o: number, w: number, c: number, diag: Uin
  * applied by shifts and adds (the same values as `partialRound` with INTERNAL_DIAG_16).
  */
 function partialRounds16(s: Uint32Array, o: number, rcInt: Uint32Array): void {
+  // Local constants: module bindings are reloaded and type-checked on every use in optimized code.
+  const p = 0x78000001;
+  const invP = 1 / 0x78000001;
+  const bias = 2 ** -18;
   let s0 = s[o + 0];
   let s1 = s[o + 1];
   let s2 = s[o + 2];
@@ -203,79 +201,71 @@ function partialRounds16(s: Uint32Array, o: number, rcInt: Uint32Array): void {
   const n = rcInt.length;
   for (let k = 0; k < n; k++) {
     let x = s0 + rcInt[k];
-    x = (x - P) | 0;
-    x = (x + (P & (x >> 31))) | 0;
-    q = (x * x * INV_P) | 0;
-    r = (Math.imul(x, x) - Math.imul(q, P)) | 0;
-    r = (r + (P & (r >> 31))) | 0;
-    r = (r - P) | 0;
-    const x2 = (r + (P & (r >> 31))) | 0;
-    q = (x2 * x * INV_P) | 0;
-    r = (Math.imul(x2, x) - Math.imul(q, P)) | 0;
-    r = (r + (P & (r >> 31))) | 0;
-    r = (r - P) | 0;
-    const x3 = (r + (P & (r >> 31))) | 0;
-    q = (x2 * x2 * INV_P) | 0;
-    r = (Math.imul(x2, x2) - Math.imul(q, P)) | 0;
-    r = (r + (P & (r >> 31))) | 0;
-    r = (r - P) | 0;
-    const x4 = (r + (P & (r >> 31))) | 0;
-    q = (x3 * x4 * INV_P) | 0;
-    r = (Math.imul(x3, x4) - Math.imul(q, P)) | 0;
-    r = (r + (P & (r >> 31))) | 0;
-    r = (r - P) | 0;
-    const x7 = (r + (P & (r >> 31))) | 0;
+    x = (x - p) | 0;
+    x = (x + (p & (x >> 31))) | 0;
+    q = (x * x * invP - bias) | 0;
+    r = (Math.imul(x, x) - Math.imul(q, p) - p) | 0;
+    const x2 = (r + (p & (r >> 31))) | 0;
+    q = (x2 * x * invP - bias) | 0;
+    r = (Math.imul(x2, x) - Math.imul(q, p) - p) | 0;
+    const x3 = (r + (p & (r >> 31))) | 0;
+    q = (x2 * x2 * invP - bias) | 0;
+    r = (Math.imul(x2, x2) - Math.imul(q, p) - p) | 0;
+    const x4 = (r + (p & (r >> 31))) | 0;
+    q = (x3 * x4 * invP - bias) | 0;
+    r = (Math.imul(x3, x4) - Math.imul(q, p) - p) | 0;
+    const x7 = (r + (p & (r >> 31))) | 0;
     t = x7 + s1 + s2 + s3 + s4 + s5 + s6 + s7 + s8 + s9 + s10 + s11 + s12 + s13 + s14 + s15;
-    r = t - Math.floor(t * INV_P) * P;
-    const sum = r >= P ? r - P : r < 0 ? r + P : r;
+    r = t - Math.floor(t * invP) * p;
+    const sum = r >= p ? r - p : r < 0 ? r + p : r;
     t = sum - 2 * x7;
-    r = t - Math.floor(t * INV_P) * P;
-    s0 = r >= P ? r - P : r < 0 ? r + P : r;
+    r = t - Math.floor(t * invP) * p;
+    s0 = r >= p ? r - p : r < 0 ? r + p : r;
     t = sum + s1;
-    r = t - Math.floor(t * INV_P) * P;
-    s1 = r >= P ? r - P : r < 0 ? r + P : r;
+    r = t - Math.floor(t * invP) * p;
+    s1 = r >= p ? r - p : r < 0 ? r + p : r;
     t = sum + 2 * s2;
-    r = t - Math.floor(t * INV_P) * P;
-    s2 = r >= P ? r - P : r < 0 ? r + P : r;
+    r = t - Math.floor(t * invP) * p;
+    s2 = r >= p ? r - p : r < 0 ? r + p : r;
     t = sum + (s3 >>> 1) - (s3 & 1) * 15 * 2 ** 26;
-    r = t - Math.floor(t * INV_P) * P;
-    s3 = r >= P ? r - P : r < 0 ? r + P : r;
+    r = t - Math.floor(t * invP) * p;
+    s3 = r >= p ? r - p : r < 0 ? r + p : r;
     t = sum + 3 * s4;
-    r = t - Math.floor(t * INV_P) * P;
-    s4 = r >= P ? r - P : r < 0 ? r + P : r;
+    r = t - Math.floor(t * invP) * p;
+    s4 = r >= p ? r - p : r < 0 ? r + p : r;
     t = sum + 4 * s5;
-    r = t - Math.floor(t * INV_P) * P;
-    s5 = r >= P ? r - P : r < 0 ? r + P : r;
+    r = t - Math.floor(t * invP) * p;
+    s5 = r >= p ? r - p : r < 0 ? r + p : r;
     t = sum - (s6 >>> 1) + (s6 & 1) * 15 * 2 ** 26;
-    r = t - Math.floor(t * INV_P) * P;
-    s6 = r >= P ? r - P : r < 0 ? r + P : r;
+    r = t - Math.floor(t * invP) * p;
+    s6 = r >= p ? r - p : r < 0 ? r + p : r;
     t = sum - 3 * s7;
-    r = t - Math.floor(t * INV_P) * P;
-    s7 = r >= P ? r - P : r < 0 ? r + P : r;
+    r = t - Math.floor(t * invP) * p;
+    s7 = r >= p ? r - p : r < 0 ? r + p : r;
     t = sum - 4 * s8;
-    r = t - Math.floor(t * INV_P) * P;
-    s8 = r >= P ? r - P : r < 0 ? r + P : r;
+    r = t - Math.floor(t * invP) * p;
+    s8 = r >= p ? r - p : r < 0 ? r + p : r;
     t = sum + (s9 >>> 8) - (s9 & 0xff) * 15 * 2 ** 19;
-    r = t - Math.floor(t * INV_P) * P;
-    s9 = r >= P ? r - P : r < 0 ? r + P : r;
+    r = t - Math.floor(t * invP) * p;
+    s9 = r >= p ? r - p : r < 0 ? r + p : r;
     t = sum + (s10 >>> 2) - (s10 & 0x3) * 15 * 2 ** 25;
-    r = t - Math.floor(t * INV_P) * P;
-    s10 = r >= P ? r - P : r < 0 ? r + P : r;
+    r = t - Math.floor(t * invP) * p;
+    s10 = r >= p ? r - p : r < 0 ? r + p : r;
     t = sum + (s11 >>> 3) - (s11 & 0x7) * 15 * 2 ** 24;
-    r = t - Math.floor(t * INV_P) * P;
-    s11 = r >= P ? r - P : r < 0 ? r + P : r;
+    r = t - Math.floor(t * invP) * p;
+    s11 = r >= p ? r - p : r < 0 ? r + p : r;
     t = sum + (s12 >>> 27) - (s12 & 0x7ffffff) * 15;
-    r = t - Math.floor(t * INV_P) * P;
-    s12 = r >= P ? r - P : r < 0 ? r + P : r;
+    r = t - Math.floor(t * invP) * p;
+    s12 = r >= p ? r - p : r < 0 ? r + p : r;
     t = sum - (s13 >>> 8) + (s13 & 0xff) * 15 * 2 ** 19;
-    r = t - Math.floor(t * INV_P) * P;
-    s13 = r >= P ? r - P : r < 0 ? r + P : r;
+    r = t - Math.floor(t * invP) * p;
+    s13 = r >= p ? r - p : r < 0 ? r + p : r;
     t = sum - (s14 >>> 4) + (s14 & 0xf) * 15 * 2 ** 23;
-    r = t - Math.floor(t * INV_P) * P;
-    s14 = r >= P ? r - P : r < 0 ? r + P : r;
+    r = t - Math.floor(t * invP) * p;
+    s14 = r >= p ? r - p : r < 0 ? r + p : r;
     t = sum - (s15 >>> 27) + (s15 & 0x7ffffff) * 15;
-    r = t - Math.floor(t * INV_P) * P;
-    s15 = r >= P ? r - P : r < 0 ? r + P : r;
+    r = t - Math.floor(t * invP) * p;
+    s15 = r >= p ? r - p : r < 0 ? r + p : r;
   }
   s[o + 0] = s0;
   s[o + 1] = s1;

@@ -1,0 +1,90 @@
+/**
+ * Hash suite: Poseidon2-16 permutations per second (one thread), PaddingFreeSponge leaf hashing
+ * of 2^16 rows of width 8 (hashRows), and a MerkleTreeMmcs commit of a 2^16 x 8 matrix (leaf
+ * hashing plus 2^16 - 1 compressions). Plonky3 v0.4.0 figures are printed beside the permutation
+ * rate (`poseidon2_w16_scalar_1thread`) and, scaled by 1/16 from its 2^20-row run, the commit.
+ * Mirrors no Plonky3 file.
+ */
+
+import { P } from '../src/field/babybear.ts';
+import { matrix } from '../src/field/matrix.ts';
+import { poseidon2ForSet } from '../src/hash/poseidon2.ts';
+import { hashRows } from '../src/hash/sponge.ts';
+import { commitMatrices } from '../src/merkle/mmcs.ts';
+import { type BenchCase, type BenchOptions, type BenchRow, measure, plonky3Reference } from './lib.ts';
+
+/** Deterministic canonical values (xorshift32). */
+function fill(n: number, seed: number): Uint32Array {
+  const out = new Uint32Array(n);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    out[i] = (s >>> 0) % P;
+  }
+  return out;
+}
+
+/**
+ * Runs the hash suite.
+ * @param opts suite options
+ * @returns one row per case, plus the permutation rate in ops/s
+ */
+export async function run(opts: BenchOptions): Promise<BenchRow[]> {
+  const perm = poseidon2ForSet('default');
+  const state = fill(16, 1);
+  const nPerm = 1 << 14;
+  const rows = 1 << 16;
+  const m = matrix(fill(rows * 8, 2), 8);
+  const digests = new Uint32Array(8 * rows);
+  const cfg = { perm };
+  const cases: BenchCase[] = [
+    {
+      name: 'poseidon2-16 permutation (default constants)',
+      n: nPerm,
+      unit: 'ns/element',
+      elementsPerCall: nPerm,
+      fn: () => {
+        for (let i = 0; i < nPerm; i++) perm.permute(state, 0);
+      },
+    },
+    {
+      name: 'sponge hashRows 2^16 x 8',
+      n: rows,
+      unit: 'ms',
+      fn: () => hashRows(perm, [m], digests, 0),
+    },
+    {
+      name: 'merkle commit 2^16 x 8',
+      n: rows,
+      unit: 'ms',
+      heavy: true,
+      fn: () => commitMatrices(cfg, [m]),
+      reference: plonky3Reference(
+        (r) => r.bench === 'merkle_commit' && r.rows === 1048576 && r.cols === 8,
+        (r) => (typeof r.median_s === 'number' ? (r.median_s * 1000) / 16 : undefined),
+        'ms',
+      ),
+      note: 'Plonky3 figure: its 2^20 x 8 commit divided by 16',
+    },
+  ];
+  const out = await measure('hash', cases, opts);
+  const permRow = out[0];
+  out.push({
+    suite: 'hash',
+    name: 'poseidon2-16 permutations per second (1 thread)',
+    n: nPerm,
+    unit: 'ops/s',
+    value: 1e9 / permRow.value,
+    rme: permRow.rme,
+    samples: permRow.samples,
+    reference: plonky3Reference(
+      (r) => r.bench === 'poseidon2_w16_scalar_1thread',
+      (r) => (typeof r.perms_per_s === 'number' ? r.perms_per_s : undefined),
+      'ops/s',
+    ),
+  });
+  opts.log(`  hash/poseidon2-16 permutations per second: ${Math.round(1e9 / permRow.value)} ops/s`);
+  return out;
+}
