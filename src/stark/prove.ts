@@ -114,7 +114,12 @@ export async function proveProof(
   const selectors = selectorsOnCoset(k, GENERATOR, logQ);
   const periodic = (air.periodicColumns ?? []).map((col) => periodicOnCoset(col, k, GENERATOR, logQ));
   const q = new Uint32Array(4 * qSize);
-  evalFoldedQuotient(c, { trace: traceOnQ, nextOffset: 2 ** lqc, publics, selectors, periodic }, alpha, q);
+  evalFoldedQuotient(
+    c,
+    { trace: traceOnQ, nextOffset: 2 ** lqc % qSize, publics, selectors, periodic },
+    alpha,
+    q,
+  );
   const t2 = performance.now();
 
   // 9-10. Split into chunks and commit.
