@@ -1,0 +1,150 @@
+/**
+ * The `consensus` circuit family: a quorum certificate. One validator per row with its voting
+ * power (range-checked to 18 bits) and a boolean vote flag; running totals of all power and of
+ * the signed power; on the last row the totals equal the public values and
+ * 3 · signed - 2 · total is written in 30 bits, i.e. signed ≥ 2/3 of total.
+ * Public values [height, round, totalPower, signedPower].
+ *
+ * No Plonky3 counterpart (an application AIR). Max constraint degree 3 (the vote-weighted sum).
+ * Invariant: at most 2^10 validators with power < 2^18, so total < 2^28 and 3 · signed < P:
+ * a failed quorum makes 3s - 2t a field element above 2^30, which has no 30-bit decomposition.
+ *
+ * Input JSON: { "height": n, "round": n, "validators": [ { "power": n, "voted": bool }, ... ] }
+ */
+import type { Air, AirBuilder } from '../air/air.ts';
+import { P } from '../field/babybear.ts';
+import { matrix } from '../field/matrix.ts';
+import {
+  assertBits,
+  type BuildOptions,
+  bitsValue,
+  type CircuitFamily,
+  checkLogRows,
+  type FamilyAirOptions,
+  type FamilySize,
+  type FamilyStatement,
+  InputReader,
+  sampleRng,
+  writeBits,
+} from './family-kit.ts';
+
+/** Bits of a validator's voting power. */
+export const CONSENSUS_POWER_BITS = 18;
+/** Bits of the quorum slack 3 · signed - 2 · total. */
+export const CONSENSUS_SLACK_BITS = 30;
+/** Largest log2 validator set. */
+export const CONSENSUS_MAX_LOG_ROWS = 10;
+
+const VOTE = 0;
+const POWER = 1;
+const CUM_TOTAL = 2;
+const CUM_SIGNED = 3;
+const POWER_BITS = 4;
+const SLACK_BITS = POWER_BITS + CONSENSUS_POWER_BITS;
+/** Main trace width of the consensus AIR. */
+export const CONSENSUS_WIDTH: number = SLACK_BITS + CONSENSUS_SLACK_BITS;
+
+/**
+ * The consensus (quorum certificate) AIR.
+ * @param _opts unused (no hashing)
+ * @returns the AIR (name 'consensus', degree 3)
+ */
+export function consensusAir(_opts: FamilyAirOptions = {}): Air {
+  return {
+    name: 'consensus',
+    width: CONSENSUS_WIDTH,
+    numPublicValues: 4,
+    maxConstraintDegree: 3,
+    eval(b: AirBuilder): void {
+      const l = b.main.local;
+      const n = b.main.next;
+      const [, , totalPower, signedPower] = b.publicValues;
+      b.assertBool(l[VOTE]);
+      assertBits(b, l, POWER_BITS, CONSENSUS_POWER_BITS);
+      assertBits(b, l, SLACK_BITS, CONSENSUS_SLACK_BITS);
+      b.assertEq(l[POWER], bitsValue(b, l, POWER_BITS, CONSENSUS_POWER_BITS));
+      const first = b.whenFirstRow();
+      first.assertEq(l[CUM_TOTAL], l[POWER]);
+      first.assertEq(l[CUM_SIGNED], b.mul(l[VOTE], l[POWER]));
+      const t = b.whenTransition();
+      t.assertEq(n[CUM_TOTAL], b.add(l[CUM_TOTAL], n[POWER]));
+      t.assertEq(n[CUM_SIGNED], b.add(l[CUM_SIGNED], b.mul(n[VOTE], n[POWER])));
+      const last = b.whenLastRow();
+      last.assertEq(l[CUM_TOTAL], totalPower);
+      last.assertEq(l[CUM_SIGNED], signedPower);
+      last.assertEq(
+        b.sub(b.mul(l[CUM_SIGNED], 3), b.mul(l[CUM_TOTAL], 2)),
+        bitsValue(b, l, SLACK_BITS, CONSENSUS_SLACK_BITS),
+      );
+    },
+  };
+}
+
+const LOG_ROWS: Readonly<Record<FamilySize, number>> = Object.freeze({ production: 10, test: 4 });
+
+/**
+ * Validates the input and generates the trace.
+ * @param input the JSON input (see the module comment)
+ * @param opts size and unchecked
+ * @returns the statement
+ * @throws {FamilyInputError} for a malformed input, or (unless unchecked) a missing quorum
+ */
+export function buildConsensus(input: unknown, opts: BuildOptions & FamilyAirOptions = {}): FamilyStatement {
+  const rd = new InputReader('consensus');
+  const logRows = checkLogRows('consensus', LOG_ROWS[opts.size ?? 'production'], CONSENSUS_MAX_LOG_ROWS);
+  const rows = 2 ** logRows;
+  const o = rd.object(input, '');
+  const height = rd.uint(o.height, 'height');
+  const round = rd.uint(o.round, 'round');
+  const vals = rd.array(o.validators, 'validators', 1, rows);
+  const w = CONSENSUS_WIDTH;
+  const v = new Uint32Array(rows * w);
+  let total = 0;
+  let signed = 0;
+  for (let r = 0; r < rows; r++) {
+    if (r < vals.length) {
+      const x = rd.object(vals[r], `validators[${r}]`);
+      const power = rd.uint(x.power, `validators[${r}].power`, 2 ** CONSENSUS_POWER_BITS);
+      const voted = rd.bool(x.voted, `validators[${r}].voted`);
+      v[r * w + VOTE] = voted ? 1 : 0;
+      v[r * w + POWER] = power;
+      writeBits(v, w, r, POWER_BITS, CONSENSUS_POWER_BITS, power);
+      total += power;
+      if (voted) signed += power;
+    }
+    v[r * w + CUM_TOTAL] = total;
+    v[r * w + CUM_SIGNED] = signed;
+  }
+  if (total === 0) rd.fail('validators', 'total voting power is zero');
+  if (3 * signed < 2 * total && !opts.unchecked)
+    rd.fail('validators', `signed power ${signed} is below 2/3 of the total ${total}`);
+  writeBits(v, w, rows - 1, SLACK_BITS, CONSENSUS_SLACK_BITS, (3 * signed - 2 * total + P) % P);
+  return {
+    air: consensusAir(opts),
+    trace: matrix(v, w),
+    publicValues: Uint32Array.of(height, round, total, signed),
+  };
+}
+
+/**
+ * A deterministic honest certificate: every row a validator, about 80 % of them voted.
+ * @param size the size profile
+ * @returns the JSON input
+ */
+export function sampleConsensusInput(size: FamilySize): unknown {
+  const rng = sampleRng(0xc0de);
+  const rows = 2 ** LOG_ROWS[size];
+  const validators: { power: number; voted: boolean }[] = [];
+  for (let r = 0; r < rows; r++) validators.push({ power: 1 + rng(100_000), voted: rng(5) !== 0 });
+  return { height: 123_456, round: 2, validators };
+}
+
+/** The consensus family. */
+export const consensusFamily: CircuitFamily = Object.freeze({
+  name: 'consensus',
+  summary: 'quorum certificate: boolean votes, signed power at least 2/3 of the total',
+  logRows: LOG_ROWS,
+  air: consensusAir,
+  build: buildConsensus,
+  sampleInput: sampleConsensusInput,
+});

@@ -1,0 +1,65 @@
+/**
+ * The registry of the five circuit families a node loads (runbook: transaction, state, pruning,
+ * uptime, consensus). Each family builds `{ air, trace, publicValues }` from plain JSON input.
+ *
+ * No Plonky3 counterpart. Invariant: `FAMILY_NAMES` order is the order of reports, the cache
+ * manifest and the expected-digest table.
+ */
+import { consensusFamily } from './consensus.ts';
+import type { CircuitFamily, FamilySize } from './family-kit.ts';
+import { FamilyInputError } from './family-kit.ts';
+import { pruningFamily } from './pruning.ts';
+import { stateFamily } from './state.ts';
+import { transactionFamily } from './transaction.ts';
+import { uptimeFamily } from './uptime.ts';
+
+export type {
+  BuildOptions,
+  CircuitFamily,
+  FamilyAirOptions,
+  FamilySize,
+  FamilyStatement,
+} from './family-kit.ts';
+export { FamilyInputError } from './family-kit.ts';
+
+/** The family names, in report order. */
+export const FAMILY_NAMES: readonly ['transaction', 'state', 'pruning', 'uptime', 'consensus'] =
+  Object.freeze(['transaction', 'state', 'pruning', 'uptime', 'consensus'] as const);
+
+/** A family name. */
+export type FamilyName = (typeof FAMILY_NAMES)[number];
+
+/** The size profiles. */
+export const FAMILY_SIZES: readonly FamilySize[] = Object.freeze(['production', 'test'] as const);
+
+/** The families by name. */
+export const FAMILIES: Readonly<Record<FamilyName, CircuitFamily>> = Object.freeze({
+  transaction: transactionFamily,
+  state: stateFamily,
+  pruning: pruningFamily,
+  uptime: uptimeFamily,
+  consensus: consensusFamily,
+});
+
+/**
+ * Whether a string names a family.
+ * @param name the candidate
+ * @returns true for one of FAMILY_NAMES
+ */
+export function isFamilyName(name: string): name is FamilyName {
+  return (FAMILY_NAMES as readonly string[]).includes(name);
+}
+
+/**
+ * Looks up a family.
+ * @param name the family name
+ * @returns the family
+ * @throws {FamilyInputError} for an unknown name
+ * @example
+ * const { air, trace, publicValues } = getFamily('consensus').build(getFamily('consensus').sampleInput('test'), { size: 'test' });
+ */
+export function getFamily(name: string): CircuitFamily {
+  if (!isFamilyName(name))
+    throw new FamilyInputError(name, '', `unknown circuit family (known: ${FAMILY_NAMES.join(', ')})`);
+  return FAMILIES[name];
+}

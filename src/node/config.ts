@@ -1,0 +1,311 @@
+/**
+ * Node configuration: reads `node.toml` (smol-toml), validates every key's type and value and
+ * returns a frozen `NodeConfig`. Every error is a `ConfigError` naming the file and the key.
+ *
+ * No Plonky3 counterpart; mirrors the runbook's `config/node.toml` (`proof_cache_dir`,
+ * `use_gpu_acceleration`). Invariants: unknown keys are errors (a typo must not silently fall
+ * back to a default); `PLONKY3_GPU_DISABLE` (any truthy value) wins over `use_gpu_acceleration`;
+ * the configuration is read once at startup, there is no reload.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse } from 'smol-toml';
+import { FAMILY_NAMES, type FamilyName, type FamilySize } from '../circuits/families.ts';
+import { PRESETS } from '../stark/config.ts';
+
+/** A configuration file that cannot be read, parsed or validated. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  /** The configuration file. */
+  readonly file: string;
+  /** The offending key (dotted), or '' for file-level errors. */
+  readonly key: string;
+  /**
+   * @param file the configuration file
+   * @param key the dotted key ('' when the whole file is at fault)
+   * @param message what is wrong
+   */
+  constructor(file: string, key: string, message: string) {
+    super(key ? `${file}: ${key}: ${message}` : `${file}: ${message}`);
+    this.file = file;
+    this.key = key;
+  }
+}
+
+/** Log levels accepted in `[logging] level`. */
+export const LOG_LEVELS: readonly string[] = Object.freeze([
+  'trace',
+  'debug',
+  'info',
+  'warn',
+  'error',
+  'fatal',
+  'silent',
+]);
+
+/** The validated node configuration. */
+export interface NodeConfig {
+  /** The file it came from ('<defaults>' for `defaultNodeConfig`). */
+  readonly file: string;
+  /** Absolute cache directory. */
+  readonly proofCacheDir: string;
+  /** The file's `use_gpu_acceleration`. */
+  readonly useGpuAcceleration: boolean;
+  /** Whether `PLONKY3_GPU_DISABLE` was set to a truthy value. */
+  readonly gpuDisabledByEnv: boolean;
+  /** The effective switch: file value and no env override. */
+  readonly gpuEnabled: boolean;
+  /** Soundness preset name (a key of PRESETS). */
+  readonly securityPreset: string;
+  /** Whether test-only presets are accepted. */
+  readonly allowInsecure: boolean;
+  /** Families loaded at startup. */
+  readonly families: readonly FamilyName[];
+  /** Size profile of the families. */
+  readonly size: FamilySize;
+  /** Logging settings. */
+  readonly logging: { readonly level: string; readonly format: 'json' | 'pretty' };
+  /** Service settings. */
+  readonly service: {
+    readonly host: string;
+    readonly port: number;
+    readonly maxQueue: number;
+    readonly concurrency: number;
+    readonly maxBodyBytes: number;
+  };
+}
+
+/**
+ * Whether an environment value counts as set: anything but '', '0', 'false', 'no', 'off'.
+ * @param v the raw value
+ * @returns true for a truthy value
+ */
+export function isTruthyEnv(v: string | undefined): boolean {
+  if (v === undefined) return false;
+  const t = v.trim().toLowerCase();
+  return t !== '' && t !== '0' && t !== 'false' && t !== 'no' && t !== 'off';
+}
+
+const TOP_KEYS = [
+  'proof_cache_dir',
+  'use_gpu_acceleration',
+  'security_preset',
+  'allow_insecure',
+  'circuits',
+  'logging',
+  'service',
+];
+const SECTION_KEYS: Record<string, readonly string[]> = {
+  circuits: ['families', 'size'],
+  logging: ['level', 'format'],
+  service: ['host', 'port', 'max_queue', 'concurrency', 'max_body_bytes'],
+};
+const LOOPBACK = ['127.0.0.1', '::1', 'localhost'];
+
+type Table = Record<string, unknown>;
+
+function isTable(v: unknown): v is Table {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+}
+
+/**
+ * Validates a parsed TOML document.
+ * @param doc the parsed document
+ * @param file the file name used in errors
+ * @param env the environment (default process.env)
+ * @returns the frozen configuration
+ * @throws {ConfigError} naming the file and key of the first problem
+ */
+export function validateNodeConfig(
+  doc: unknown,
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+): NodeConfig {
+  if (!isTable(doc)) throw new ConfigError(file, '', 'top level must be a table');
+  for (const k of Object.keys(doc)) {
+    if (!TOP_KEYS.includes(k)) throw new ConfigError(file, k, `unknown key (known: ${TOP_KEYS.join(', ')})`);
+  }
+  const sections: Record<string, Table> = {};
+  for (const s of Object.keys(SECTION_KEYS)) {
+    const v = doc[s];
+    if (v === undefined) sections[s] = {};
+    else if (!isTable(v)) throw new ConfigError(file, s, 'must be a table');
+    else {
+      for (const k of Object.keys(v)) {
+        if (!SECTION_KEYS[s].includes(k))
+          throw new ConfigError(file, `${s}.${k}`, `unknown key (known: ${SECTION_KEYS[s].join(', ')})`);
+      }
+      sections[s] = v;
+    }
+  }
+  const str = (t: Table, key: string, dotted: string, def: string): string => {
+    const v = t[key];
+    if (v === undefined) return def;
+    if (typeof v !== 'string') throw new ConfigError(file, dotted, `must be a string, got ${typeof v}`);
+    return v;
+  };
+  const bool = (t: Table, key: string, dotted: string, def: boolean): boolean => {
+    const v = t[key];
+    if (v === undefined) return def;
+    if (typeof v !== 'boolean')
+      throw new ConfigError(file, dotted, `must be true or false, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  const int = (t: Table, key: string, dotted: string, def: number, lo: number, hi: number): number => {
+    const v = t[key];
+    if (v === undefined) return def;
+    const n = typeof v === 'bigint' ? Number(v) : v;
+    if (typeof n !== 'number' || !Number.isInteger(n))
+      throw new ConfigError(file, dotted, `must be an integer, got ${JSON.stringify(String(v))}`);
+    if (n < lo || n > hi) throw new ConfigError(file, dotted, `${n} is outside ${lo}..${hi}`);
+    return n;
+  };
+
+  const dir = str(doc, 'proof_cache_dir', 'proof_cache_dir', 'data/proofs');
+  if (dir.trim() === '') throw new ConfigError(file, 'proof_cache_dir', 'must not be empty');
+  const useGpu = bool(doc, 'use_gpu_acceleration', 'use_gpu_acceleration', true);
+  const preset = str(doc, 'security_preset', 'security_preset', 'c100');
+  if (!Object.hasOwn(PRESETS, preset)) {
+    throw new ConfigError(
+      file,
+      'security_preset',
+      `unknown preset '${preset}' (known: ${Object.keys(PRESETS).join(', ')})`,
+    );
+  }
+  const allowInsecure = bool(doc, 'allow_insecure', 'allow_insecure', false);
+  if (PRESETS[preset].insecure && !allowInsecure) {
+    throw new ConfigError(
+      file,
+      'security_preset',
+      `'${preset}' is a test-only preset; set allow_insecure = true to use it`,
+    );
+  }
+
+  const c = sections.circuits;
+  let families: FamilyName[] = [...FAMILY_NAMES];
+  if (c.families !== undefined) {
+    if (!Array.isArray(c.families) || c.families.length === 0)
+      throw new ConfigError(file, 'circuits.families', 'must be a non-empty array of family names');
+    families = [];
+    for (const f of c.families) {
+      if (typeof f !== 'string' || !(FAMILY_NAMES as readonly string[]).includes(f)) {
+        throw new ConfigError(
+          file,
+          'circuits.families',
+          `unknown family ${JSON.stringify(f)} (known: ${FAMILY_NAMES.join(', ')})`,
+        );
+      }
+      if (families.includes(f as FamilyName))
+        throw new ConfigError(file, 'circuits.families', `'${f}' is listed twice`);
+      families.push(f as FamilyName);
+    }
+  }
+  const size = str(c, 'size', 'circuits.size', 'production');
+  if (size !== 'production' && size !== 'test')
+    throw new ConfigError(file, 'circuits.size', `must be "production" or "test", got '${size}'`);
+
+  const l = sections.logging;
+  const level = str(l, 'level', 'logging.level', 'info');
+  if (!LOG_LEVELS.includes(level))
+    throw new ConfigError(file, 'logging.level', `must be one of ${LOG_LEVELS.join(', ')}, got '${level}'`);
+  const format = str(l, 'format', 'logging.format', 'json');
+  if (format !== 'json' && format !== 'pretty')
+    throw new ConfigError(file, 'logging.format', `must be "json" or "pretty", got '${format}'`);
+
+  const s = sections.service;
+  const host = str(s, 'host', 'service.host', '127.0.0.1');
+  if (!LOOPBACK.includes(host))
+    throw new ConfigError(
+      file,
+      'service.host',
+      `must be a loopback address (${LOOPBACK.join(', ')}), got '${host}'`,
+    );
+  const service = Object.freeze({
+    host,
+    port: int(s, 'port', 'service.port', 7070, 0, 65535),
+    maxQueue: int(s, 'max_queue', 'service.max_queue', 16, 1, 4096),
+    concurrency: int(s, 'concurrency', 'service.concurrency', 1, 1, 64),
+    maxBodyBytes: int(
+      s,
+      'max_body_bytes',
+      'service.max_body_bytes',
+      8 * 1024 * 1024,
+      1024,
+      256 * 1024 * 1024,
+    ),
+  });
+
+  const gpuDisabledByEnv = isTruthyEnv(env.PLONKY3_GPU_DISABLE);
+  return Object.freeze({
+    file,
+    proofCacheDir: resolve(dir),
+    useGpuAcceleration: useGpu,
+    gpuDisabledByEnv,
+    gpuEnabled: useGpu && !gpuDisabledByEnv,
+    securityPreset: preset,
+    allowInsecure,
+    families: Object.freeze(families),
+    size: size as FamilySize,
+    logging: Object.freeze({ level, format: format as 'json' | 'pretty' }),
+    service,
+  });
+}
+
+/**
+ * Parses TOML text and validates it.
+ * @param text the TOML source
+ * @param file the file name used in errors
+ * @param env the environment (default process.env)
+ * @returns the configuration
+ * @throws {ConfigError} for a syntax error (with line) or an invalid key
+ */
+export function parseNodeConfig(
+  text: string,
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+): NodeConfig {
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (e) {
+    throw new ConfigError(
+      file,
+      '',
+      `TOML syntax error: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
+    );
+  }
+  return validateNodeConfig(doc, file, env);
+}
+
+/**
+ * Reads and validates a configuration file.
+ * @param path the node.toml path
+ * @param env the environment (default process.env)
+ * @returns the configuration
+ * @throws {ConfigError} if the file cannot be read or is invalid
+ * @example
+ * const cfg = loadNodeConfig('config/node.toml');
+ */
+export function loadNodeConfig(path: string, env: NodeJS.ProcessEnv = process.env): NodeConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError(path, '', `cannot read: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return parseNodeConfig(text, path, env);
+}
+
+/**
+ * The configuration of an empty file (every default), e.g. for tests.
+ * @param overrides TOML-level keys to set (same names as the file)
+ * @param env the environment (default process.env)
+ * @returns the configuration
+ * @throws {ConfigError} if an override is invalid
+ */
+export function defaultNodeConfig(
+  overrides: Record<string, unknown> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): NodeConfig {
+  return validateNodeConfig(overrides, '<defaults>', env);
+}
