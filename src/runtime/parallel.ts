@@ -1,0 +1,211 @@
+/**
+ * ParallelCpuBackend: the CPU backend with its hot operations split across a WorkerPool:
+ * coset LDE by column ranges (one job per range, all matrices of a call in one batch) and
+ * Merkle commitment by aligned leaf ranges (each job hashes its leaves and builds its subtree,
+ * including injected shorter matrices); the few top levels are compressed on the calling thread.
+ * Mirrors the parallel loops of Plonky3/Plonky3:dft/src/traits.rs (coset_lde_batch) and
+ * Plonky3/Plonky3:merkle-tree/src/merkle_tree.rs (MerkleTree::new).
+ *
+ * Invariants: results are byte-identical to CpuBackend for any pool size (the same CPU code runs
+ * on disjoint ranges); LDE outputs and committed matrices live in SharedArrayBuffer; inputs are
+ * copied once into shared memory unless already there. Small inputs, and trees whose heights are
+ * not powers of two, take the CpuBackend path.
+ */
+import type { Felt } from '../field/babybear.ts';
+import { cosetLdeBitReversed } from '../field/dft.ts';
+import { height, type Matrix, matrix } from '../field/matrix.ts';
+import type { Poseidon2ConstantSetName } from '../hash/poseidon2.ts';
+import { DIGEST_ELEMS } from '../hash/types.ts';
+import { type MerkleTree, openBatch } from '../merkle/mmcs.ts';
+import type { StarkConfig } from '../stark/config.ts';
+import { mmcsFor } from '../stark/instance.ts';
+import type { Backend, CommittedMatrices } from './backend.ts';
+import { BackendKind } from './backend.ts';
+import { commitOnCpu } from './cpu.ts';
+import type { PoolProgress, WorkerPool } from './workers/pool.ts';
+import {
+  type Injection,
+  type LdeJob,
+  type MerkleJob,
+  runMerkleJob,
+  type SharedMatrix,
+  shareView,
+} from './workers/tasks.ts';
+
+/** Options of ParallelCpuBackend. */
+export interface ParallelCpuBackendOptions {
+  /** Below this many (LDE) rows the work stays on the calling thread (default 2^12). */
+  readonly minParallelRows?: number;
+  /** Jobs per worker for Merkle leaf ranges, rounded to a power of two (default 2). */
+  readonly jobsPerWorker?: number;
+  /** Aborts the pool work of this backend's calls. */
+  readonly signal?: AbortSignal;
+  /** Progress of each pool run (label `lde` or `merkle`). */
+  readonly onProgress?: (p: PoolProgress) => void;
+  /** close() also closes the pool (default false: the caller owns it). */
+  readonly closePool?: boolean;
+}
+
+const hasSab = typeof SharedArrayBuffer !== 'undefined';
+
+/** A zeroed Uint32Array of n elements in shared memory (plain memory without SAB). */
+function sharedU32(n: number): Uint32Array {
+  return hasSab ? new Uint32Array(new SharedArrayBuffer(4 * n)) : new Uint32Array(n);
+}
+
+/** The matrix itself if its values are in shared memory, else a shared copy. */
+function toShared(m: Matrix): Matrix {
+  if (hasSab && m.values.buffer instanceof SharedArrayBuffer) return m;
+  const v = sharedU32(m.values.length);
+  v.set(m.values);
+  return matrix(v, m.width);
+}
+
+const isPow2 = (n: number): boolean => n >= 1 && (n & (n - 1)) === 0;
+
+/** Splits `w` columns into at most `parts` contiguous ranges of near-equal size. */
+function columnRanges(w: number, parts: number): [number, number][] {
+  const k = Math.max(1, Math.min(w, parts));
+  const out: [number, number][] = [];
+  for (let i = 0; i < k; i++) out.push([Math.floor((i * w) / k), Math.floor(((i + 1) * w) / k)]);
+  return out;
+}
+
+/**
+ * The hot operations on a worker pool, byte-identical to CpuBackend.
+ * @example
+ * const pool = createNodeWorkerPool({ size: 2 });
+ * const bytes = await prove(air, trace, publics, config, { backend: new ParallelCpuBackend(pool, config) });
+ * pool.close();
+ */
+export class ParallelCpuBackend implements Backend {
+  readonly kind: BackendKind = BackendKind.cpu;
+  /** The pool the work runs on. */
+  readonly pool: WorkerPool;
+  readonly #config: StarkConfig;
+  readonly #perm: Poseidon2ConstantSetName;
+  readonly #minRows: number;
+  readonly #jobsPerWorker: number;
+  readonly #opts: ParallelCpuBackendOptions;
+  #closed = false;
+
+  /**
+   * @param pool the worker pool (see createNodeWorkerPool / createBrowserWorkerPool)
+   * @param config the STARK configuration (its Poseidon2 constant set is the Merkle hash)
+   * @param opts thresholds, cancellation and progress
+   */
+  constructor(pool: WorkerPool, config: StarkConfig, opts: ParallelCpuBackendOptions = {}) {
+    this.pool = pool;
+    this.#config = config;
+    this.#perm = config.constants === 'rng-seed-1' ? 'smallrng-seed-1' : 'default';
+    this.#minRows = opts.minParallelRows ?? 1 << 12;
+    this.#jobsPerWorker = opts.jobsPerWorker ?? 2;
+    this.#opts = opts;
+  }
+
+  /**
+   * Coset LDE (bit-reversed rows) of each matrix on the pool, then one commitment.
+   * @param evals natural-order evaluations per matrix
+   * @param logBlowup log2 of the blowup
+   * @param shifts coset shift per matrix
+   * @returns the committed LDE matrices
+   */
+  async ldeAndCommit(
+    evals: readonly Matrix[],
+    logBlowup: number,
+    shifts: readonly Felt[],
+  ): Promise<CommittedMatrices> {
+    this.#check();
+    const maxRows = Math.max(...evals.map((m) => height(m) << logBlowup));
+    if (maxRows < this.#minRows) {
+      return this.commit(evals.map((m, i) => cosetLdeBitReversed(m, logBlowup, shifts[i])));
+    }
+    const ldes: Matrix[] = [];
+    const jobs: { job: LdeJob; cost: number }[] = [];
+    evals.forEach((m, i) => {
+      const w = m.width;
+      const rows = height(m) << logBlowup;
+      const src = shareView(toShared(m).values);
+      const dstValues = sharedU32(rows * w);
+      ldes.push(matrix(dstValues, w));
+      const dst = shareView(dstValues);
+      for (const [c0, c1] of columnRanges(w, this.pool.size)) {
+        jobs.push({
+          job: { src, width: w, colStart: c0, colEnd: c1, logBlowup, shift: shifts[i], dst },
+          cost: rows * (c1 - c0),
+        });
+      }
+    });
+    jobs.sort((a, b) => b.cost - a.cost); // longest first: better packing
+    await this.pool.run(
+      'lde',
+      jobs.map((j) => j.job),
+      { signal: this.#opts.signal, label: 'lde', onProgress: this.#opts.onProgress },
+    );
+    return this.#commitShared(ldes);
+  }
+
+  /**
+   * Merkle commitment of matrices as they are (copied to shared memory if needed).
+   * @param matrices the matrices, caller order
+   * @returns the commitment and the (shared) matrices
+   */
+  commit(matrices: readonly Matrix[]): Promise<CommittedMatrices> {
+    this.#check();
+    const heights = matrices.map(height);
+    if (matrices.length === 0 || Math.max(...heights) < this.#minRows || !heights.every(isPow2)) {
+      return Promise.resolve(commitOnCpu(mmcsFor(this.#config), matrices));
+    }
+    return this.#commitShared(matrices.map(toShared));
+  }
+
+  /** Stops using the pool (and closes it if `closePool`); idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#opts.closePool) this.pool.close();
+  }
+
+  #check(): void {
+    if (this.#closed) throw new Error('ParallelCpuBackend is closed');
+  }
+
+  async #commitShared(mats: readonly Matrix[]): Promise<CommittedMatrices> {
+    const heights = mats.map(height);
+    const maxH = Math.max(...heights);
+    const L = Math.log2(maxH);
+    // tallest first, stable: the hashing order of commitMatrices
+    const order = heights.map((_, i) => i).sort((a, b) => heights[b] - heights[a]);
+    const shared = (i: number): SharedMatrix => ({ values: shareView(mats[i].values), width: mats[i].width });
+    const leaves = order.filter((i) => heights[i] === maxH).map(shared);
+    const injections: Injection[] = [];
+    for (let level = 1; level <= L; level++) {
+      const ms = order.filter((i) => heights[i] === maxH >>> level).map(shared);
+      if (ms.length > 0) injections.push({ level, matrices: ms });
+    }
+    const layerArrays: Uint32Array[] = [];
+    for (let level = 0; level <= L; level++) layerArrays.push(sharedU32(DIGEST_ELEMS * (maxH >>> level)));
+    const layers = layerArrays.map(shareView);
+    // T aligned leaf ranges (T a power of two <= maxH); each job builds levels 0..s of its subtree.
+    let T = 1;
+    while (T * 2 <= Math.min(maxH, this.pool.size * this.#jobsPerWorker)) T *= 2;
+    const span = maxH / T;
+    const s = Math.log2(span);
+    const base = { perm: this.#perm, leaves, injections, layers, levelFrom: 0, levelTo: s };
+    const jobs: MerkleJob[] = [];
+    for (let j = 0; j < T; j++) jobs.push({ ...base, start: j * span, end: (j + 1) * span });
+    await this.pool.run('merkle', jobs, {
+      signal: this.#opts.signal,
+      label: 'merkle',
+      onProgress: this.#opts.onProgress,
+    });
+    if (s < L) runMerkleJob({ ...base, levelFrom: s + 1, levelTo: L, start: 0, end: T / 2 });
+    const tree: MerkleTree = {
+      matrices: mats,
+      layers: layerArrays,
+      root: layerArrays[L].slice(0, DIGEST_ELEMS),
+      maxHeight: maxH,
+    };
+    return { root: tree.root, matrices: mats, openBatch: (index: number) => openBatch(tree, index) };
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * The object a pool worker exposes through comlink: one method per kind of job (tasks.ts), plus
+ * `ping` and the test hook `spin`. The same object backs the Node worker_threads entry, the
+ * browser Web Worker entry and the in-thread spawner used by tests.
+ */
+import { type LdeJob, type MerkleJob, runLdeJob, runMerkleJob } from './tasks.ts';
+
+/** Methods a pool worker serves; each takes one structured-clonable job. */
+export interface WorkerApi {
+  /** Returns 1 (liveness check). */
+  ping(job: null): number;
+  /** Runs an LDE column-range job. */
+  lde(job: LdeJob): void;
+  /** Runs a Merkle node-range job. */
+  merkle(job: MerkleJob): void;
+  /** Busy-waits `ms` milliseconds (tests: cancellation and progress); returns `ms`. */
+  spin(ms: number): number;
+}
+
+/** The method names of WorkerApi. */
+export type WorkerMethod = keyof WorkerApi;
+
+/** The worker-side implementation. */
+export const workerApi: WorkerApi = {
+  ping: () => 1,
+  lde: (job) => runLdeJob(job),
+  merkle: (job) => runMerkleJob(job),
+  spin(ms) {
+    const end = performance.now() + ms;
+    while (performance.now() < end) {
+      // busy: a real CPU-bound job
+    }
+    return ms;
+  },
+};

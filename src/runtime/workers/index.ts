@@ -1,0 +1,21 @@
+/**
+ * The worker pool, browser-safe parts (Node spawning: ./node-spawn.ts).
+ */
+export type { WorkerApi, WorkerMethod } from './api.ts';
+export { workerApi } from './api.ts';
+export { browserWorkerSpawner, createBrowserWorkerPool } from './browser-spawn.ts';
+export type { NodePortLike } from './endpoint.ts';
+export { nodeEndpoint } from './endpoint.ts';
+export { inThreadSpawner } from './inline.ts';
+export type {
+  JobOf,
+  PoolProgress,
+  ResultOf,
+  RunOptions,
+  WorkerHandle,
+  WorkerPoolOptions,
+  WorkerSpawner,
+} from './pool.ts';
+export { defaultPoolSize, PoolClosedError, WorkerPool } from './pool.ts';
+export type { Injection, LdeJob, MerkleJob, SharedMatrix, SharedView } from './tasks.ts';
+export { runLdeJob, runMerkleJob, shareView, viewOf } from './tasks.ts';

@@ -1,0 +1,89 @@
+/**
+ * worker_threads spawning for the pool in Node: workers run the esbuild bundle dist/worker.js
+ * (node-entry.ts), found next to the calling bundle or in the package's dist/. Pool size
+ * defaults to os.availableParallelism(). Imports node:* (Node-only; see node-entry.ts).
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { nodeEndpoint } from './endpoint.ts';
+import type { WorkerSpawner } from './pool.ts';
+import { WorkerPool } from './pool.ts';
+
+/**
+ * Where dist/worker.js is: next to this module when bundled into dist/ (cli.js, worker.js), two
+ * levels up from dist/runtime/workers/, or the repository's dist/ when running from src/.
+ * @returns the first existing candidate
+ * @throws {Error} when none exists (run `npm run build`, or pass workerUrl)
+ */
+export function defaultNodeWorkerUrl(): URL {
+  const candidates = [
+    new URL('./worker.js', import.meta.url),
+    new URL('../../worker.js', import.meta.url),
+    new URL('../../../dist/worker.js', import.meta.url),
+  ];
+  for (const u of candidates) if (existsSync(fileURLToPath(u))) return u;
+  throw new Error(
+    `worker bundle not found (tried ${candidates.map((u) => u.pathname).join(', ')}); run npm run build`,
+  );
+}
+
+/**
+ * A spawner of worker_threads workers running the pool's worker bundle.
+ * @param workerUrl the bundle (default defaultNodeWorkerUrl())
+ * @returns a WorkerSpawner for WorkerPool
+ * @throws {Error} when no bundle is found
+ */
+export function nodeWorkerSpawner(workerUrl?: string | URL): WorkerSpawner {
+  const url = workerUrl ?? defaultNodeWorkerUrl();
+  return () => {
+    const w = new Worker(url);
+    const failures: ((err: Error) => void)[] = [];
+    let exited = false;
+    const fire = (err: Error): void => {
+      for (const cb of failures) cb(err);
+    };
+    w.on('error', (e) => fire(e instanceof Error ? e : new Error(String(e))));
+    w.on('exit', (code) => {
+      exited = true;
+      fire(new Error(`worker exited with code ${code}`));
+    });
+    return {
+      endpoint: nodeEndpoint(w),
+      terminate(): void {
+        failures.length = 0;
+        if (!exited) void w.terminate();
+      },
+      onFailure(cb: (err: Error) => void): void {
+        failures.push(cb);
+      },
+      ref: () => w.ref(),
+      unref: () => w.unref(),
+    };
+  };
+}
+
+/** Options of createNodeWorkerPool. */
+export interface NodeWorkerPoolOptions {
+  /** Number of workers; default os.availableParallelism(). */
+  readonly size?: number;
+  /** The worker bundle; default defaultNodeWorkerUrl(). */
+  readonly workerUrl?: string | URL;
+}
+
+/**
+ * A pool of worker_threads workers.
+ * @param opts size and worker bundle
+ * @returns the pool (close it when done)
+ * @throws {Error} when no worker bundle is found
+ * @example
+ * const pool = createNodeWorkerPool({ size: 2 });
+ * const backend = new ParallelCpuBackend(pool, getConfig('c100'));
+ */
+export function createNodeWorkerPool(opts: NodeWorkerPoolOptions = {}): WorkerPool {
+  return new WorkerPool({
+    spawn: nodeWorkerSpawner(opts.workerUrl),
+    size: opts.size ?? availableParallelism(),
+  });
+}

@@ -1,0 +1,186 @@
+/**
+ * The work items of the worker pool, as plain functions over shared memory: column ranges of a
+ * coset LDE (committed, bit-reversed layout) and node ranges of a Merkle tree (leaf hashing,
+ * two-to-one compression, injection of shorter matrices). Workers run them on
+ * SharedArrayBuffer views; tests and the main thread call them directly, in-thread.
+ *
+ * Mirrors the work split of Plonky3's rayon code: Plonky3/Plonky3:dft/src/traits.rs
+ * (coset_lde_batch, column-parallel) and Plonky3/Plonky3:merkle-tree/src/merkle_tree.rs
+ * (first_digest_layer / compress_and_inject, row-parallel).
+ *
+ * Invariants: a job writes only its own output range (column range of `dst`, node ranges of
+ * `layers`), so jobs of one batch can run concurrently on the same buffers; the results are
+ * those of cosetLdeBitReversed / commitMatrices element for element (CPU code, same order).
+ */
+import type { Felt } from '../../field/babybear.ts';
+import { cosetLdeBitReversed } from '../../field/dft.ts';
+import { type Matrix, matrix } from '../../field/matrix.ts';
+import { compressInto } from '../../hash/compress.ts';
+import { type Poseidon2ConstantSetName, poseidon2ForSet } from '../../hash/poseidon2.ts';
+import { hashRows } from '../../hash/sponge.ts';
+import { DIGEST_ELEMS } from '../../hash/types.ts';
+
+/** A run of u32 elements in a (Shared)ArrayBuffer; offsets and lengths in elements. */
+export interface SharedView {
+  readonly buffer: SharedArrayBuffer | ArrayBuffer;
+  readonly offset: number;
+  readonly length: number;
+}
+
+/**
+ * The Uint32Array a SharedView describes (no copy).
+ * @param v the view
+ * @returns a typed array over the same memory
+ */
+export function viewOf(v: SharedView): Uint32Array {
+  return new Uint32Array(v.buffer, 4 * v.offset, v.length);
+}
+
+/**
+ * Describes a Uint32Array as a SharedView (no copy).
+ * @param a a typed array (over shared memory when it is sent to a worker)
+ * @returns its buffer, offset and length
+ */
+export function shareView(a: Uint32Array): SharedView {
+  return {
+    buffer: a.buffer as SharedArrayBuffer | ArrayBuffer,
+    offset: a.byteOffset >>> 2,
+    length: a.length,
+  };
+}
+
+/** Coset LDE of the columns [colStart, colEnd) of one matrix, written into `dst`. */
+export interface LdeJob {
+  /** Natural-order evaluations, height n, `width` columns, row-major. */
+  readonly src: SharedView;
+  readonly width: number;
+  readonly colStart: number;
+  readonly colEnd: number;
+  readonly logBlowup: number;
+  readonly shift: Felt;
+  /** Output: n * 2^logBlowup rows of `width` columns, rows bit-reversed (committed layout). */
+  readonly dst: SharedView;
+}
+
+/**
+ * Runs one LDE job: cosetLdeBitReversed on the column range, scattered into `dst`.
+ * @param job the job
+ * @throws {RangeError} for an empty or out-of-range column range
+ */
+export function runLdeJob(job: LdeJob): void {
+  const w = job.width;
+  const c0 = job.colStart;
+  const c1 = job.colEnd;
+  if (!(c0 >= 0 && c0 < c1 && c1 <= w)) throw new RangeError(`LDE job: columns ${c0}..${c1} of ${w}`);
+  const src = viewOf(job.src);
+  const dst = viewOf(job.dst);
+  const n = src.length / w;
+  const wc = c1 - c0;
+  if (wc === w) {
+    dst.set(cosetLdeBitReversed(matrix(src, w), job.logBlowup, job.shift).values);
+    return;
+  }
+  const local = new Uint32Array(n * wc);
+  for (let r = 0; r < n; r++) {
+    const s = r * w + c0;
+    const d = r * wc;
+    for (let c = 0; c < wc; c++) local[d + c] = src[s + c];
+  }
+  const out = cosetLdeBitReversed(matrix(local, wc), job.logBlowup, job.shift).values;
+  const N = out.length / wc;
+  for (let r = 0; r < N; r++) {
+    const s = r * wc;
+    const d = r * w + c0;
+    for (let c = 0; c < wc; c++) dst[d + c] = out[s + c];
+  }
+}
+
+/** A matrix in shared memory. */
+export interface SharedMatrix {
+  readonly values: SharedView;
+  readonly width: number;
+}
+
+/** Matrices injected at one tree level (their height is the level's node count). */
+export interface Injection {
+  readonly level: number;
+  readonly matrices: readonly SharedMatrix[];
+}
+
+/**
+ * Levels [levelFrom, levelTo] of a Merkle tree with power-of-two heights, for the node range
+ * [start, end) at levelFrom (and [start >> k, end >> k) at levelFrom + k).
+ */
+export interface MerkleJob {
+  readonly perm: Poseidon2ConstantSetName;
+  /** The tallest matrices (height H = 2^L), in hashing order (tallest first, stable). */
+  readonly leaves: readonly SharedMatrix[];
+  /** Shorter matrices, folded in at the level whose node count equals their height. */
+  readonly injections: readonly Injection[];
+  /** layers[l]: 8 * (H >> l) elements, l = 0..L. */
+  readonly layers: readonly SharedView[];
+  readonly levelFrom: number;
+  readonly levelTo: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+function rowsOf(m: SharedMatrix, a: number, b: number): Matrix {
+  const v = viewOf(m.values);
+  return matrix(v.subarray(a * m.width, b * m.width), m.width);
+}
+
+/**
+ * Runs one Merkle job: leaf digests (level 0), then compression and injection up to levelTo.
+ * Equals the corresponding nodes of commitMatrices (src/merkle/mmcs.ts) for power-of-two heights.
+ * @param job the job
+ * @throws {RangeError} when the node range is not aligned to 2^(levelTo - levelFrom)
+ */
+export function runMerkleJob(job: MerkleJob): void {
+  const perm = poseidon2ForSet(job.perm);
+  const span = 2 ** (job.levelTo - job.levelFrom);
+  if (job.start % span !== 0 || job.end % span !== 0 || job.end <= job.start) {
+    throw new RangeError(`Merkle job: range ${job.start}..${job.end} not aligned to ${span}`);
+  }
+  let a = job.start;
+  let b = job.end;
+  for (let level = job.levelFrom; level <= job.levelTo; level++) {
+    const out = viewOf(job.layers[level]);
+    if (level === 0) {
+      hashRows(
+        perm,
+        job.leaves.map((m) => rowsOf(m, a, b)),
+        out,
+        DIGEST_ELEMS * a,
+      );
+    } else {
+      const prev = viewOf(job.layers[level - 1]);
+      for (let i = a; i < b; i++) {
+        compressInto(
+          perm,
+          out,
+          DIGEST_ELEMS * i,
+          prev,
+          2 * DIGEST_ELEMS * i,
+          prev,
+          2 * DIGEST_ELEMS * i + DIGEST_ELEMS,
+        );
+      }
+      for (const inj of job.injections) {
+        if (inj.level !== level) continue;
+        const digests = hashRows(
+          perm,
+          inj.matrices.map((m) => rowsOf(m, a, b)),
+        );
+        for (let i = a; i < b; i++) {
+          const o = DIGEST_ELEMS * i;
+          compressInto(perm, out, o, out, o, digests, o - DIGEST_ELEMS * a);
+        }
+      }
+    }
+    if (level < job.levelTo) {
+      a >>>= 1;
+      b >>>= 1;
+    }
+  }
+}

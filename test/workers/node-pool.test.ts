@@ -1,0 +1,171 @@
+/**
+ * Integration: the esbuild-built worker entry (dist/worker.js equivalent, see worker-bundle.ts)
+ * on real worker_threads. Pool basics (default size os.availableParallelism(), SharedArrayBuffer
+ * shared with workers, cancellation of a running job, crash), and ParallelCpuBackend:
+ * ldeAndCommit / commit byte-identical to CpuBackend, and whole Fibonacci proofs byte-identical
+ * at 1 and 2 workers and equal to the CpuBackend proof (which verifies).
+ */
+import { availableParallelism } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fibonacciAir, fibonacciPublicValues, generateFibonacciTrace } from '../../src/circuits/fibonacci.ts';
+import { GENERATOR, P } from '../../src/field/babybear.ts';
+import { type Matrix, matrix } from '../../src/field/matrix.ts';
+import { CpuBackend } from '../../src/runtime/cpu.ts';
+import { ParallelCpuBackend } from '../../src/runtime/parallel.ts';
+import { createNodeWorkerPool } from '../../src/runtime/workers/node-spawn.ts';
+import type { WorkerPool } from '../../src/runtime/workers/pool.ts';
+import { shareView } from '../../src/runtime/workers/tasks.ts';
+import { getConfig } from '../../src/stark/config.ts';
+import { mmcsFor } from '../../src/stark/instance.ts';
+import { prove } from '../../src/stark/prove.ts';
+import { verify } from '../../src/verify.ts';
+import { workerBundle } from './worker-bundle.ts';
+
+function randomMatrix(seed: number, rows: number, width: number): Matrix {
+  let x = seed >>> 0 || 1;
+  const v = new Uint32Array(rows * width);
+  for (let i = 0; i < v.length; i++) {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    v[i] = x % P;
+  }
+  return matrix(v, width);
+}
+
+const hex = (a: Uint8Array | Uint32Array): string =>
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
+
+describe('worker_threads pool (esbuild-built worker entry)', () => {
+  let url: string;
+  const pools: WorkerPool[] = [];
+  const poolOf = (size?: number): WorkerPool => {
+    const p = createNodeWorkerPool({ size, workerUrl: url });
+    pools.push(p);
+    return p;
+  };
+
+  beforeAll(async () => {
+    url = await workerBundle();
+  }, 30_000);
+  afterAll(() => {
+    for (const p of pools) p.close();
+  });
+
+  it('defaults to os.availableParallelism() workers and answers ping from each', async () => {
+    const pool = poolOf();
+    expect(pool.size).toBe(availableParallelism());
+    expect(await pool.run('ping', Array(pool.size).fill(null))).toEqual(Array(pool.size).fill(1));
+    expect(pool.started).toBe(pool.size);
+  });
+
+  it('workers write into SharedArrayBuffer memory the caller sees (LDE job)', async () => {
+    const pool = poolOf(2);
+    const m = randomMatrix(5, 64, 2);
+    const src = new Uint32Array(new SharedArrayBuffer(4 * 128));
+    src.set(m.values);
+    const dst = new Uint32Array(new SharedArrayBuffer(4 * 256));
+    await pool.run('lde', [
+      {
+        src: shareView(src),
+        width: 2,
+        colStart: 0,
+        colEnd: 1,
+        logBlowup: 1,
+        shift: GENERATOR,
+        dst: shareView(dst),
+      },
+      {
+        src: shareView(src),
+        width: 2,
+        colStart: 1,
+        colEnd: 2,
+        logBlowup: 1,
+        shift: GENERATOR,
+        dst: shareView(dst),
+      },
+    ]);
+    const ref = await new CpuBackend(mmcsFor(getConfig('c100'))).ldeAndCommit([m], 1, [GENERATOR]);
+    expect(hex(dst)).toBe(hex(ref.matrices[0].values));
+  });
+
+  it('aborting a running job terminates its worker promptly; the pool recovers', async () => {
+    const pool = poolOf(2);
+    const ac = new AbortController();
+    const t0 = performance.now();
+    const p = pool.run('spin', [10_000, 10_000], { signal: ac.signal });
+    setTimeout(() => ac.abort(), 50);
+    await expect(p).rejects.toMatchObject({ name: 'AbortError' });
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(pool.started).toBe(0);
+    expect(await pool.run('ping', [null, null, null])).toEqual([1, 1, 1]);
+  });
+
+  it('a failing job rejects the run with the worker error', async () => {
+    const pool = poolOf(1);
+    const bad = {
+      src: shareView(new Uint32Array(8)),
+      width: 2,
+      colStart: 2,
+      colEnd: 1,
+      logBlowup: 1,
+      shift: 1,
+    };
+    await expect(pool.run('lde', [{ ...bad, dst: shareView(new Uint32Array(16)) }])).rejects.toThrow(
+      /columns/,
+    );
+    expect(await pool.run('ping', [null])).toEqual([1]);
+  });
+
+  it('ParallelCpuBackend ldeAndCommit / commit equal CpuBackend (2 workers, mixed heights, seeds 31-34)', async () => {
+    const config = getConfig('c100');
+    const cpu = new CpuBackend(mmcsFor(config));
+    const par = new ParallelCpuBackend(poolOf(2), config, { minParallelRows: 1 });
+    const evals = [randomMatrix(31, 256, 2), randomMatrix(32, 256, 4), randomMatrix(33, 256, 1)];
+    const shifts = [GENERATOR, 7, 1];
+    const a = await cpu.ldeAndCommit(evals, 1, shifts);
+    const b = await par.ldeAndCommit(evals, 1, shifts);
+    expect(hex(b.root)).toBe(hex(a.root));
+    b.matrices.forEach((m, i) => expect(hex(m.values)).toBe(hex(a.matrices[i].values)));
+    for (const idx of [0, 1, 200, 511]) {
+      const oa = a.openBatch(idx);
+      const ob = b.openBatch(idx);
+      expect(ob.openedValues.map(hex)).toEqual(oa.openedValues.map(hex));
+      expect(ob.proof.map(hex)).toEqual(oa.proof.map(hex));
+    }
+    const mixed = [
+      randomMatrix(34, 128, 8),
+      randomMatrix(35, 32, 3),
+      randomMatrix(36, 128, 2),
+      randomMatrix(37, 4, 5),
+    ];
+    const c = await cpu.commit(mixed);
+    const d = await par.commit(mixed);
+    expect(hex(d.root)).toBe(hex(c.root));
+    expect(d.openBatch(77).proof.map(hex)).toEqual(c.openBatch(77).proof.map(hex));
+    // non-power-of-two heights take the CPU path and still agree
+    const odd = [randomMatrix(38, 12, 2), randomMatrix(39, 6, 1)];
+    expect(hex((await par.commit(odd)).root)).toBe(hex((await cpu.commit(odd)).root));
+    par.close();
+    par.close();
+  });
+
+  it('Fibonacci 2^10 proofs (c100) are byte-identical at 1 and 2 workers and equal to CpuBackend', async () => {
+    const config = getConfig('c100');
+    const air = fibonacciAir();
+    const n = 1 << 10;
+    const trace = generateFibonacciTrace(0, 1, n);
+    const publics = fibonacciPublicValues(0, 1, n);
+    const ref = await prove(air, trace, publics, config, { backend: new CpuBackend(mmcsFor(config)) });
+    expect(verify(air, ref, publics, config, { format: 'postcard' })).toEqual({ ok: true });
+    for (const size of [1, 2]) {
+      const backend = new ParallelCpuBackend(poolOf(size), config, { minParallelRows: 1 });
+      const got = await prove(air, trace, publics, config, { backend });
+      expect(got.length, `size ${size}`).toBe(ref.length);
+      expect(hex(got) === hex(ref), `proof bytes differ at ${size} workers`).toBe(true);
+      backend.close();
+    }
+  }, 60_000);
+});

@@ -1,0 +1,78 @@
+/**
+ * WorkerPool with in-thread workers (MessageChannel + comlink, no threads): result order,
+ * progress events, default size, AbortSignal, idempotent close, closed-pool errors.
+ */
+import { describe, expect, it } from 'vitest';
+import { inThreadSpawner } from '../../src/runtime/workers/inline.ts';
+import {
+  defaultPoolSize,
+  PoolClosedError,
+  type PoolProgress,
+  WorkerPool,
+} from '../../src/runtime/workers/pool.ts';
+
+describe('WorkerPool (in-thread workers)', () => {
+  it('returns results in job order and reports progress (callback and event)', async () => {
+    const pool = new WorkerPool({ spawn: inThreadSpawner(), size: 3 });
+    const seen: PoolProgress[] = [];
+    const events: PoolProgress[] = [];
+    pool.addEventListener('progress', (e) => events.push((e as CustomEvent<PoolProgress>).detail));
+    const out = await pool.run('spin', [3, 1, 2, 0, 5], { label: 'spins', onProgress: (p) => seen.push(p) });
+    expect(out).toEqual([3, 1, 2, 0, 5]);
+    expect(seen.map((p) => p.done)).toEqual([1, 2, 3, 4, 5]);
+    expect(seen.every((p) => p.total === 5 && p.label === 'spins' && p.method === 'spin')).toBe(true);
+    expect(events).toEqual(seen);
+    expect(pool.started).toBe(3);
+    pool.close();
+  });
+
+  it('size defaults to navigator.hardwareConcurrency (or 1) and must be a positive integer', () => {
+    const pool = new WorkerPool({ spawn: inThreadSpawner() });
+    expect(pool.size).toBe(defaultPoolSize());
+    expect(pool.size).toBeGreaterThanOrEqual(1);
+    pool.close();
+    expect(() => new WorkerPool({ spawn: inThreadSpawner(), size: 0 })).toThrow(RangeError);
+    expect(() => new WorkerPool({ spawn: inThreadSpawner(), size: 1.5 })).toThrow(RangeError);
+  });
+
+  it('an aborted signal rejects with its reason and drops queued jobs', async () => {
+    const pool = new WorkerPool({ spawn: inThreadSpawner(), size: 1 });
+    const ac = new AbortController();
+    const done: number[] = [];
+    const p = pool.run('spin', [5, 5, 5, 5], {
+      signal: ac.signal,
+      onProgress: (x) => {
+        done.push(x.done);
+        if (x.done === 1) ac.abort(new Error('stop'));
+      },
+    });
+    await expect(p).rejects.toThrow('stop');
+    await new Promise((r) => setTimeout(r, 40));
+    expect(done).toEqual([1]);
+    // the pool is still usable after a cancellation
+    expect(await pool.run('ping', [null, null])).toEqual([1, 1]);
+    const pre = new AbortController();
+    pre.abort();
+    await expect(pool.run('ping', [null], { signal: pre.signal })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
+    pool.close();
+  });
+
+  it('close() is idempotent, rejects pending runs and later runs', async () => {
+    const pool = new WorkerPool({ spawn: inThreadSpawner(), size: 1 });
+    const p = pool.run('spin', [20, 20, 20]);
+    pool.close();
+    pool.close();
+    expect(pool.closed).toBe(true);
+    await expect(p).rejects.toBeInstanceOf(PoolClosedError);
+    await expect(pool.run('ping', [null])).rejects.toBeInstanceOf(PoolClosedError);
+  });
+
+  it('an empty run resolves to []', async () => {
+    const pool = new WorkerPool({ spawn: inThreadSpawner(), size: 2 });
+    expect(await pool.run('ping', [])).toEqual([]);
+    expect(pool.started).toBe(0);
+    pool.close();
+  });
+});
