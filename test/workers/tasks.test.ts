@@ -131,7 +131,8 @@ describe('runMerkleJob (seed 11) = commitMatrices', () => {
       const ref = commitMatrices({ perm }, mats);
       const got = splitTree(mats, jobs);
       expect(got.layers.length).toBe(ref.layers.length);
-      got.layers.forEach((l, i) => expect(Array.from(l)).toEqual(Array.from(ref.layers[i])));
+      for (let i = 0; i < got.layers.length; i++)
+        expect(Array.from(got.layers[i])).toEqual(Array.from(ref.layers[i]));
       expect(Array.from(got.root)).toEqual(Array.from(ref.root));
     });
   }
@@ -147,7 +148,8 @@ describe('runMerkleJob (seed 11) = commitMatrices', () => {
       ];
       const ref = commitMatrices({ perm }, mats);
       const got = splitTree(mats, jobs);
-      got.layers.forEach((l, i) => expect(Array.from(l)).toEqual(Array.from(ref.layers[i])));
+      for (let i = 0; i < got.layers.length; i++)
+        expect(Array.from(got.layers[i])).toEqual(Array.from(ref.layers[i]));
     });
   }
 
