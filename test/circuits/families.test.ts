@@ -14,7 +14,7 @@ import { poseidon2ForSet } from '../../src/hash/poseidon2.ts';
 type Json = Record<string, unknown>;
 
 const chain = (init: number[], items: number[][]): number[] => {
-  let acc = Uint32Array.from(init);
+  let acc: Uint32Array = Uint32Array.from(init);
   for (const it of items) acc = compress(poseidon2ForSet('default'), acc, Uint32Array.from(it));
   return [...acc];
 };
