@@ -46,7 +46,12 @@ describe.skipIf(ctx === undefined)(`WGSL kernels vs CPU twins on ${ctx?.adapterI
     const r = rng(1);
     const a: number[] = [];
     const b: number[] = [];
-    for (const x of EDGES) for (const y of EDGES) a.push(x), b.push(y);
+    for (const x of EDGES) {
+      for (const y of EDGES) {
+        a.push(x);
+        b.push(y);
+      }
+    }
     const ra = randomFelts(r, 4000);
     const rb = randomFelts(r, 4000);
     return [Uint32Array.from([...a, ...ra]), Uint32Array.from([...b, ...rb])];

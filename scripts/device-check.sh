@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# One-shot GPU check for a lent NVIDIA machine: adapter probe, every WGSL kernel against its CPU
+# twin, and the CPU-vs-WebGPU benchmark (LDE and LDE + Merkle commit up to 2^20 x 64), printed as
+# JSON plus a Markdown ratio table. The GPU machine has no Node: `pack` (here) bundles
+# test/gpu/device-check.ts with esbuild (webgpu external) and packs node + Dawn + the Vulkan loader
+# into .device-carry/ with the device pack script; `run` (there) unpacks and runs it.
+#
+# Usage:
+#   scripts/device-check.sh bundle             # here: build .tmp/device/device-check.mjs only
+#   scripts/device-check.sh local              # here: run that bundle on the local adapter (lavapipe)
+#   scripts/device-check.sh pack [PACK_SH]     # here: bundle + pack (PACK_SH default ../shared/device/pack.sh)
+#   scripts/device-check.sh run                # on the GPU machine, repo root, with .device-carry carried
+# Env: PLONKY3_GPU_BENCH_SIZES (default 16x64,18x64,20x64: log2 rows x columns); OUT (JSON copy).
+# The device call: command "bash scripts/device-check.sh run", carry [".device-carry"], timeout_s 600.
+set -euo pipefail
+root=$(git rev-parse --show-toplevel 2>/dev/null || pwd)
+cd "$root"
+bundle=.tmp/device/device-check.mjs
+
+build() {
+  mkdir -p .tmp/device
+  npx esbuild test/gpu/device-check.ts --bundle --platform=node --format=esm --target=node20 \
+    --external:webgpu --log-level=warning --outfile="$bundle" \
+    "--banner:js=import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);"
+  echo "device-check: built $bundle ($(du -h "$bundle" | cut -f1))" >&2
+}
+
+case "${1:-}" in
+  bundle) build ;;
+  local)
+    [ -f "$bundle" ] || build
+    XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp} node "$bundle"
+    ;;
+  pack)
+    build
+    bash "${2:-${PACK_SH:-../shared/device/pack.sh}}" "$bundle"
+    ;;
+  run)
+    [ -f .device-carry/run.sh ] || { echo "device-check: .device-carry/ missing; run 'scripts/device-check.sh pack' here and carry it" >&2; exit 2; }
+    bash .device-carry/run.sh probe || true
+    export PLONKY3_GPU_BENCH_SIZES=${PLONKY3_GPU_BENCH_SIZES:-16x64,18x64,20x64}
+    bash .device-carry/run.sh node .device-carry/device-check.mjs
+    ;;
+  *)
+    sed -n '2,16p' "$0" >&2
+    exit 2
+    ;;
+esac

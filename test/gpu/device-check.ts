@@ -1,0 +1,161 @@
+/**
+ * One-shot GPU check for a lent NVIDIA machine (no Node or npm there; see scripts/device-check.sh):
+ * bundled by esbuild with `webgpu` external, it prints the adapter and limits, runs every kernel
+ * against its CPU twin at moderate sizes, then the CPU-vs-WebGPU benchmark (bench/gpu.bench.ts,
+ * sizes from PLONKY3_GPU_BENCH_SIZES, default 16x64,18x64,20x64), and prints one JSON document
+ * (also written to $OUT/device-check.json when OUT is set). Exit code 1 if any check fails.
+ * Not a vitest file (no .test.ts suffix): it runs stand-alone under plain Node.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { run as runGpuBench } from '../../bench/gpu.bench.ts';
+import { GENERATOR, mul, P } from '../../src/field/babybear.ts';
+import { cosetLdeBitReversed } from '../../src/field/dft.ts';
+import type { Matrix } from '../../src/field/matrix.ts';
+import { foldVectorArity2 } from '../../src/fri/fold.ts';
+import { createPoseidon2 } from '../../src/hash/poseidon2.ts';
+import { POSEIDON2_DEFAULT_16 } from '../../src/hash/poseidon2-constants.ts';
+import { hashRows } from '../../src/hash/sponge.ts';
+import { commitMatrices } from '../../src/merkle/mmcs.ts';
+import { loadDawnGpu } from '../../src/node/gpu.ts';
+import { CpuBackend } from '../../src/runtime/cpu.ts';
+import { GpuContext } from '../../src/runtime/gpu-context.ts';
+import { WebGpuBackend } from '../../src/runtime/webgpu.ts';
+import { FieldOp } from '../../src/shaders/field.wgsl.ts';
+import { randomFelts, rng } from './gpu-env-core.ts';
+
+interface Check {
+  name: string;
+  ok: boolean;
+  ms: number;
+  detail?: string;
+}
+
+const same = (a: Uint32Array, b: Uint32Array): boolean =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
+
+async function main(): Promise<number> {
+  if (process.env.PLONKY3_GPU_BENCH_SIZES === undefined)
+    process.env.PLONKY3_GPU_BENCH_SIZES = '16x64,18x64,20x64';
+  const t0 = performance.now();
+  const gpuObj = await loadDawnGpu();
+  if (gpuObj === undefined) throw new Error('webgpu (Dawn) could not be loaded');
+  const ctx = await GpuContext.create(gpuObj, { timeoutMs: 300_000 });
+  const lim = ctx.limits;
+  const adapter = {
+    ...ctx.adapterInfo,
+    maxStorageBufferBindingSize: lim.maxStorageBufferBindingSize,
+    maxBufferSize: lim.maxBufferSize,
+    maxComputeWorkgroupsPerDimension: lim.maxComputeWorkgroupsPerDimension,
+  };
+  console.error(`adapter: ${JSON.stringify(adapter)}`);
+  const gpu = new WebGpuBackend(ctx, { constants: POSEIDON2_DEFAULT_16 });
+  const perm = createPoseidon2(POSEIDON2_DEFAULT_16);
+  const cpu = new CpuBackend({ perm });
+  const r = rng(42);
+  const checks: Check[] = [];
+  const check = async (name: string, fn: () => Promise<boolean>): Promise<void> => {
+    const s = performance.now();
+    try {
+      const ok = await fn();
+      checks.push({ name, ok, ms: performance.now() - s });
+    } catch (e) {
+      checks.push({ name, ok: false, ms: performance.now() - s, detail: String(e) });
+    }
+    const c = checks[checks.length - 1];
+    console.error(
+      `${c.ok ? 'PASS' : 'FAIL'} ${name} (${c.ms.toFixed(0)} ms)${c.detail ? `: ${c.detail}` : ''}`,
+    );
+  };
+
+  await check('field mul 2^20 random pairs + edges', async () => {
+    const a = randomFelts(r, 1 << 20);
+    const b = randomFelts(r, 1 << 20);
+    a.set([0, 1, P - 1, P - 1]);
+    b.set([P - 1, P - 1, P - 1, 1]);
+    const g = await gpu.fieldOp(FieldOp.mul, a, b);
+    for (let i = 0; i < a.length; i++) if (g[i] !== mul(a[i], b[i])) return false;
+    return true;
+  });
+  await check('poseidon2-16 permute 2^14 states', async () => {
+    const s = randomFelts(r, 16 << 14);
+    const g = await gpu.permuteStates(s);
+    const c = s.slice();
+    for (let k = 0; k < 1 << 14; k++) perm.permute(c, 16 * k);
+    return same(g, c);
+  });
+  await check('hashRows widths 3+8+13, 2^12 rows', async () => {
+    const ms = [3, 8, 13].map((w) => ({ values: randomFelts(r, w << 12), width: w }));
+    return same(await gpu.hashRows(ms), hashRows(perm, ms));
+  });
+  for (const [logH, w, lb] of [
+    [14, 16, 1],
+    [10, 64, 2],
+    [16, 4, 3],
+  ]) {
+    await check(`coset LDE 2^${logH} x ${w} blowup 2^${lb}`, async () => {
+      const m: Matrix = { values: randomFelts(r, w << logH), width: w };
+      return same(
+        (await gpu.cosetLdeBitReversed(m, lb, GENERATOR)).values,
+        cosetLdeBitReversed(m, lb, GENERATOR).values,
+      );
+    });
+  }
+  await check('commit mixed heights 2^14x8, 2^12x5, 2^14x3, 2^3x2', async () => {
+    const ms = [
+      [14, 8],
+      [12, 5],
+      [14, 3],
+      [3, 2],
+    ].map(([l, w]) => ({ values: randomFelts(r, w << l), width: w }));
+    const g = await gpu.commit(ms);
+    const c = commitMatrices({ perm }, ms);
+    const o1 = g.openBatch(12345);
+    const o2 = c.layers[0].slice(8 * (12345 ^ 1), 8 * (12345 ^ 1) + 8);
+    return same(g.root, c.root) && same(o1.proof[0], o2);
+  });
+  await check('ldeAndCommit 2^13 x 32 + 2^13 x 7 vs CpuBackend', async () => {
+    const ev = [32, 7].map((w) => ({ values: randomFelts(r, w << 13), width: w }));
+    const sh = [GENERATOR, mul(GENERATOR, 3)];
+    const g = await gpu.ldeAndCommit(ev, 1, sh);
+    const c = await cpu.ldeAndCommit(ev, 1, sh);
+    return same(g.root, c.root) && same(g.matrices[1].values, c.matrices[1].values);
+  });
+  await check('FRI fold arity 2, 2^16 pairs', async () => {
+    const v = randomFelts(r, 8 << 16);
+    const beta = randomFelts(r, 4);
+    return same(await gpu.foldArity2(v, beta), foldVectorArity2(v, beta));
+  });
+  gpu.close();
+
+  const rows = await runGpuBench({ quick: false, log: (m) => console.error(m) });
+  const failed = checks.filter((c) => !c.ok).length;
+  const doc = {
+    adapter,
+    node: process.version,
+    checks,
+    checksPassed: checks.length - failed,
+    checksFailed: failed,
+    bench: rows,
+    totalSeconds: (performance.now() - t0) / 1000,
+  };
+  const json = JSON.stringify(doc, null, 2);
+  console.log(json);
+  console.log('\n| case | cpu ms | webgpu ms | cpu/webgpu |\n|---|---|---|---|');
+  for (const row of rows.filter((x) => x.name.startsWith('ratio '))) {
+    const base = row.name.slice('ratio cpu/webgpu '.length);
+    const c = rows.find((x) => x.name === `cpu ${base}`)?.value ?? Number.NaN;
+    const g = rows.find((x) => x.name === `webgpu ${base}`)?.value ?? Number.NaN;
+    console.log(`| ${base} | ${c.toFixed(1)} | ${g.toFixed(1)} | ${row.value.toFixed(1)}x |`);
+  }
+  if (process.env.OUT) writeFileSync(join(process.env.OUT, 'device-check.json'), `${json}\n`);
+  return failed === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e);
+    process.exit(2);
+  },
+);
