@@ -120,7 +120,7 @@ async function benchSize(
   const m = randomMatrix(logRows, width, logRows * 1000 + width);
   const label = `2^${logRows} x ${width}, blowup ${2 ** LOG_BLOWUP}`;
   const n = width << (logRows + LOG_BLOWUP);
-  const cpuReps = logRows >= 18 ? 1 : opts.quick ? 1 : 3;
+  const cpuReps = logRows >= 16 || opts.quick ? 1 : 3;
   const gpuReps = opts.quick ? 2 : 5;
 
   // LDE alone

@@ -10,7 +10,7 @@
 #   scripts/device-check.sh local              # here: run that bundle on the local adapter (lavapipe)
 #   scripts/device-check.sh pack [PACK_SH]     # here: bundle + pack (PACK_SH default ../shared/device/pack.sh)
 #   scripts/device-check.sh run                # on the GPU machine, repo root, with .device-carry carried
-# Env: PLONKY3_GPU_BENCH_SIZES (default 16x64,18x64,20x64: log2 rows x columns); OUT (JSON copy).
+# Env: PLONKY3_GPU_BENCH_SIZES (default 16x64,20x64: log2 rows x columns); OUT (JSON copy).
 # The device call: command "bash scripts/device-check.sh run", carry [".device-carry"], timeout_s 600.
 set -euo pipefail
 root=$(git rev-parse --show-toplevel 2>/dev/null || pwd)
@@ -38,7 +38,7 @@ case "${1:-}" in
   run)
     [ -f .device-carry/run.sh ] || { echo "device-check: .device-carry/ missing; run 'scripts/device-check.sh pack' here and carry it" >&2; exit 2; }
     bash .device-carry/run.sh probe || true
-    export PLONKY3_GPU_BENCH_SIZES=${PLONKY3_GPU_BENCH_SIZES:-16x64,18x64,20x64}
+    export PLONKY3_GPU_BENCH_SIZES=${PLONKY3_GPU_BENCH_SIZES:-16x64,20x64}
     bash .device-carry/run.sh node .device-carry/device-check.mjs
     ;;
   *)

@@ -34,6 +34,12 @@ export interface Backend {
   ldeAndCommit(evals: readonly Matrix[], logBlowup: number, shifts: readonly Felt[]): Promise<CommittedMatrices>;
   /** Merkle commitment of matrices as they are (P§5.3). */
   commit(matrices: readonly Matrix[]): Promise<CommittedMatrices>;
+  /**
+   * Optional: one FRI arity-2 fold of a flat EF vector in bit-reversed order (8m words -> 4m words),
+   * P§9.4; CPU twin foldVectorArity2 (src/fri/fold.ts). Implemented by WebGpuBackend and
+   * FallbackBackend; callers use the CPU fold when absent.
+   */
+  foldArity2?(v: Uint32Array, beta: Uint32Array): Promise<Uint32Array>;
   /** Releases resources; idempotent. */
   close(): void;
 }

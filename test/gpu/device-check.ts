@@ -2,7 +2,7 @@
  * One-shot GPU check for a lent NVIDIA machine (no Node or npm there; see scripts/device-check.sh):
  * bundled by esbuild with `webgpu` external, it prints the adapter and limits, runs every kernel
  * against its CPU twin at moderate sizes, then the CPU-vs-WebGPU benchmark (bench/gpu.bench.ts,
- * sizes from PLONKY3_GPU_BENCH_SIZES, default 16x64,18x64,20x64), and prints one JSON document
+ * sizes from PLONKY3_GPU_BENCH_SIZES, default 16x64,20x64), and prints one JSON document
  * (also written to $OUT/device-check.json when OUT is set). Exit code 1 if any check fails.
  * Not a vitest file (no .test.ts suffix): it runs stand-alone under plain Node.
  */
@@ -36,7 +36,7 @@ const same = (a: Uint32Array, b: Uint32Array): boolean =>
 
 async function main(): Promise<number> {
   if (process.env.PLONKY3_GPU_BENCH_SIZES === undefined)
-    process.env.PLONKY3_GPU_BENCH_SIZES = '16x64,18x64,20x64';
+    process.env.PLONKY3_GPU_BENCH_SIZES = '16x64,20x64';
   const t0 = performance.now();
   const gpuObj = await loadDawnGpu();
   if (gpuObj === undefined) throw new Error('webgpu (Dawn) could not be loaded');
