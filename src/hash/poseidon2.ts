@@ -8,8 +8,10 @@
  * for one constant set; `POSEIDON2_CONSTANT_SETS` names the sets our presets may use, and
  * `constantSetDigest` gives each a stable identifier for the configuration digest.
  *
- * Invariants: states hold canonical elements; `permute` allocates nothing and uses no BigInt.
- * The clear version of each step is `permuteTraced` (the same step functions, with a hook).
+ * Invariants: `permute` allocates nothing and uses no BigInt; outputs are canonical (inputs up to
+ * 2^32 - 1 are taken mod P by the first linear layer). Width 16 runs its partial rounds on locals
+ * with the diagonal applied by shifts; width 24 and `permuteTraced` use the generic step
+ * functions. The clear statement of the permutation is the BigInt reference test/hash/ref-poseidon2.ts.
  */
 import { P } from '../field/babybear.ts';
 import {
