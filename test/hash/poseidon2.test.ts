@@ -197,6 +197,13 @@ describe('Poseidon2 permutation KATs', () => {
     expect(Array.from(s)).toEqual(SMALL.permutation_of_0_to_15);
   });
 
+  it('inputs up to 2^32 - 1 are taken mod P (first linear layer reduces them)', () => {
+    for (const c of [POSEIDON2_DEFAULT_16, POSEIDON2_DEFAULT_24]) {
+      const big = Array.from({ length: c.width }, (_, i) => (i % 2 === 0 ? 2 ** 32 - 1 - i : P + i));
+      expect(permuted(c, big)).toEqual(permuted(c, big.map((x) => x % P)));
+    }
+  });
+
   it('permute at an offset leaves the surroundings alone', () => {
     const buf = new Uint32Array(40).fill(7);
     buf.set(REF.width16[0].input, 5);
