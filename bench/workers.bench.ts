@@ -1,0 +1,148 @@
+/**
+ * Worker-pool speed-up: one Fibonacci proof (preset c100, 2^18 rows; 2^14 with --quick) proved
+ * with CpuBackend on the calling thread and with ParallelCpuBackend on 1, 2 and N =
+ * os.availableParallelism() worker_threads, in the same run, rounds interleaved so that load
+ * drift hits every configuration alike. Every pool is warmed up with a 2^12 proof first (each
+ * worker JIT-compiles on its own), and every timed proof is checked byte-identical to the
+ * CpuBackend proof. No Plonky3 file is mirrored here.
+ *
+ * Suite contract of bench/lib.ts; standalone: node scripts/run-ts.mjs bench/workers.bench.ts [--quick]
+ */
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { fibonacciAir, fibonacciPublicValues, generateFibonacciTrace } from '../src/circuits/fibonacci.ts';
+import type { Backend } from '../src/runtime/backend.ts';
+import { CpuBackend } from '../src/runtime/cpu.ts';
+import { ParallelCpuBackend } from '../src/runtime/parallel.ts';
+import { createNodeWorkerPool } from '../src/runtime/workers/node-spawn.ts';
+import type { WorkerPool } from '../src/runtime/workers/pool.ts';
+import { getConfig } from '../src/stark/config.ts';
+import { mmcsFor } from '../src/stark/instance.ts';
+import { type ProvePhases, prove } from '../src/stark/prove.ts';
+import type { BenchOptions, BenchRow } from './lib.ts';
+
+const SUITE = 'workers';
+
+async function buildWorkerBundle(): Promise<string> {
+  const mod = (await import(pathToFileURL(resolve('scripts/build.mjs')).href)) as {
+    buildNodeWorker(o: { outfile: string }): Promise<string>;
+  };
+  return mod.buildNodeWorker({ outfile: resolve('.tmp/bench-worker/worker.js') });
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/**
+ * Runs the suite.
+ * @param opts quick mode and logger
+ * @returns one row per configuration (ms) and the speed-ups (x)
+ */
+export async function run(opts: BenchOptions): Promise<BenchRow[]> {
+  const logN = opts.quick ? 14 : 18;
+  const rounds = opts.quick ? 1 : 2;
+  const config = getConfig('c100');
+  const air = fibonacciAir();
+  const n = 2 ** logN;
+  const trace = generateFibonacciTrace(0, 1, n);
+  const publics = fibonacciPublicValues(0, 1, n);
+  const warm = { trace: generateFibonacciTrace(0, 1, 4096), publics: fibonacciPublicValues(0, 1, 4096) };
+  const workerUrl = await buildWorkerBundle();
+  const cores = availableParallelism();
+  const sizes = [...new Set([1, 2, cores])];
+
+  const configs: { name: string; size: number; backend: Backend; pool: WorkerPool | null }[] = [
+    { name: 'CpuBackend (calling thread)', size: 0, backend: new CpuBackend(mmcsFor(config)), pool: null },
+  ];
+  for (const size of sizes) {
+    const pool = createNodeWorkerPool({ size, workerUrl });
+    configs.push({
+      name: `ParallelCpuBackend, ${size} worker${size > 1 ? 's' : ''}`,
+      size,
+      backend: new ParallelCpuBackend(pool, config),
+      pool,
+    });
+  }
+  const times = new Map<string, number[]>(configs.map((c) => [c.name, []]));
+  const phases = new Map<string, ProvePhases>();
+  let reference: Buffer | null = null;
+  try {
+    for (const c of configs) await prove(air, warm.trace, warm.publics, config, { backend: c.backend });
+    for (let r = 0; r < rounds; r++) {
+      for (const c of configs) {
+        const t0 = performance.now();
+        const bytes = Buffer.from(
+          await prove(air, trace, publics, config, {
+            backend: c.backend,
+            onPhases: (p) => phases.set(c.name, p),
+          }),
+        );
+        const ms = performance.now() - t0;
+        reference ??= bytes;
+        if (!bytes.equals(reference))
+          throw new Error(`${c.name}: proof bytes differ from the CpuBackend proof`);
+        times.get(c.name)?.push(ms);
+        opts.log(`  round ${r + 1}/${rounds} ${c.name}: ${ms.toFixed(0)} ms`);
+      }
+    }
+  } finally {
+    for (const c of configs) {
+      c.backend.close();
+      c.pool?.close();
+    }
+  }
+
+  const rows: BenchRow[] = [];
+  const med = (name: string): number => median(times.get(name) ?? []);
+  const cpuMs = med(configs[0].name);
+  const oneMs = med(configs[1].name);
+  for (const c of configs) {
+    const ms = med(c.name);
+    const p = phases.get(c.name);
+    rows.push({
+      suite: SUITE,
+      name: `prove fib 2^${logN} c100, ${c.name}`,
+      n,
+      unit: 'ms',
+      value: ms,
+      samples: times.get(c.name)?.length,
+      note:
+        `${(cpuMs / ms).toFixed(2)}x vs CpuBackend` +
+        (c.size > 0 ? `, ${(oneMs / ms).toFixed(2)}x vs 1 worker` : '') +
+        (p
+          ? `; phases ms: trace ${p.traceCommit.toFixed(0)}, quotient ${p.quotient.toFixed(0)}, quotient commit ${p.quotientCommit.toFixed(0)}, open ${p.open.toFixed(0)}`
+          : ''),
+    });
+  }
+  for (const c of configs.slice(2)) {
+    rows.push({
+      suite: SUITE,
+      name: `speed-up fib 2^${logN}, ${c.size} workers vs 1 worker`,
+      unit: 'x',
+      value: oneMs / med(c.name),
+      note: `${cores} cores (os.availableParallelism); target >= 1.7x at 2 workers`,
+    });
+    rows.push({
+      suite: SUITE,
+      name: `speed-up fib 2^${logN}, ${c.size} workers vs CpuBackend`,
+      unit: 'x',
+      value: cpuMs / med(c.name),
+    });
+  }
+  return rows;
+}
+
+const self = process.argv[1] ?? '';
+if (self.endsWith('workers.bench.ts')) {
+  const rows = await run({
+    quick: process.argv.includes('--quick'),
+    log: (m) => process.stderr.write(`${m}\n`),
+  });
+  for (const r of rows)
+    console.log(
+      `${r.name}: ${r.value.toFixed(r.unit === 'x' ? 2 : 0)} ${r.unit}${r.note ? `  (${r.note})` : ''}`,
+    );
+}
