@@ -62,7 +62,15 @@ export async function proveFri(
     challenger.observeSlice(tree.root);
     commitPowWitnesses.push(challenger.grind(params.commitPowBits));
     const beta = challenger.sampleExt();
-    folded = foldVector(folded, beta, a);
+    if (backend.foldArity2) {
+      const b = Uint32Array.from(beta);
+      for (let k = 0; k < a; k++) {
+        folded = await backend.foldArity2(folded, b);
+        ext4SquareInto(b, 0, b, 0);
+      }
+    } else {
+      folded = foldVector(folded, beta, a);
+    }
     if (rest < inputs.length && inputs[rest].length === folded.length) {
       // folded += beta^(2^a) * rest
       const bp = Uint32Array.from(beta);

@@ -10,7 +10,7 @@ import type { CircuitFamily } from '../../circuits/family-kit.ts';
 import { loadDawnGpu } from '../../node/gpu.ts';
 import type { Backend } from '../../runtime/backend.ts';
 import { CpuBackend } from '../../runtime/cpu.ts';
-import { selectBackend } from '../../runtime/select.ts';
+import { FallbackBackend, selectBackend } from '../../runtime/select.ts';
 import { wrapEnvelope } from '../../stark/envelope.ts';
 import { mmcsFor, permFor } from '../../stark/instance.ts';
 import type { ProvePhases } from '../../stark/prove.ts';
@@ -18,8 +18,11 @@ import { prove } from '../../stark/prove.ts';
 import { circuitIdOf, verify } from '../../stark/verify.ts';
 import { configFromFlags, UsageError } from '../common.ts';
 
-const HELP = `usage: p3ts demo [--size production|test] [--config NAME] [--families transaction,state,...] [--no-gpu]
-Proves and verifies every circuit family on its embedded sample input.`;
+const HELP = `usage: p3ts demo [--size production|test] [--config NAME] [--families transaction,state,...] [--gpu auto|on|off]
+Proves and verifies every circuit family on its embedded sample input.
+--gpu auto (default) uses a hardware WebGPU adapter when there is one and the CPU otherwise
+(a software adapter such as lavapipe's llvmpipe is slower than the CPU path); on forces WebGPU.
+PLONKY3_GPU_DISABLE=1 always wins.`;
 
 interface Row {
   family: string;
@@ -42,7 +45,7 @@ export async function run(argv: string[]): Promise<number> {
         size: { type: 'string', default: 'production' },
         config: { type: 'string', default: 'c100' },
         families: { type: 'string' },
-        'no-gpu': { type: 'boolean' },
+        gpu: { type: 'string', default: 'auto' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -58,15 +61,14 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const config = configFromFlags({ config: values.config });
-  const { CIRCUIT_FAMILIES } = await import('../../circuits/families.ts');
-  const wanted = typeof values.families === 'string' ? values.families.split(',') : undefined;
-  const families: readonly CircuitFamily[] = wanted
-    ? wanted.map((name) => {
-        const f = CIRCUIT_FAMILIES.find((x) => x.name === name);
-        if (!f) throw new UsageError(`unknown family '${name}'`);
-        return f;
-      })
-    : CIRCUIT_FAMILIES;
+  const { FAMILIES, FAMILY_NAMES, isFamilyName } = await import('../../circuits/families.ts');
+  const wanted = typeof values.families === 'string' ? values.families.split(',') : [...FAMILY_NAMES];
+  const unknown = wanted.filter((name) => !isFamilyName(name));
+  if (unknown.length > 0) {
+    console.error(`p3ts demo: unknown families ${unknown.join(', ')} (known: ${FAMILY_NAMES.join(', ')})`);
+    return 2;
+  }
+  const families: readonly CircuitFamily[] = wanted.map((name) => FAMILIES[name as keyof typeof FAMILIES]);
   const size = values.size as 'production' | 'test';
   const log = (msg: string): void => console.log(msg);
   log(`p3ts demo: ${families.length} circuit families, ${size} size, preset ${config.name}`);
@@ -76,8 +78,8 @@ export async function run(argv: string[]): Promise<number> {
     const fam = families[i];
     const tag = `[${i + 1}/${families.length}] ${fam.name}`;
     const cpu = new CpuBackend(mmcsFor(config));
-    const backend: Backend = await selectBackend({
-      useGpuAcceleration: !values['no-gpu'],
+    let backend: Backend = await selectBackend({
+      useGpuAcceleration: values.gpu !== 'off',
       cpu,
       constants: permFor(config).constants,
       env: process.env,
@@ -87,6 +89,17 @@ export async function run(argv: string[]): Promise<number> {
         warn: (_o: unknown, msg: string) => log(`${tag}: warning: ${msg}`),
       },
     });
+    if (
+      backend instanceof FallbackBackend &&
+      values.gpu === 'auto' &&
+      /llvmpipe|lavapipe|swiftshader/i.test(backend.gpu.adapterName)
+    ) {
+      log(
+        `${tag}: software adapter ${backend.gpu.adapterName}: using the CPU backend (--gpu on forces WebGPU)`,
+      );
+      backend.close();
+      backend = cpu;
+    }
     try {
       log(`${tag}: building the witness (2^${fam.logRows[size]} rows)`);
       const st = fam.build(fam.sampleInput(size), { size });
