@@ -20,6 +20,10 @@ import type { Poseidon2Constants } from '../hash/types.ts';
 import { babyBearWgsl, linearIdWgsl } from './field.wgsl.ts';
 
 const WIDTH = 16;
+
+/** n copies of a statement with the index i = 0..n-1 substituted (keeps arrays in registers). */
+const unroll = (n: number, f: (i: number) => string): string =>
+  Array.from({ length: n }, (_, i) => f(i)).join(' ');
 /** Threads per workgroup of the compression kernel; one dispatch folds up to log2(2 * 64) = 7 levels. */
 export const COMPRESS_WG = 64;
 /** Most tree levels one compression dispatch computes. */
@@ -103,7 +107,7 @@ fn ext_layer(s: ptr<function, array<u32, 16>>) {
 }
 
 fn permute(s: ptr<function, array<u32, 16>>) {
-  for (var i = 0u; i < 16u; i++) { s[i] = mont_mul(s[i], MONTY_R2); }
+  ${unroll(16, (i) => `s[${i}] = mont_mul(s[${i}], MONTY_R2);`)}
   ext_layer(s);
   for (var r = 0u; r < ${2 * HALF_FULL_ROUNDS}u; r++) {
     if (r == ${HALF_FULL_ROUNDS}u) {
@@ -116,15 +120,15 @@ fn permute(s: ptr<function, array<u32, 16>>) {
     ${full.join('\n    ')}
     ext_layer(s);
   }
-  for (var i = 0u; i < 16u; i++) { s[i] = from_mont(s[i]); }
+  ${unroll(16, (i) => `s[${i}] = from_mont(s[${i}]);`)}
 }
 
 fn compress(l: array<u32, 8>, r: array<u32, 8>) -> array<u32, 8> {
   var s: array<u32, 16>;
-  for (var i = 0u; i < 8u; i++) { s[i] = l[i]; s[i + 8u] = r[i]; }
+  ${unroll(8, (i) => `s[${i}] = l[${i}]; s[${i + 8}] = r[${i}];`)}
   permute(&s);
   var d: array<u32, 8>;
-  for (var i = 0u; i < 8u; i++) { d[i] = s[i]; }
+  ${unroll(8, (i) => `d[${i}] = s[${i}];`)}
   return d;
 }
 `;
@@ -149,9 +153,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let t = linear_id(gid, nwg);
   if (t >= params.n) { return; }
   var s: array<u32, 16>;
-  for (var i = 0u; i < 16u; i++) { s[i] = states[16u * t + i]; }
+  ${unroll(16, (i) => `s[${i}] = states[16u * t + ${i}u];`)}
   permute(&s);
-  for (var i = 0u; i < 16u; i++) { states[16u * t + i] = s[i]; }
+  ${unroll(16, (i) => `states[16u * t + ${i}u] = s[${i}];`)}
 }
 `;
 
@@ -184,7 +188,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (r >= params.rows) { return; }
   var s: array<u32, 16>;
   if ((params.flags & ${AbsorbFlag.first}u) == 0u) {
-    for (var i = 0u; i < 16u; i++) { s[i] = state[16u * r + i]; }
+    ${unroll(16, (i) => `s[${i}] = state[16u * r + ${i}u];`)}
   }
   let last = (params.flags & ${AbsorbFlag.last}u) != 0u;
   let w = params.width;
@@ -206,9 +210,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   }
   if (last) {
     let d = params.digest_off + 8u * r;
-    for (var i = 0u; i < 8u; i++) { digests[d + i] = s[i]; }
+    ${unroll(8, (i) => `digests[d + ${i}u] = s[${i}];`)}
   } else {
-    for (var i = 0u; i < 16u; i++) { state[16u * r + i] = s[i]; }
+    ${unroll(16, (i) => `state[16u * r + ${i}u] = s[${i}];`)}
   }
 }
 `;
@@ -260,10 +264,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     if (act) {
       if (k == 0u) {
         let a = 8u * (params.in_off + 2u * o);
-        for (var i = 0u; i < 8u; i++) { l[i] = tree[a + i]; r[i] = tree[a + 8u + i]; }
+        ${unroll(8, (i) => `l[${i}] = tree[a + ${i}u]; r[${i}] = tree[a + 8u + ${i}u];`)}
       } else if (k == 1u && inject == 1u) {
         l = d;
-        for (var i = 0u; i < 8u; i++) { r[i] = inj[8u * o + i]; }
+        ${unroll(8, (i) => `r[${i}] = inj[8u * o + ${i}u];`)}
       } else {
         l = sh[2u * t];
         r = sh[2u * t + 1u];
@@ -273,7 +277,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     if (shared_level) { workgroupBarrier(); }
     if (act && k >= inject) {
       sh[t] = d;
-      for (var i = 0u; i < 8u; i++) { tree[8u * (off + o) + i] = d[i]; }
+      ${unroll(8, (i) => `tree[8u * (off + o) + ${i}u] = d[${i}];`)}
     }
   }
 }
