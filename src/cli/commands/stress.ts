@@ -1,0 +1,106 @@
+/**
+ * `p3ts stress --scenario FILE [--out REPORT.json] [--proofs N] [--concurrency N]
+ *  [--mode threads|main] [--quiet]`
+ * Runs a stress scenario (src/node/stress), shows progress (done/total, throughput, ETA) on
+ * stderr, prints the acceptance table and writes the JSON report.
+ * Exit codes: 0 pass, 1 a threshold exceeded / a tampered proof accepted / an internal
+ * invariant / too many failures, 2 usage or scenario error.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runStress, type StressProgress } from '../../node/stress/harness.ts';
+import { acceptanceTable } from '../../node/stress/report.ts';
+import { parseScenario, type Scenario } from '../../node/stress/scenario.ts';
+
+const HELP = `usage: p3ts stress --scenario FILE [--out REPORT.json] [--proofs N] [--concurrency N]
+                   [--mode threads|main] [--quiet]
+  --scenario     scenario TOML (see scenarios/ and docs/stress.md)
+  --out          report path (default stress-<scenario name>.json)
+  --proofs, --concurrency, --mode   override the scenario's [load] section
+  --quiet        no progress line and no table (the report is still written)
+exit: 0 pass, 1 fail (threshold, accepted tamper, internal invariant, failures), 2 usage error`;
+
+function progressLine(p: StressProgress): string {
+  const eta = p.etaMs >= 60_000 ? `${(p.etaMs / 60_000).toFixed(1)} min` : `${(p.etaMs / 1000).toFixed(0)} s`;
+  const what = p.phase === 'prove' ? 'proofs' : 'tamper';
+  return `[stress] ${p.phase} ${p.done}/${p.total}  ${p.rate.toFixed(2)} ${what}/s  ETA ${eta}`;
+}
+
+function intOpt(v: unknown, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || !/^\d+$/.test(v) || Number(v) < 1)
+    throw new Error(`--${name} expects a positive integer`);
+  return Number(v);
+}
+
+/**
+ * Runs the command.
+ * @param argv arguments after `stress`
+ * @returns the exit code
+ */
+export async function run(argv: string[]): Promise<number> {
+  let scenario: Scenario;
+  let out: string;
+  let quiet: boolean;
+  let file: string;
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        scenario: { type: 'string' },
+        out: { type: 'string' },
+        proofs: { type: 'string' },
+        concurrency: { type: 'string' },
+        mode: { type: 'string' },
+        quiet: { type: 'boolean', default: false },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+    });
+    if (values.help) {
+      console.log(HELP);
+      return 0;
+    }
+    if (typeof values.scenario !== 'string') throw new Error('--scenario is required');
+    file = values.scenario;
+    scenario = parseScenario(await readFile(file, 'utf8'), basename(file));
+    const proofs = intOpt(values.proofs, 'proofs');
+    const concurrency = intOpt(values.concurrency, 'concurrency');
+    if (values.mode !== undefined && values.mode !== 'threads' && values.mode !== 'main')
+      throw new Error('--mode expects threads|main');
+    scenario = {
+      ...scenario,
+      ...(proofs ? { proofs } : {}),
+      ...(concurrency ? { concurrency } : {}),
+      ...(values.mode ? { mode: values.mode as 'threads' | 'main' } : {}),
+    };
+    out = values.out ?? `stress-${scenario.name}.json`;
+    quiet = values.quiet ?? false;
+  } catch (e) {
+    console.error(`p3ts stress: ${e instanceof Error ? e.message : String(e)}\n${HELP}`);
+    return 2;
+  }
+  const tty = process.stderr.isTTY === true;
+  let lastLen = 0;
+  const report = await runStress(scenario, {
+    file,
+    progressEveryMs: tty ? 250 : 2000,
+    onProgress: quiet
+      ? undefined
+      : (p) => {
+          const line = progressLine(p);
+          if (tty) {
+            process.stderr.write(`\r${line.padEnd(lastLen)}${p.done === p.total ? '\n' : ''}`);
+            lastLen = line.length;
+          } else process.stderr.write(`${line}\n`);
+        },
+  });
+  await writeFile(out, `${JSON.stringify(report, null, 1)}\n`);
+  if (!quiet) {
+    if (report.provers.note) console.error(`[stress] note: ${report.provers.note}`);
+    console.log(acceptanceTable(report));
+    console.log(`\nreport written to ${out} (p3ts analyze ${out} --svg ${out.replace(/\.json$/, '')}.svg)`);
+  }
+  return report.verdict.pass ? 0 : 1;
+}

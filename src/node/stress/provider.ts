@@ -1,0 +1,104 @@
+/**
+ * Statement providers for the stress harness: given a family spec and a proof index, the AIR,
+ * trace and public values to prove. The default provider serves the five circuit families
+ * (src/circuits/families.ts, sample inputs of the chosen size profile) and the built-in AIRs
+ * `fibonacci` and `poseidon2` (src/circuits/index.ts, explicit `log_rows`). Tests may plug their
+ * own provider (main-thread mode only: worker provers always use the default provider).
+ *
+ * No Plonky3 counterpart. Invariant: `air(spec)` returns the same AIR object for the same spec,
+ * so the verifier's compiled-AIR cache is hit across proofs.
+ */
+import type { Air } from '../../air/air.ts';
+import { getFamily, isFamilyName } from '../../circuits/families.ts';
+import {
+  createPoseidon2Air,
+  fibonacciAir,
+  fibonacciPublicValues,
+  generateFibonacciTrace,
+  generatePoseidon2Trace,
+  type Poseidon2Air,
+} from '../../circuits/index.ts';
+import type { Matrix } from '../../field/matrix.ts';
+import type { FamilySpec } from './scenario.ts';
+
+/** One statement to prove. */
+export interface StressStatement {
+  readonly air: Air;
+  readonly trace: Matrix;
+  readonly publicValues: ArrayLike<number>;
+}
+
+/** Where the harness gets its statements. */
+export interface StatementProvider {
+  /**
+   * The AIR of a family spec (stable object per spec).
+   * @throws {Error} for an unknown family
+   */
+  air(spec: FamilySpec): Air;
+  /**
+   * The statement of proof number `index` of a family spec.
+   * @throws {Error} for an unknown family or a bad size
+   */
+  statement(spec: FamilySpec, index: number): StressStatement;
+}
+
+/** Names the default provider knows besides the circuit families. */
+export const BUILTIN_STRESS_AIRS: readonly string[] = Object.freeze(['fibonacci', 'poseidon2']);
+
+function logRowsOf(spec: FamilySpec, dflt: { production: number; test: number }): number {
+  return spec.logRows ?? dflt[spec.size];
+}
+
+/**
+ * The default provider: circuit families by name, plus fibonacci (rows 2^log_rows, default 2^10 /
+ * 2^4, publics [index, 1, x]) and poseidon2 (default 2^8 / 2^3 rows, seed = index + 1).
+ * @returns a provider with per-spec AIR caching
+ * @example
+ * const p = defaultProvider();
+ * const st = p.statement({ name: 'consensus', size: 'test', weight: 1 }, 0);
+ */
+export function defaultProvider(): StatementProvider {
+  const airs = new Map<string, Air>();
+  const key = (s: FamilySpec): string => `${s.name}/${s.logRows ?? s.size}`;
+  const air = (spec: FamilySpec): Air => {
+    let a = airs.get(key(spec));
+    if (a === undefined) {
+      if (spec.name === 'fibonacci') a = fibonacciAir();
+      else if (spec.name === 'poseidon2') a = createPoseidon2Air();
+      else if (isFamilyName(spec.name)) a = getFamily(spec.name).air();
+      else
+        throw new Error(
+          `unknown family '${spec.name}' (known: transaction, state, pruning, uptime, consensus, ${BUILTIN_STRESS_AIRS.join(', ')})`,
+        );
+      airs.set(key(spec), a);
+    }
+    return a;
+  };
+  return {
+    air,
+    statement(spec: FamilySpec, index: number): StressStatement {
+      const a = air(spec);
+      if (spec.name === 'fibonacci') {
+        const n = 2 ** logRowsOf(spec, { production: 10, test: 4 });
+        return {
+          air: a,
+          trace: generateFibonacciTrace(index, 1, n),
+          publicValues: fibonacciPublicValues(index, 1, n),
+        };
+      }
+      if (spec.name === 'poseidon2') {
+        const n = 2 ** logRowsOf(spec, { production: 8, test: 3 });
+        return {
+          air: a,
+          trace: generatePoseidon2Trace(a as Poseidon2Air, { seed: index + 1 }, n),
+          publicValues: [],
+        };
+      }
+      if (spec.logRows !== undefined)
+        throw new Error(`family '${spec.name}' takes size = "production"|"test", not log_rows`);
+      const fam = getFamily(spec.name);
+      const st = fam.build(fam.sampleInput(spec.size), { size: spec.size });
+      return { air: a, trace: st.trace, publicValues: st.publicValues };
+    },
+  };
+}

@@ -1,0 +1,266 @@
+/**
+ * The stress report: its JSON shape (schema `p3ts-stress-report/1`), machine details, the
+ * acceptance verdict (thresholds, failures, accepted tampered proofs, internal invariants) and
+ * the acceptance table printed by `p3ts stress` and `p3ts analyze`. Successor of the runbook's
+ * scripts/analyze_simnet.py; no Plonky3 counterpart.
+ * Invariant: `verdictOf` depends only on the report's numbers, so analysing a stored report gives
+ * the verdict the run gave.
+ */
+import { execSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import type { ProvePhases } from '../../stark/prove.ts';
+import type { Scenario } from './scenario.ts';
+import type { Summary } from './stats.ts';
+
+/** Machine details recorded with every report. */
+export interface MachineInfo {
+  readonly node: string;
+  readonly platform: string;
+  readonly arch: string;
+  readonly cpuModel: string;
+  readonly cores: number;
+  readonly memGiB: number;
+  readonly git: string;
+}
+
+/**
+ * Node version, CPU, memory and git revision of this run.
+ * @returns the machine details
+ */
+export function machineInfo(): MachineInfo {
+  let git = 'nogit';
+  try {
+    git = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
+  } catch {
+    // not a git checkout
+  }
+  const c = cpus();
+  return {
+    node: process.version,
+    platform: process.platform,
+    arch: process.arch,
+    cpuModel: c[0]?.model ?? 'unknown',
+    cores: c.length,
+    memGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    git,
+  };
+}
+
+/** Counters of tamper attempts. */
+export interface TamperCounts {
+  attempts: number;
+  rejected: number;
+  accepted: number;
+  /** Rejections with code INTERNAL_INVARIANT, or a verifier that threw. */
+  internal: number;
+}
+
+/** Per-family results. */
+export interface FamilyReport {
+  readonly name: string;
+  readonly size: string;
+  readonly logRows: number;
+  readonly width: number;
+  readonly circuitId: string;
+  readonly proofs: number;
+  readonly failures: number;
+  readonly proveMs: Summary;
+  readonly verifyMs: Summary;
+  readonly proofBytes: Summary;
+  /** Verification latency of the tampered inputs of this family. */
+  readonly tamperVerifyMs: Summary;
+  /** Mean phase timings of the valid proofs. */
+  readonly phasesMeanMs: ProvePhases | null;
+  readonly thresholds: { readonly proveP95Ms?: number; readonly verifyP95Ms?: number };
+  readonly tamper: TamperCounts;
+  /** Raw samples (ms) for plots, in completion order. */
+  readonly samples: { readonly proveMs: readonly number[]; readonly verifyMs: readonly number[] };
+}
+
+/** One failure of the honest path (prover error or a valid proof rejected). */
+export interface FailureRecord {
+  readonly family: string;
+  readonly index: number;
+  readonly stage: 'prove' | 'verify';
+  readonly message: string;
+}
+
+/** A tamper case that did not behave as its catalogue entry says. */
+export interface TamperNote {
+  readonly family: string;
+  readonly variant: string;
+  readonly id: string;
+  readonly code: string;
+  readonly expected?: readonly string[];
+  readonly detail?: string;
+}
+
+/** Tamper results of the whole run. */
+export interface TamperReport extends TamperCounts {
+  /** Cases that did not apply to a proof, or left it unchanged. */
+  skipped: number;
+  /** Rejections whose code is outside the case's expected set (informational). */
+  codeMismatches: number;
+  readonly byClass: Record<string, TamperCounts>;
+  /** `production` (the scenario preset) and `no-pow` (both PoW values 0). */
+  readonly byVariant: Record<string, TamperCounts>;
+  /** Rejection-code histogram. */
+  readonly codes: Record<string, number>;
+  /** Codes per case id (random mutations pooled under `R.random`). */
+  readonly cases: Record<string, Record<string, number>>;
+  /** Every accepted tampered input (must stay empty). */
+  readonly acceptedCases: TamperNote[];
+  /** Internal invariants, and the first 50 code mismatches. */
+  readonly notes: TamperNote[];
+  verifyMs: Summary;
+}
+
+/** The report file. */
+export interface StressReport {
+  readonly schema: 'p3ts-stress-report/1';
+  readonly scenario: Scenario & { readonly file?: string };
+  readonly provers: { readonly kind: string; readonly size: number; readonly note?: string };
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly machine: MachineInfo;
+  readonly families: readonly FamilyReport[];
+  readonly tamper: TamperReport;
+  readonly failures: readonly FailureRecord[];
+  readonly verdict: Verdict;
+}
+
+/** Pass or fail, with every reason for a failure. */
+export interface Verdict {
+  readonly pass: boolean;
+  readonly reasons: readonly string[];
+}
+
+/**
+ * The acceptance verdict of a report.
+ * @param r the report (its verdict field is ignored)
+ * @returns pass/fail and the reasons
+ */
+export function verdictOf(r: Omit<StressReport, 'verdict'>): Verdict {
+  const reasons: string[] = [];
+  for (const f of r.families) {
+    const pt = f.thresholds.proveP95Ms;
+    if (pt !== undefined && f.proveMs.p95 !== null && f.proveMs.p95 > pt)
+      reasons.push(`${f.name}: prove p95 ${f.proveMs.p95.toFixed(1)} ms > threshold ${pt} ms`);
+    const vt = f.thresholds.verifyP95Ms;
+    if (vt !== undefined && f.verifyMs.p95 !== null && f.verifyMs.p95 > vt)
+      reasons.push(`${f.name}: verify p95 ${f.verifyMs.p95.toFixed(1)} ms > threshold ${vt} ms`);
+  }
+  if (r.failures.length > r.scenario.thresholds.maxFailures)
+    reasons.push(
+      `${r.failures.length} honest-path failures > max_failures ${r.scenario.thresholds.maxFailures}`,
+    );
+  if (r.tamper.accepted > 0) reasons.push(`${r.tamper.accepted} tampered proofs ACCEPTED`);
+  if (r.tamper.internal > 0) reasons.push(`${r.tamper.internal} internal invariants tripped`);
+  return { pass: reasons.length === 0, reasons };
+}
+
+const fmt = (v: number | null | undefined, digits = 1): string =>
+  v === null || v === undefined ? '-' : v.toFixed(digits);
+
+function table(header: string[], rows: string[][]): string {
+  const all = [header, ...rows];
+  const w = header.map((_, i) => Math.max(...all.map((r) => r[i].length)));
+  const line = (r: string[]): string =>
+    r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ');
+  return [line(header), w.map((x) => '-'.repeat(x)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/**
+ * The acceptance table: per-family latencies and sizes against thresholds, the tamper summary
+ * per class, and the verdict.
+ * @param r the report
+ * @returns printable text
+ */
+export function acceptanceTable(r: StressReport): string {
+  const out: string[] = [];
+  const m = r.machine;
+  out.push(
+    `scenario ${r.scenario.name} (preset ${r.scenario.preset}, ${r.provers.size} ${r.provers.kind} provers) on ${m.cpuModel} x${m.cores}, node ${m.node}, git ${m.git}`,
+  );
+  out.push(`started ${r.startedAt}, ${(r.durationMs / 1000).toFixed(1)} s`);
+  out.push('');
+  out.push(
+    table(
+      [
+        'family',
+        'rows',
+        'proofs',
+        'fail',
+        'prove p50',
+        'p95',
+        'p99',
+        'limit',
+        'verify p50',
+        'p95',
+        'p99',
+        'limit',
+        'size KiB',
+        'ok',
+      ],
+      r.families.map((f) => {
+        const pOk = f.thresholds.proveP95Ms === undefined || (f.proveMs.p95 ?? 0) <= f.thresholds.proveP95Ms;
+        const vOk =
+          f.thresholds.verifyP95Ms === undefined || (f.verifyMs.p95 ?? 0) <= f.thresholds.verifyP95Ms;
+        return [
+          f.name,
+          `2^${f.logRows}`,
+          String(f.proofs),
+          String(f.failures),
+          fmt(f.proveMs.p50),
+          fmt(f.proveMs.p95),
+          fmt(f.proveMs.p99),
+          fmt(f.thresholds.proveP95Ms, 0),
+          fmt(f.verifyMs.p50),
+          fmt(f.verifyMs.p95),
+          fmt(f.verifyMs.p99),
+          fmt(f.thresholds.verifyP95Ms, 0),
+          fmt(f.proofBytes.p50 === null ? null : f.proofBytes.p50 / 1024),
+          pOk && vOk && f.failures === 0 ? 'yes' : 'NO',
+        ];
+      }),
+    ),
+  );
+  out.push('(latencies in ms; limit = p95 threshold)');
+  out.push('');
+  const t = r.tamper;
+  const classes = Object.keys(t.byClass).sort();
+  out.push(
+    table(
+      ['tamper class', 'attempts', 'rejected', 'accepted', 'internal'],
+      [
+        ...classes.map((c) => {
+          const x = t.byClass[c];
+          return [c, String(x.attempts), String(x.rejected), String(x.accepted), String(x.internal)];
+        }),
+        ...Object.entries(t.byVariant).map(([v, x]) => [
+          `(${v})`,
+          String(x.attempts),
+          String(x.rejected),
+          String(x.accepted),
+          String(x.internal),
+        ]),
+        ['total', String(t.attempts), String(t.rejected), String(t.accepted), String(t.internal)],
+      ],
+    ),
+  );
+  out.push(
+    `tamper verify latency ms: p50 ${fmt(t.verifyMs.p50)}  p95 ${fmt(t.verifyMs.p95)}  p99 ${fmt(t.verifyMs.p99)}; skipped (not applicable) ${t.skipped}; code mismatches ${t.codeMismatches}`,
+  );
+  const top = Object.entries(t.codes)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8)
+    .map(([c, n]) => `${c} ${n}`)
+    .join(', ');
+  out.push(`rejection codes (top): ${top}`);
+  for (const a of t.acceptedCases) out.push(`ACCEPTED: ${a.family} ${a.variant} ${a.id}`);
+  out.push('');
+  out.push(r.verdict.pass ? 'VERDICT: PASS' : `VERDICT: FAIL\n  - ${r.verdict.reasons.join('\n  - ')}`);
+  return out.join('\n');
+}
