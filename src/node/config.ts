@@ -4,13 +4,14 @@
  *
  * No Plonky3 counterpart; mirrors the runbook's `config/node.toml` (`proof_cache_dir`,
  * `use_gpu_acceleration`). Invariants: unknown keys are errors (a typo must not silently fall
- * back to a default); `PLONKY3_GPU_DISABLE` (any truthy value) wins over `use_gpu_acceleration`;
+ * back to a default); `PLONKY3_GPU_DISABLE` (1/true/yes/on, as src/runtime/select.ts reads it) wins over `use_gpu_acceleration`;
  * the configuration is read once at startup, there is no reload.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'smol-toml';
 import { FAMILY_NAMES, type FamilyName, type FamilySize } from '../circuits/families.ts';
+import { GPU_DISABLE_ENV, isTruthyEnv } from '../runtime/select.ts';
 import { PRESETS } from '../stark/config.ts';
 
 /** A configuration file that cannot be read, parsed or validated. */
@@ -73,17 +74,6 @@ export interface NodeConfig {
     readonly concurrency: number;
     readonly maxBodyBytes: number;
   };
-}
-
-/**
- * Whether an environment value counts as set: anything but '', '0', 'false', 'no', 'off'.
- * @param v the raw value
- * @returns true for a truthy value
- */
-export function isTruthyEnv(v: string | undefined): boolean {
-  if (v === undefined) return false;
-  const t = v.trim().toLowerCase();
-  return t !== '' && t !== '0' && t !== 'false' && t !== 'no' && t !== 'off';
 }
 
 const TOP_KEYS = [
@@ -235,7 +225,7 @@ export function validateNodeConfig(
     ),
   });
 
-  const gpuDisabledByEnv = isTruthyEnv(env.PLONKY3_GPU_DISABLE);
+  const gpuDisabledByEnv = isTruthyEnv(env[GPU_DISABLE_ENV]);
   return Object.freeze({
     file,
     proofCacheDir: resolve(dir),

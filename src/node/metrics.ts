@@ -1,0 +1,289 @@
+/**
+ * Prometheus telemetry of the prover/verifier (prom-client), under the runbook's names:
+ *   rpp_runtime_proof_generation_duration_seconds{backend,proof_kind}   histogram
+ *   rpp_runtime_proof_generation_size_bytes{backend,proof_kind}         histogram
+ *   rpp_runtime_proof_generation_count_total{backend,proof_kind}        counter (runbook
+ *     `rpp.runtime.proof.generation.count`, Prometheus counter suffix)
+ *   rpp_runtime_proof_generation_failures_total{backend,proof_kind,code}  prover failures
+ *   rpp_runtime_backend_recovery_total{backend}                         backend_health recovery events
+ *   rpp_stark_verify_duration_seconds{proof_backend,proof_kind,result}  histogram
+ *   rpp_stark_proof_total_bytes / rpp_stark_params_bytes / rpp_stark_public_inputs_bytes /
+ *   rpp_stark_payload_bytes{proof_backend,proof_kind}                   segment histograms
+ *   verifier_result_total{result,code}, verifier_internal_error_total,
+ *   verifier_tamper_accepted_total{proof_kind}  (spec/verifier-hardening.md §5.6)
+ *   gpu_available{reason}, gpu_fallback_total{cause}, storage_error_total,
+ *   cache_integrity_failure_total{artifact}, p3ts_service_queue_depth, p3ts_service_busy_total
+ * `backend` is "plonky3" and `proof_backend` is "rpp-stark", as in the runbook's queries.
+ *
+ * No Plonky3 counterpart (rpp/runtime/telemetry/metrics.rs). Invariant: metrics live in the
+ * caller's Registry or a private one, never prom-client's global registry.
+ */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The `backend` label of the proof-generation metrics. */
+export const PROOF_BACKEND_LABEL = 'plonky3';
+/** The `proof_backend` label of the verification metrics. */
+export const VERIFY_BACKEND_LABEL = 'rpp-stark';
+
+/** Latency buckets in seconds (the 5.5 s prove and 3.2 s verify targets are bucket edges). */
+export const DURATION_BUCKETS: readonly number[] = Object.freeze([
+  0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 3.2, 4, 5.5, 8, 13, 21, 34, 60,
+]);
+/** Size buckets in bytes: 256 B .. 16 MiB, powers of 4. */
+export const BYTE_BUCKETS: readonly number[] = Object.freeze([
+  256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216,
+]);
+
+/** Byte sizes of the segments of one verified proof. */
+export interface ProofSegments {
+  /** The whole input. */
+  readonly totalBytes: number;
+  /** The envelope header (circuit id, configuration digest): the parameter binding. */
+  readonly paramsBytes: number;
+  /** The public values as 4-byte elements. */
+  readonly publicInputsBytes: number;
+  /** The Plonky3 postcard body. */
+  readonly payloadBytes: number;
+}
+
+/** Options of `NodeMetrics`. */
+export interface NodeMetricsOptions {
+  /** Register into this registry (default: a private one). */
+  readonly registry?: Registry;
+}
+
+/**
+ * The node's metrics.
+ * @example
+ * const m = new NodeMetrics();
+ * m.observeProve('consensus', 0.61, 346012);
+ * const text = await m.registry.metrics();
+ */
+export class NodeMetrics {
+  /** The registry holding every metric. */
+  readonly registry: Registry;
+  /** Proof generation latency. */
+  readonly proveDuration: Histogram<'backend' | 'proof_kind'>;
+  /** Proof sizes. */
+  readonly proveSize: Histogram<'backend' | 'proof_kind'>;
+  /** Proofs generated. */
+  readonly proveCount: Counter<'backend' | 'proof_kind'>;
+  /** Prover failures. */
+  readonly proveFailures: Counter<'backend' | 'proof_kind' | 'code'>;
+  /** backend_health.plonky3 recovery events. */
+  readonly recoveries: Counter<'backend'>;
+  /** Verification latency. */
+  readonly verifyDuration: Histogram<'proof_backend' | 'proof_kind' | 'result'>;
+  /** Verified proof sizes. */
+  readonly proofTotalBytes: Histogram<'proof_backend' | 'proof_kind'>;
+  /** Envelope header sizes. */
+  readonly paramsBytes: Histogram<'proof_backend' | 'proof_kind'>;
+  /** Public-value sizes. */
+  readonly publicInputsBytes: Histogram<'proof_backend' | 'proof_kind'>;
+  /** Postcard body sizes. */
+  readonly payloadBytes: Histogram<'proof_backend' | 'proof_kind'>;
+  /** Verification outcomes. */
+  readonly verifierResults: Counter<'result' | 'code'>;
+  /** INTERNAL_INVARIANT rejections. */
+  readonly verifierInternalErrors: Counter;
+  /** Tampered proofs accepted by the canary or harness (must stay 0). */
+  readonly tamperAccepted: Counter<'proof_kind'>;
+  /** 1 when a GPU adapter is in use. */
+  readonly gpuAvailable: Gauge<'reason'>;
+  /** GPU operations that fell back to the CPU. */
+  readonly gpuFallbacks: Counter<'cause'>;
+  /** Failed cache or proof writes. */
+  readonly storageErrors: Counter;
+  /** Cache files that failed their integrity check. */
+  readonly cacheIntegrityFailures: Counter<'artifact'>;
+  /** Accepted service jobs (running or waiting). */
+  readonly queueDepth: Gauge;
+  /** Requests refused with BUSY. */
+  readonly busy: Counter;
+
+  /** @param opts the registry to use (default a private one) */
+  constructor(opts: NodeMetricsOptions = {}) {
+    this.registry = opts.registry ?? new Registry();
+    const registers = [this.registry];
+    const pb = ['backend', 'proof_kind'] as const;
+    const vb = ['proof_backend', 'proof_kind'] as const;
+    this.proveDuration = new Histogram({
+      name: 'rpp_runtime_proof_generation_duration_seconds',
+      help: 'Proof generation latency (rpp.runtime.proof.generation.duration)',
+      labelNames: pb,
+      buckets: [...DURATION_BUCKETS],
+      registers,
+    });
+    this.proveSize = new Histogram({
+      name: 'rpp_runtime_proof_generation_size_bytes',
+      help: 'Generated proof size (rpp.runtime.proof.generation.size)',
+      labelNames: pb,
+      buckets: [...BYTE_BUCKETS],
+      registers,
+    });
+    this.proveCount = new Counter({
+      name: 'rpp_runtime_proof_generation_count_total',
+      help: 'Proofs generated per circuit (rpp.runtime.proof.generation.count)',
+      labelNames: pb,
+      registers,
+    });
+    this.proveFailures = new Counter({
+      name: 'rpp_runtime_proof_generation_failures_total',
+      help: 'Prover failures by error code',
+      labelNames: ['backend', 'proof_kind', 'code'],
+      registers,
+    });
+    this.recoveries = new Counter({
+      name: 'rpp_runtime_backend_recovery_total',
+      help: 'backend_health.plonky3 recovery events: a successful proof after failures',
+      labelNames: ['backend'],
+      registers,
+    });
+    this.verifyDuration = new Histogram({
+      name: 'rpp_stark_verify_duration_seconds',
+      help: 'Proof verification latency',
+      labelNames: ['proof_backend', 'proof_kind', 'result'],
+      buckets: [...DURATION_BUCKETS],
+      registers,
+    });
+    const seg = (name: string, help: string): Histogram<'proof_backend' | 'proof_kind'> =>
+      new Histogram({ name, help, labelNames: vb, buckets: [...BYTE_BUCKETS], registers });
+    this.proofTotalBytes = seg('rpp_stark_proof_total_bytes', 'Verified proof size (envelope + body)');
+    this.paramsBytes = seg(
+      'rpp_stark_params_bytes',
+      'Proof segment: envelope header (circuit id, configuration digest)',
+    );
+    this.publicInputsBytes = seg(
+      'rpp_stark_public_inputs_bytes',
+      'Proof segment: public values (4 bytes each)',
+    );
+    this.payloadBytes = seg(
+      'rpp_stark_payload_bytes',
+      'Proof segment: Plonky3 postcard body (verifier payload)',
+    );
+    this.verifierResults = new Counter({
+      name: 'verifier_result_total',
+      help: 'Verification outcomes by result (accepted/rejected) and rejection code',
+      labelNames: ['result', 'code'],
+      registers,
+    });
+    this.verifierInternalErrors = new Counter({
+      name: 'verifier_internal_error_total',
+      help: 'Verifications that ended in INTERNAL_INVARIANT',
+      registers,
+    });
+    this.tamperAccepted = new Counter({
+      name: 'verifier_tamper_accepted_total',
+      help: 'Tampered proofs accepted by the canary or the tamper harness (must stay 0)',
+      labelNames: ['proof_kind'],
+      registers,
+    });
+    this.gpuAvailable = new Gauge({
+      name: 'gpu_available',
+      help: '1 when a WebGPU adapter is in use; reason says why not',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.gpuFallbacks = new Counter({
+      name: 'gpu_fallback_total',
+      help: 'GPU operations re-run on the CPU',
+      labelNames: ['cause'],
+      registers,
+    });
+    this.storageErrors = new Counter({
+      name: 'storage_error_total',
+      help: 'Failed cache or proof writes',
+      registers,
+    });
+    this.cacheIntegrityFailures = new Counter({
+      name: 'cache_integrity_failure_total',
+      help: 'Cache files that failed their integrity checks',
+      labelNames: ['artifact'],
+      registers,
+    });
+    this.queueDepth = new Gauge({
+      name: 'p3ts_service_queue_depth',
+      help: 'Accepted jobs running or waiting',
+      registers,
+    });
+    this.busy = new Counter({
+      name: 'p3ts_service_busy_total',
+      help: 'Requests refused with BUSY',
+      registers,
+    });
+    for (const r of ['accepted', 'rejected'])
+      this.verifierResults.inc({ result: r, code: r === 'accepted' ? 'OK' : 'NONE' }, 0);
+    this.verifierInternalErrors.inc(0);
+    this.storageErrors.inc(0);
+    this.busy.inc(0);
+  }
+
+  /**
+   * Records one generated proof.
+   * @param kind the circuit family
+   * @param seconds prove latency
+   * @param bytes proof size
+   */
+  observeProve(kind: string, seconds: number, bytes: number): void {
+    const l = { backend: PROOF_BACKEND_LABEL, proof_kind: kind };
+    this.proveDuration.observe(l, seconds);
+    this.proveSize.observe(l, bytes);
+    this.proveCount.inc(l);
+  }
+
+  /**
+   * Records a prover failure.
+   * @param kind the circuit family
+   * @param code the error code
+   */
+  proveFailed(kind: string, code: string): void {
+    this.proveFailures.inc({ backend: PROOF_BACKEND_LABEL, proof_kind: kind, code });
+  }
+
+  /** Records a backend_health.plonky3 recovery event. */
+  recovered(): void {
+    this.recoveries.inc({ backend: PROOF_BACKEND_LABEL });
+  }
+
+  /**
+   * Records one verification.
+   * @param kind the circuit family
+   * @param seconds verify latency
+   * @param code 'OK' when accepted, else the rejection code
+   * @param segments byte sizes of the input's segments
+   */
+  observeVerify(kind: string, seconds: number, code: string, segments: ProofSegments): void {
+    const result = code === 'OK' ? 'accepted' : 'rejected';
+    this.verifyDuration.observe({ proof_backend: VERIFY_BACKEND_LABEL, proof_kind: kind, result }, seconds);
+    const l = { proof_backend: VERIFY_BACKEND_LABEL, proof_kind: kind };
+    this.proofTotalBytes.observe(l, segments.totalBytes);
+    this.paramsBytes.observe(l, segments.paramsBytes);
+    this.publicInputsBytes.observe(l, segments.publicInputsBytes);
+    this.payloadBytes.observe(l, segments.payloadBytes);
+    this.verifierResults.inc({ result, code });
+    if (code === 'INTERNAL_INVARIANT') this.verifierInternalErrors.inc();
+  }
+
+  /**
+   * Records the GPU state at startup.
+   * @param available whether an adapter is in use
+   * @param reason 'ok', 'disabled', 'no-adapter', 'load-failed', 'unknown'
+   */
+  setGpu(available: boolean, reason: string): void {
+    this.gpuAvailable.reset();
+    this.gpuAvailable.set({ reason }, available ? 1 : 0);
+  }
+
+  /**
+   * The Prometheus text exposition.
+   * @returns the metrics text
+   */
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  /** The exposition's content type. */
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}
