@@ -269,6 +269,17 @@ function reducedOpenings(
       }
     }
   });
+  // Every count is compared before any Merkle work or pairwise walk.
+  rounds.forEach((r, ri) => {
+    const bpath = `${qpath}.inputProof[${ri}]`;
+    if (inputProof[ri].openedValues.length !== r.matrices.length) {
+      reject('FRI_BATCH_MATRIX_COUNT', 'opened matrices != committed matrices', `${bpath}.openedValues`);
+    }
+    r.matrices.forEach((m, mi) => {
+      if (m.points.length === 0)
+        reject('FRI_MATRIX_WITHOUT_POINTS', `matrix ${mi} has no opening point`, bpath);
+    });
+  });
   const state = new Map<number, { a: Uint32Array; acc: Uint32Array }>();
   const diff = new Uint32Array(4);
   const inv = new Uint32Array(4);

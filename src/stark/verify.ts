@@ -22,6 +22,7 @@ import {
   ext4MulInto,
   ext4SubInto,
 } from '../field/ext4.ts';
+import type { Challenger } from '../fri/transcript.ts';
 import type { PcsRound } from '../fri/verifier.ts';
 import { verifyPcs } from '../fri/verifier.ts';
 import type { DecodeLimits } from './codec.ts';
@@ -131,12 +132,14 @@ function vanishingAtBase(y: number, shift: number, logSize: number): number {
  * @param proof decoded proof
  * @param publics canonical public values (already checked)
  * @param config the verifier's configuration
+ * @param challenger a fresh challenger (a test hook for forced challenges; default the configuration's)
  */
 export function verifyProofObject(
   c: CompiledAir,
   proof: Proof,
   publics: Uint32Array,
   config: StarkConfig,
+  challenger: Challenger = challengerFor(config),
 ): void {
   const f = config.fri;
   const lqc = c.logQuotientChunks;
@@ -198,7 +201,7 @@ export function verifyProofObject(
       );
   });
   // 7. transcript
-  const chl = challengerFor(config);
+  const chl = challenger;
   chl.observe(db);
   chl.observe(k);
   chl.observe(0);
