@@ -35,8 +35,7 @@ const same = (a: Uint32Array, b: Uint32Array): boolean =>
   a.length === b.length && a.every((x, i) => x === b[i]);
 
 async function main(): Promise<number> {
-  if (process.env.PLONKY3_GPU_BENCH_SIZES === undefined)
-    process.env.PLONKY3_GPU_BENCH_SIZES = '16x64,20x64';
+  if (process.env.PLONKY3_GPU_BENCH_SIZES === undefined) process.env.PLONKY3_GPU_BENCH_SIZES = '16x64,20x64';
   const t0 = performance.now();
   const gpuObj = await loadDawnGpu();
   if (gpuObj === undefined) throw new Error('webgpu (Dawn) could not be loaded');
