@@ -8,7 +8,7 @@
  *
  * Suite contract of bench/lib.ts; standalone: node scripts/run-ts.mjs bench/workers.bench.ts [--quick]
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fibonacciAir, fibonacciPublicValues, generateFibonacciTrace } from '../src/circuits/fibonacci.ts';
@@ -54,25 +54,44 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
   const cores = availableParallelism();
   const sizes = [...new Set([1, 2, cores])];
 
-  const configs: { name: string; size: number; backend: Backend; pool: WorkerPool | null }[] = [
-    { name: 'CpuBackend (calling thread)', size: 0, backend: new CpuBackend(mmcsFor(config)), pool: null },
+  const configs: {
+    name: string;
+    size: number;
+    backend: Backend;
+    pool: WorkerPool | null;
+    par: ParallelCpuBackend | null;
+  }[] = [
+    {
+      name: 'CpuBackend (calling thread)',
+      size: 0,
+      backend: new CpuBackend(mmcsFor(config)),
+      pool: null,
+      par: null,
+    },
   ];
   for (const size of sizes) {
     const pool = createNodeWorkerPool({ size, workerUrl });
+    const par = new ParallelCpuBackend(pool, config);
     configs.push({
       name: `ParallelCpuBackend, ${size} worker${size > 1 ? 's' : ''}`,
       size,
-      backend: new ParallelCpuBackend(pool, config),
+      backend: par,
       pool,
+      par,
     });
   }
   const times = new Map<string, number[]>(configs.map((c) => [c.name, []]));
+  const cpuTimes = new Map<string, number[]>(configs.map((c) => [c.name, []]));
+  const poolShare = new Map<string, number[]>(configs.map((c) => [c.name, []]));
+  const load0 = loadavg()[0];
   const phases = new Map<string, ProvePhases>();
   let reference: Buffer | null = null;
   try {
     for (const c of configs) await prove(air, warm.trace, warm.publics, config, { backend: c.backend });
     for (let r = 0; r < rounds; r++) {
       for (const c of configs) {
+        c.par?.resetStats();
+        const u0 = process.cpuUsage();
         const t0 = performance.now();
         const bytes = Buffer.from(
           await prove(air, trace, publics, config, {
@@ -81,11 +100,16 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
           }),
         );
         const ms = performance.now() - t0;
+        const u = process.cpuUsage(u0);
+        cpuTimes.get(c.name)?.push((u.user + u.system) / 1000);
+        if (c.par) poolShare.get(c.name)?.push(c.par.stats.poolMs / ms);
         reference ??= bytes;
         if (!bytes.equals(reference))
           throw new Error(`${c.name}: proof bytes differ from the CpuBackend proof`);
         times.get(c.name)?.push(ms);
-        opts.log(`  round ${r + 1}/${rounds} ${c.name}: ${ms.toFixed(0)} ms`);
+        opts.log(
+          `  round ${r + 1}/${rounds} ${c.name}: ${ms.toFixed(0)} ms wall, ${((u.user + u.system) / 1000).toFixed(0)} ms CPU (all threads), load ${loadavg()[0].toFixed(1)}`,
+        );
       }
     }
   } finally {
@@ -99,6 +123,10 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
   const med = (name: string): number => median(times.get(name) ?? []);
   const cpuMs = med(configs[0].name);
   const oneMs = med(configs[1].name);
+  const load1 = loadavg()[0];
+  // Amdahl bound from the 1-worker run: the share of its wall time spent waiting for the pool.
+  const share1 = median(poolShare.get(configs[1].name) ?? [0]);
+  const bound = (k: number): number => 1 / (1 - share1 + share1 / k);
   for (const c of configs) {
     const ms = med(c.name);
     const p = phases.get(c.name);
@@ -111,7 +139,10 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
       samples: times.get(c.name)?.length,
       note:
         `${(cpuMs / ms).toFixed(2)}x vs CpuBackend` +
-        (c.size > 0 ? `, ${(oneMs / ms).toFixed(2)}x vs 1 worker` : '') +
+        (c.size > 0
+          ? `, ${(oneMs / ms).toFixed(2)}x vs 1 worker, pool share ${(100 * median(poolShare.get(c.name) ?? [0])).toFixed(0)}%`
+          : '') +
+        `; CPU ${median(cpuTimes.get(c.name) ?? []).toFixed(0)} ms (all threads)` +
         (p
           ? `; phases ms: trace ${p.traceCommit.toFixed(0)}, quotient ${p.quotient.toFixed(0)}, quotient commit ${p.quotientCommit.toFixed(0)}, open ${p.open.toFixed(0)}`
           : ''),
@@ -123,7 +154,7 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
       name: `speed-up fib 2^${logN}, ${c.size} workers vs 1 worker`,
       unit: 'x',
       value: oneMs / med(c.name),
-      note: `${cores} cores (os.availableParallelism); target >= 1.7x at 2 workers`,
+      note: `${cores} cores (os.availableParallelism), load average ${load0.toFixed(1)} -> ${load1.toFixed(1)}; Amdahl bound from the 1-worker pool share ${(100 * share1).toFixed(0)}%: ${bound(c.size).toFixed(2)}x; target >= 1.7x at 2 workers`,
     });
     rows.push({
       suite: SUITE,

@@ -11,6 +11,8 @@
  * copied once into shared memory unless already there. Small inputs, and trees whose heights are
  * not powers of two, take the CpuBackend path.
  */
+import { evalFoldedQuotient, type QuotientInputs } from '../air/eval.ts';
+import type { CompiledAir } from '../air/symbolic.ts';
 import type { Felt } from '../field/babybear.ts';
 import { cosetLdeBitReversed } from '../field/dft.ts';
 import { height, type Matrix, matrix } from '../field/matrix.ts';
@@ -22,11 +24,13 @@ import { mmcsFor } from '../stark/instance.ts';
 import type { Backend, CommittedMatrices } from './backend.ts';
 import { BackendKind } from './backend.ts';
 import { commitOnCpu } from './cpu.ts';
-import type { PoolProgress, WorkerPool } from './workers/pool.ts';
+import type { JobOf, PoolProgress, WorkerPool } from './workers/pool.ts';
 import {
   type Injection,
   type LdeJob,
   type MerkleJob,
+  portableCompiledAir,
+  type QuotientJob,
   runMerkleJob,
   type SharedMatrix,
   shareView,
@@ -40,7 +44,7 @@ export interface ParallelCpuBackendOptions {
   readonly jobsPerWorker?: number;
   /** Aborts the pool work of this backend's calls. */
   readonly signal?: AbortSignal;
-  /** Progress of each pool run (label `lde` or `merkle`). */
+  /** Progress of each pool run (label `lde`, `merkle` or `quotient`). */
   readonly onProgress?: (p: PoolProgress) => void;
   /** close() also closes the pool (default false: the caller owns it). */
   readonly closePool?: boolean;
@@ -88,6 +92,8 @@ export class ParallelCpuBackend implements Backend {
   readonly #jobsPerWorker: number;
   readonly #opts: ParallelCpuBackendOptions;
   #closed = false;
+  /** Wall time spent waiting for pool runs, and pool runs started, since construction / resetStats(). */
+  readonly stats: { poolMs: number; runs: number } = { poolMs: 0, runs: 0 };
 
   /**
    * @param pool the worker pool (see createNodeWorkerPool / createBrowserWorkerPool)
@@ -137,10 +143,9 @@ export class ParallelCpuBackend implements Backend {
       }
     });
     jobs.sort((a, b) => b.cost - a.cost); // longest first: better packing
-    await this.pool.run(
+    await this.#run(
       'lde',
       jobs.map((j) => j.job),
-      { signal: this.#opts.signal, label: 'lde', onProgress: this.#opts.onProgress },
     );
     return this.#commitShared(ldes);
   }
@@ -159,11 +164,82 @@ export class ParallelCpuBackend implements Backend {
     return this.#commitShared(matrices.map(toShared));
   }
 
+  /**
+   * evalFoldedQuotient over every row of the quotient domain, rows split across the pool
+   * (inputs copied once into shared memory). Same values as evalFoldedQuotient(c, inp, alpha, out).
+   * @param c the compiled AIR
+   * @param inp trace, selectors (with invVanishing) and periodic columns on the quotient coset
+   * @param alpha the folding challenge
+   * @param out receives 4 values per row
+   * @returns `out`
+   * @throws {AirError} for inconsistent inputs
+   */
+  async evalQuotient(
+    c: CompiledAir,
+    inp: QuotientInputs,
+    alpha: Uint32Array,
+    out: Uint32Array,
+  ): Promise<Uint32Array> {
+    this.#check();
+    const rows = height(inp.trace);
+    const inv = inp.selectors.invVanishing;
+    if (rows < this.#minRows || inv === undefined) return evalFoldedQuotient(c, inp, alpha, out);
+    const sv = (a: Uint32Array) => shareView(toShared(matrix(a, 1)).values);
+    const outShared = sharedU32(4 * rows);
+    const parts = Math.min(rows, this.pool.size * this.#jobsPerWorker);
+    const block = 256; // evalFoldedQuotient's block size: ranges on block boundaries
+    const base: Omit<QuotientJob, 'start' | 'end'> = {
+      compiled: portableCompiledAir(c),
+      trace: { values: shareView(toShared(inp.trace).values), width: inp.trace.width },
+      nextOffset: inp.nextOffset,
+      publics: Array.from(inp.publics),
+      selectors: {
+        isFirstRow: sv(inp.selectors.isFirstRow),
+        isLastRow: sv(inp.selectors.isLastRow),
+        isTransition: sv(inp.selectors.isTransition),
+        invVanishing: sv(inv),
+      },
+      periodic: (inp.periodic ?? []).map(sv),
+      alpha: Array.from(alpha),
+      out: shareView(outShared),
+    };
+    const jobs: QuotientJob[] = [];
+    for (let i = 0; i < parts; i++) {
+      const start = Math.min(rows, Math.ceil((i * rows) / parts / block) * block);
+      const end =
+        i === parts - 1 ? rows : Math.min(rows, Math.ceil(((i + 1) * rows) / parts / block) * block);
+      if (end > start) jobs.push({ ...base, start, end });
+    }
+    await this.#run('quotient', jobs);
+    out.set(outShared);
+    return out;
+  }
+
   /** Stops using the pool (and closes it if `closePool`); idempotent. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#opts.closePool) this.pool.close();
+  }
+
+  /** Zeroes `stats`. */
+  resetStats(): void {
+    this.stats.poolMs = 0;
+    this.stats.runs = 0;
+  }
+
+  async #run<M extends 'lde' | 'merkle' | 'quotient'>(method: M, jobs: readonly JobOf<M>[]): Promise<void> {
+    const t0 = performance.now();
+    try {
+      await this.pool.run(method, jobs, {
+        signal: this.#opts.signal,
+        label: method,
+        onProgress: this.#opts.onProgress,
+      });
+    } finally {
+      this.stats.poolMs += performance.now() - t0;
+      this.stats.runs++;
+    }
   }
 
   #check(): void {
@@ -194,11 +270,7 @@ export class ParallelCpuBackend implements Backend {
     const base = { perm: this.#perm, leaves, injections, layers, levelFrom: 0, levelTo: s };
     const jobs: MerkleJob[] = [];
     for (let j = 0; j < T; j++) jobs.push({ ...base, start: j * span, end: (j + 1) * span });
-    await this.pool.run('merkle', jobs, {
-      signal: this.#opts.signal,
-      label: 'merkle',
-      onProgress: this.#opts.onProgress,
-    });
+    await this.#run('merkle', jobs);
     if (s < L) runMerkleJob({ ...base, levelFrom: s + 1, levelTo: L, start: 0, end: T / 2 });
     const tree: MerkleTree = {
       matrices: mats,

@@ -3,7 +3,14 @@
  * `ping` and the test hook `spin`. The same object backs the Node worker_threads entry, the
  * browser Web Worker entry and the in-thread spawner used by tests.
  */
-import { type LdeJob, type MerkleJob, runLdeJob, runMerkleJob } from './tasks.ts';
+import {
+  type LdeJob,
+  type MerkleJob,
+  type QuotientJob,
+  runLdeJob,
+  runMerkleJob,
+  runQuotientJob,
+} from './tasks.ts';
 
 /** Methods a pool worker serves; each takes one structured-clonable job. */
 export interface WorkerApi {
@@ -13,6 +20,8 @@ export interface WorkerApi {
   lde(job: LdeJob): void;
   /** Runs a Merkle node-range job. */
   merkle(job: MerkleJob): void;
+  /** Runs a quotient row-range job. */
+  quotient(job: QuotientJob): void;
   /** Busy-waits `ms` milliseconds (tests: cancellation and progress); returns `ms`. */
   spin(ms: number): number;
 }
@@ -25,6 +34,7 @@ export const workerApi: WorkerApi = {
   ping: () => 1,
   lde: (job) => runLdeJob(job),
   merkle: (job) => runMerkleJob(job),
+  quotient: (job) => runQuotientJob(job),
   spin(ms) {
     const end = performance.now() + ms;
     while (performance.now() < end) {

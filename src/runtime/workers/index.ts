@@ -17,5 +17,13 @@ export type {
   WorkerSpawner,
 } from './pool.ts';
 export { defaultPoolSize, PoolClosedError, WorkerPool } from './pool.ts';
-export type { Injection, LdeJob, MerkleJob, SharedMatrix, SharedView } from './tasks.ts';
-export { runLdeJob, runMerkleJob, shareView, viewOf } from './tasks.ts';
+export type {
+  Injection,
+  LdeJob,
+  MerkleJob,
+  PortableCompiledAir,
+  QuotientJob,
+  SharedMatrix,
+  SharedView,
+} from './tasks.ts';
+export { portableCompiledAir, runLdeJob, runMerkleJob, runQuotientJob, shareView, viewOf } from './tasks.ts';

@@ -12,6 +12,8 @@
  * `layers`), so jobs of one batch can run concurrently on the same buffers; the results are
  * those of cosetLdeBitReversed / commitMatrices element for element (CPU code, same order).
  */
+import { evalFoldedQuotient, type QuotientInputs } from '../../air/eval.ts';
+import type { CompiledAir } from '../../air/symbolic.ts';
 import type { Felt } from '../../field/babybear.ts';
 import { cosetLdeBitReversed } from '../../field/dft.ts';
 import { type Matrix, matrix } from '../../field/matrix.ts';
@@ -183,4 +185,63 @@ export function runMerkleJob(job: MerkleJob): void {
       b >>>= 1;
     }
   }
+}
+
+/** A compiled AIR without its `air` object (functions do not cross threads). */
+export type PortableCompiledAir = Omit<CompiledAir, 'air'> & { readonly air: null };
+
+/**
+ * The structured-clonable part of a compiled AIR: everything evalFoldedQuotient reads.
+ * @param c the compiled AIR
+ * @returns a copy without the `air` object
+ */
+export function portableCompiledAir(c: CompiledAir): PortableCompiledAir {
+  return { ...c, air: null };
+}
+
+/** evalFoldedQuotient on the rows [start, end) of the quotient domain. */
+export interface QuotientJob {
+  readonly compiled: PortableCompiledAir;
+  /** Trace on the quotient coset, |Q| rows, natural order. */
+  readonly trace: SharedMatrix;
+  readonly nextOffset: number;
+  readonly publics: readonly number[];
+  readonly selectors: {
+    readonly isFirstRow: SharedView;
+    readonly isLastRow: SharedView;
+    readonly isTransition: SharedView;
+    readonly invVanishing: SharedView;
+  };
+  readonly periodic: readonly SharedView[];
+  /** The folding challenge (4 coefficients). */
+  readonly alpha: readonly number[];
+  /** Output: 4 * |Q| values; the job writes rows [start, end). */
+  readonly out: SharedView;
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Runs one quotient job (rows are independent, so any split gives evalFoldedQuotient's values).
+ * @param job the job
+ * @throws {AirError} for inconsistent inputs
+ */
+export function runQuotientJob(job: QuotientJob): void {
+  const inputs: QuotientInputs = {
+    trace: matrix(viewOf(job.trace.values), job.trace.width),
+    nextOffset: job.nextOffset,
+    publics: job.publics,
+    selectors: {
+      isFirstRow: viewOf(job.selectors.isFirstRow),
+      isLastRow: viewOf(job.selectors.isLastRow),
+      isTransition: viewOf(job.selectors.isTransition),
+      invVanishing: viewOf(job.selectors.invVanishing),
+    },
+    periodic: job.periodic.map(viewOf),
+  };
+  const out = viewOf(job.out).subarray(4 * job.start, 4 * job.end);
+  evalFoldedQuotient(job.compiled as unknown as CompiledAir, inputs, Uint32Array.from(job.alpha), out, {
+    start: job.start,
+    end: job.end,
+  });
 }

@@ -1,0 +1,59 @@
+/**
+ * Quotient evaluation split across a pool (ParallelCpuBackend.evalQuotient, quotient jobs with a
+ * structured-cloned compiled AIR) equals evalFoldedQuotient on all rows, for the Fibonacci and
+ * Poseidon2 AIRs on random traces (xorshift32, seeds in the titles), with in-thread workers
+ * (the comlink/MessageChannel path clones the jobs like a real worker would).
+ */
+import { describe, expect, it } from 'vitest';
+import type { Air } from '../../src/air/air.ts';
+import { evalFoldedQuotient, periodicOnCoset, selectorsOnCoset } from '../../src/air/eval.ts';
+import { compileAir } from '../../src/air/symbolic.ts';
+import { fibonacciAir } from '../../src/circuits/fibonacci.ts';
+import { createPoseidon2Air } from '../../src/circuits/poseidon2-air.ts';
+import { GENERATOR, P } from '../../src/field/babybear.ts';
+import { matrix } from '../../src/field/matrix.ts';
+import { ParallelCpuBackend } from '../../src/runtime/parallel.ts';
+import { inThreadSpawner } from '../../src/runtime/workers/inline.ts';
+import { WorkerPool } from '../../src/runtime/workers/pool.ts';
+import { getConfig } from '../../src/stark/config.ts';
+
+function random(seed: number, n: number): Uint32Array {
+  let x = seed >>> 0 || 1;
+  const v = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    v[i] = x % P;
+  }
+  return v;
+}
+
+describe('ParallelCpuBackend.evalQuotient = evalFoldedQuotient', () => {
+  const cases: [string, () => Air, number, number][] = [
+    ['fibonacci, 2^10 rows, seed 3', fibonacciAir, 10, 3],
+    ['poseidon2 (1 perm/row), 2^6 rows, seed 4', () => createPoseidon2Air({ permsPerRow: 1 }), 6, 4],
+  ];
+  for (const [name, mk, k, seed] of cases) {
+    it(name, async () => {
+      const air = mk();
+      const c = compileAir(air);
+      const logQ = k + c.logQuotientChunks;
+      const rows = 2 ** logQ;
+      const trace = matrix(random(seed, rows * air.width), air.width);
+      const publics = random(seed + 1, air.numPublicValues);
+      const selectors = selectorsOnCoset(k, GENERATOR, logQ);
+      const periodic = (air.periodicColumns ?? []).map((col) => periodicOnCoset(col, k, GENERATOR, logQ));
+      const inputs = { trace, nextOffset: 2 ** c.logQuotientChunks, publics, selectors, periodic };
+      const alpha = random(seed + 2, 4);
+      const ref = evalFoldedQuotient(c, inputs, alpha, new Uint32Array(4 * rows));
+      const pool = new WorkerPool({ spawn: inThreadSpawner(), size: 3 });
+      const backend = new ParallelCpuBackend(pool, getConfig('c100'), { minParallelRows: 1 });
+      const got = await backend.evalQuotient(c, inputs, alpha, new Uint32Array(4 * rows));
+      pool.close();
+      expect(Buffer.from(got.buffer).equals(Buffer.from(ref.buffer))).toBe(true);
+    });
+  }
+});
