@@ -56,6 +56,8 @@ export interface StressOptions {
   readonly progressEveryMs?: number;
   /** Scenario file name recorded in the report. */
   readonly file?: string;
+  /** Extra tamper cases run after the catalogue (tests: a case the verifier must accept proves the counters work). */
+  readonly extraCases?: readonly TamperCase[];
 }
 
 const zero = (): TamperCounts => ({ attempts: 0, rejected: 0, accepted: 0, internal: 0 });
@@ -210,6 +212,7 @@ export async function runStress(scenario: Scenario, opts: StressOptions = {}): P
   const classes = new Set(scenario.tamper.classes);
   const catalogue: TamperCase[] = TAMPER_CATALOGUE.filter((c) => classes.has(c.cls));
   if (classes.has('R')) catalogue.push(...randomCases(scenario.tamper.randomFlips));
+  catalogue.push(...(opts.extraCases ?? []));
   const work: { fam: FamilyState; base: FamilyState['bases'][number]; variant: string }[] = [];
   for (const f of fams) for (const b of f.bases) work.push({ fam: f, base: b, variant: 'production' });
   for (const { fam, base } of noPowBases) work.push({ fam, base, variant: 'no-pow' });
