@@ -1,0 +1,53 @@
+/**
+ * `p3ts preflight [--config PATH] [--json] [--no-canary]`
+ * The dry run before (re)starting a node: config valid, every family's parameter file and canary
+ * proof present and matching the manifest and the digests shipped with the package, GPU probed,
+ * verifier canary (valid proof accepted, tampered copies rejected). Prints a report naming each
+ * problem. The runbook's `rpp-node preflight --mode validator --config <path>`.
+ * Exit codes: 0 every check passed, 1 any problem, 2 usage error.
+ */
+import { parseArgs } from 'node:util';
+import { NodeMetrics } from '../../node/metrics.ts';
+import { formatPreflightReport, runPreflight } from '../../node/preflight.ts';
+
+const HELP = `usage: p3ts preflight [--config PATH] [--json] [--no-canary]
+Checks config, parameter cache (presence, SHA-256 vs manifest and shipped digests), GPU and the
+verifier canary; exits 1 naming every problem. Default config: config/node.toml.`;
+
+/**
+ * Runs the command.
+ * @param argv arguments after `preflight`
+ * @returns the exit code
+ */
+export async function run(argv: string[]): Promise<number> {
+  let values: { config?: string; json?: boolean; 'no-canary'?: boolean; help?: boolean };
+  try {
+    values = parseArgs({
+      args: argv,
+      options: {
+        config: { type: 'string', default: 'config/node.toml' },
+        json: { type: 'boolean' },
+        'no-canary': { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+    }).values;
+  } catch (e) {
+    console.error(`p3ts preflight: ${e instanceof Error ? e.message : String(e)}\n${HELP}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const report = await runPreflight(values.config ?? 'config/node.toml', {
+    canary: !values['no-canary'],
+    metrics: new NodeMetrics(),
+  });
+  console.log(values.json ? JSON.stringify(report, null, 2) : formatPreflightReport(report));
+  const code = report.ok ? 0 : 1;
+  // Dawn keeps Node alive while a probed GPU object is reachable: exit once the report is out.
+  if (report.gpu.status === 'available' || report.gpu.status === 'unavailable')
+    setTimeout(() => process.exit(code), 200).unref();
+  return code;
+}

@@ -1,0 +1,172 @@
+/**
+ * `p3ts serve [--config PATH] [--port N]`
+ * Starts the prover/verifier HTTP service on loopback: loads and checks the parameter cache once
+ * (no hot reload), selects the backend (WebGPU when enabled and present, else CPU), serves
+ * POST /prove, POST /verify, GET /metrics, GET /status/node. SIGTERM/SIGINT drain every accepted
+ * job, then exit 0; SIGHUP is ignored with a warning (restart after preflight to rotate keys).
+ * Exit codes: 0 clean shutdown, 1 startup failure (config, cache integrity, port), 2 usage error.
+ */
+import { parseArgs } from 'node:util';
+import { POSEIDON2_CONSTANT_SETS } from '../../hash/poseidon2.ts';
+import { CacheIntegrityError, constantSetOf, ProofCache } from '../../node/cache.ts';
+import { ConfigError, loadNodeConfig } from '../../node/config.ts';
+import { createStarkEngine } from '../../node/engine.ts';
+import { type GpuStatus, HealthTracker } from '../../node/health.ts';
+import { createNodeLogger } from '../../node/log.ts';
+import { NodeMetrics } from '../../node/metrics.ts';
+import { ProofService } from '../../node/service.ts';
+import type { Backend } from '../../runtime/backend.ts';
+import { CpuBackend } from '../../runtime/cpu.ts';
+import { getConfig } from '../../stark/config.ts';
+import { mmcsFor } from '../../stark/instance.ts';
+
+const HELP = `usage: p3ts serve [--config PATH] [--port N]
+Serves POST /prove, POST /verify, GET /metrics, GET /status/node on the loopback address of
+[service] in the config (default config/node.toml). Run \`p3ts preflight\` first.`;
+
+/**
+ * Runs the command (resolves when the service has shut down).
+ * @param argv arguments after `serve`
+ * @returns the exit code
+ */
+export async function run(argv: string[]): Promise<number> {
+  let values: { config?: string; port?: string; help?: boolean };
+  try {
+    values = parseArgs({
+      args: argv,
+      options: {
+        config: { type: 'string', default: 'config/node.toml' },
+        port: { type: 'string' },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+    }).values;
+    if (values.port !== undefined && !/^\d{1,5}$/.test(values.port))
+      throw new Error('--port expects 0..65535');
+  } catch (e) {
+    console.error(`p3ts serve: ${e instanceof Error ? e.message : String(e)}\n${HELP}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  let cfg: ReturnType<typeof loadNodeConfig>;
+  try {
+    cfg = loadNodeConfig(values.config ?? 'config/node.toml');
+  } catch (e) {
+    console.error(`p3ts serve: ${e instanceof ConfigError ? e.message : String(e)}`);
+    return 1;
+  }
+  const logger = createNodeLogger({ level: cfg.logging.level, format: cfg.logging.format });
+  const metrics = new NodeMetrics();
+  let cache: ProofCache;
+  try {
+    cache = await ProofCache.open(cfg, { logger });
+  } catch (e) {
+    if (e instanceof CacheIntegrityError) {
+      for (const p of e.problems) metrics.cacheIntegrityFailures.inc({ artifact: p.family ?? 'manifest' });
+      logger.error(
+        { code: e.code, problems: e.problems.length },
+        'refusing to start: parameter cache failed its checks (run p3ts preflight for the report)',
+      );
+      return 1;
+    }
+    throw e;
+  }
+  const config = getConfig(cfg.securityPreset);
+  const cpu = new CpuBackend(mmcsFor(config));
+  let backend: Backend = cpu;
+  let gpu: GpuStatus = cfg.gpuDisabledByEnv
+    ? { status: 'disabled', reason: 'PLONKY3_GPU_DISABLE is set' }
+    : !cfg.useGpuAcceleration
+      ? { status: 'disabled', reason: 'use_gpu_acceleration = false' }
+      : { status: 'unknown' };
+  if (cfg.gpuEnabled) {
+    try {
+      const { selectBackend } = await import('../../runtime/select.ts');
+      const { loadDawnGpu } = await import('../../node/gpu.ts');
+      backend = await selectBackend({
+        useGpuAcceleration: true,
+        cpu,
+        constants: POSEIDON2_CONSTANT_SETS[constantSetOf(config)],
+        env: process.env,
+        logger,
+        gpu: () => loadDawnGpu([], logger),
+      });
+      const name = (backend as { gpu?: { adapterName?: string } }).gpu?.adapterName;
+      gpu =
+        backend.kind === 'webgpu'
+          ? { status: 'available', adapter: name ?? 'webgpu' }
+          : { status: 'unavailable', reason: 'no usable WebGPU adapter' };
+    } catch (e) {
+      gpu = { status: 'unavailable', reason: e instanceof Error ? e.message : String(e) };
+    }
+  } else {
+    for (const f of cfg.families)
+      logger.info(
+        { family: f, backend: 'cpu', reason: gpu.reason },
+        'GPU disabled: proving and verifying on the CPU',
+      );
+  }
+  metrics.setGpu(
+    gpu.status === 'available',
+    gpu.status === 'available' ? 'ok' : gpu.status === 'disabled' ? 'disabled' : 'no-adapter',
+  );
+  const engine = createStarkEngine({
+    preset: cfg.securityPreset,
+    size: cfg.size,
+    families: cfg.families,
+    backend,
+  });
+  const health = new HealthTracker({
+    backend: backend.kind,
+    gpu,
+    preset: cfg.securityPreset,
+    activeCircuits: [...cache.params.values()].map((p) => p.circuitId),
+    cacheDir: cache.dir,
+    cacheSizeBytes: cache.sizeBytes,
+    cacheFiles: Object.keys(cache.manifest.files).length + 1,
+    lastKeyRotation: cache.rotatedAt,
+    loadedAt: cache.loadedAt,
+    metrics,
+    logger,
+  });
+  let svc: ProofService;
+  try {
+    svc = await ProofService.start({
+      engine,
+      metrics,
+      health,
+      logger,
+      host: cfg.service.host,
+      port: values.port !== undefined ? Number(values.port) : cfg.service.port,
+      maxQueue: cfg.service.maxQueue,
+      concurrency: cfg.service.concurrency,
+      maxBodyBytes: cfg.service.maxBodyBytes,
+    });
+  } catch (e) {
+    logger.error({ err: e instanceof Error ? e.message : String(e) }, 'cannot start the service');
+    cache.close();
+    return 1;
+  }
+  console.log(
+    `p3ts serve: listening on ${svc.url} (${cfg.families.join(', ')}; ${cfg.securityPreset}; ${backend.kind})`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string): void => {
+      logger.info({ signal }, 'shutdown requested');
+      svc.close().then(resolve, resolve);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.on('SIGHUP', () =>
+      logger.warn({ signal: 'SIGHUP' }, 'hot reload is not supported: stop, replace, preflight, restart'),
+    );
+  });
+  cache.close();
+  (backend as { close?: () => void }).close?.();
+  // Dawn may keep the event loop alive after the backend is closed.
+  setTimeout(() => process.exit(0), 500).unref();
+  return 0;
+}
