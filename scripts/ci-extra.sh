@@ -1,14 +1,27 @@
 #!/usr/bin/env bash
+# Extra CI dependencies and checks, run by .ci/run after `npm ci` and the Vulkan install.
+# Layout: one section per concern, each idempotent and fast when already done. Add new sections
+# at the end; do not change the existing ones.
 set -euo pipefail
+cd "$(dirname "$0")/.."
+log() { printf '[ci-extra] %s\n' "$*"; }
+SUDO=""
+if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
 
-# ---- chromium (browser verifier test, test/browser/chromium.test.ts; owner: browser/workers) ----
-# Debian's chromium for playwright-core (executablePath /usr/bin/chromium). Idempotent.
-if [ ! -x /usr/bin/chromium ]; then
+# apt_install PKG...: installs the Debian packages, running `apt-get update` only if needed.
+apt_install() {
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq chromium
+  $SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null 2>&1 || {
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends "$@"
+  }
+}
+
+# --- section: promtool (Prometheus alert rules, docs/alerts) ---------------------------------
+if ! command -v promtool >/dev/null 2>&1; then
+  log "installing prometheus (for promtool)"
+  apt_install prometheus
 fi
-/usr/bin/chromium --version 2>/dev/null || true
-# The verifier bundle must build, stay free of node: imports and within its 150 kB budget.
-node scripts/build.mjs --only=browser
-# ---- end chromium ----
+log "promtool check rules + test rules"
+promtool check rules docs/alerts/plonky3.rules.yml
+promtool test rules docs/alerts/plonky3.rules.test.yml
