@@ -1,8 +1,11 @@
 /**
- * Benchmark runner: `npm run bench -- [--suite NAME]... [--quick] [--baseline FILE] [--out FILE]`.
+ * Benchmark runner: `npm run bench -- [--suite NAME]... [--quick] [--baseline FILE] [--out FILE]
+ * [--compare A,B] [--markdown]`.
  * Runs the registered suites, prints a table (with Plonky3 reference figures where a suite supplies
  * them, and ratios against a baseline results file), and writes JSON to
  * bench/results/<YYYY-MM-DD>-<git short sha>.json unless --out says otherwise.
+ * --compare cpu,webgpu pairs rows of one suite named `cpu <case>` and `webgpu <case>` measured in
+ * this run and prints their ratio; --markdown prints the tables as markdown (the README's table).
  */
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -62,7 +65,59 @@ function today(): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
-function printTable(rows: readonly BenchRow[], baseline: Map<string, BenchRow> | null): void {
+/** Prints aligned columns, or a markdown table when `markdown`. */
+function printColumns(lines: string[][], markdown: boolean, rightAligned: number): void {
+  if (markdown) {
+    const esc = (c: string): string => c.replace(/\|/g, '\\|');
+    console.log(`| ${lines[0].map(esc).join(' | ')} |`);
+    console.log(`| ${lines[0].map((_, i) => (i === rightAligned ? '---:' : '---')).join(' | ')} |`);
+    for (const l of lines.slice(1)) console.log(`| ${l.map(esc).join(' | ')} |`);
+    return;
+  }
+  const widths = lines[0].map((_, i) => Math.max(...lines.map((l) => l[i].length)));
+  for (const [k, l] of lines.entries()) {
+    console.log(
+      l.map((cell, i) => (i === rightAligned ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  '),
+    );
+    if (k === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  }
+}
+
+/**
+ * Prints A/B ratios of rows measured in this run: rows `A <case>` and `B <case>` of the same suite
+ * and unit (e.g. --compare cpu,webgpu).
+ */
+function printCompare(rows: readonly BenchRow[], a: string, b: string, markdown: boolean): void {
+  const lines: string[][] = [['suite', 'case', a, b, `${a}/${b}`, 'unit']];
+  for (const r of rows) {
+    if (!r.name.startsWith(`${a} `)) continue;
+    const rest = r.name.slice(a.length + 1);
+    const o = rows.find((x) => x.suite === r.suite && x.name === `${b} ${rest}` && x.unit === r.unit);
+    if (o === undefined) continue;
+    lines.push([
+      r.suite,
+      rest,
+      formatValue(r.value),
+      formatValue(o.value),
+      `${(r.value / o.value).toFixed(2)}x`,
+      r.unit,
+    ]);
+  }
+  console.log(`\n${a} vs ${b}, measured in this run:`);
+  if (lines.length === 1) {
+    console.log(
+      `  no pairs of rows named '${a} <case>' and '${b} <case>' (is the ${b} path available here?)`,
+    );
+    return;
+  }
+  printColumns(lines, markdown, 4);
+}
+
+function printTable(
+  rows: readonly BenchRow[],
+  baseline: Map<string, BenchRow> | null,
+  markdown = false,
+): void {
   const header = ['suite', 'case', 'value', 'unit', '±%', 'Plonky3 v0.4.0 (same machine kind)'];
   if (baseline) header.push('vs baseline');
   const lines: string[][] = [header];
@@ -82,11 +137,7 @@ function printTable(rows: readonly BenchRow[], baseline: Map<string, BenchRow> |
     }
     lines.push(line);
   }
-  const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i].length)));
-  for (const [k, l] of lines.entries()) {
-    console.log(l.map((cell, i) => (i === 2 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  '));
-    if (k === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  }
+  printColumns(lines, markdown, 2);
   if (rows.some((r) => (r.reference ?? []).length > 0))
     console.log(`\nReference figures: ${PLONKY3_REFERENCE_CITATION}.`);
 }
@@ -98,12 +149,14 @@ async function main(): Promise<void> {
       quick: { type: 'boolean', default: false },
       baseline: { type: 'string' },
       out: { type: 'string' },
+      compare: { type: 'string' },
+      markdown: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
     console.log(
-      `usage: npm run bench -- [--suite NAME]... [--quick] [--baseline FILE] [--out FILE]\nsuites: ${SUITES.map((s) => s.name).join(', ')}`,
+      `usage: npm run bench -- [--suite NAME]... [--quick] [--baseline FILE] [--out FILE] [--compare A,B] [--markdown]\nsuites: ${SUITES.map((s) => s.name).join(', ')}`,
     );
     return;
   }
@@ -130,7 +183,12 @@ async function main(): Promise<void> {
     baseline = new Map(b.rows.map((r) => [`${r.suite}/${r.name}`, r]));
   }
   console.log('');
-  printTable(rows, baseline);
+  printTable(rows, baseline, values.markdown ?? false);
+  if (values.compare !== undefined) {
+    const [a, b] = values.compare.split(',').map((x) => x.trim());
+    if (!a || !b) throw new Error('--compare expects two row prefixes, e.g. cpu,webgpu');
+    printCompare(rows, a, b, values.markdown ?? false);
+  }
   const git = gitShortSha();
   const out = values.out ?? `bench/results/${today()}-${git}.json`;
   const file: ResultsFile = {

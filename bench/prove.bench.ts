@@ -1,0 +1,272 @@
+/**
+ * Prove suite: end-to-end uni-stark proving and verification under the production preset c100
+ * (= Plonky3's create_benchmark_fri_params: log_blowup 1, 100 queries, 16 query PoW bits) for
+ * the Fibonacci AIR at 2^16, 2^18, 2^20 rows and the Poseidon2 AIR (8 permutations per row) at
+ * 2^10 .. 2^14 rows; --quick runs Fibonacci 2^16 and Poseidon2 2^10 only. Per case: prove ms,
+ * verify ms, proof size (postcard body bytes) and the prove phases reported by opts.onPhases
+ * (trace LDE + commit, quotient, quotient commit, FRI/open). Trace generation is outside the
+ * timed call, as in Plonky3's figures.
+ *
+ * Plonky3 figures printed beside ours (source: bench/reference/plonky3-v0.4.0-benchmarks.json,
+ * "Plonky3 v0.4.0 Rust build on this machine kind"): uni_stark_fib (rows 2^16, 2^18, 2^20),
+ * uni_stark_poseidon2_air (16384 and 65536 permutations = 2^11 and 2^13 rows), and the tracing
+ * spans of prove_phase_breakdown_native_1thread for the phase rows (Fibonacci 2^18, 2^20).
+ *
+ * With a hardware WebGPU adapter (not lavapipe/llvmpipe/SwiftShader unless
+ * PLONKY3_BENCH_PROVE_WEBGPU=1; never when it is 0) the Fibonacci cases are also proved with the
+ * WebGPU backend: rows `cpu ...` and `webgpu ...` pair up for `--compare cpu,webgpu`.
+ * No Plonky3 file is mirrored here.
+ */
+import { readFileSync } from 'node:fs';
+import type { Air } from '../src/air/air.ts';
+import {
+  createPoseidon2Air,
+  fibonacciAir,
+  fibonacciPublicValues,
+  generateFibonacciTrace,
+  generatePoseidon2Trace,
+} from '../src/circuits/index.ts';
+import type { Matrix } from '../src/field/matrix.ts';
+import { POSEIDON2_DEFAULT_16 } from '../src/hash/poseidon2-constants.ts';
+import type { Backend } from '../src/runtime/backend.ts';
+import { getConfig } from '../src/stark/config.ts';
+import { type ProvePhases, prove } from '../src/stark/prove.ts';
+import { compiledFor, verify } from '../src/stark/verify.ts';
+import {
+  type BenchOptions,
+  type BenchRow,
+  formatValue,
+  PLONKY3_REFERENCE_FILE,
+  type Plonky3Row,
+  plonky3Reference,
+  type ReferenceFigure,
+} from './lib.ts';
+
+const SUITE = 'prove';
+
+interface Case {
+  readonly label: string;
+  readonly bench: 'uni_stark_fib' | 'uni_stark_poseidon2_air';
+  readonly logRows: number;
+  readonly air: Air;
+  readonly trace: () => Matrix;
+  readonly publics: ArrayLike<number>;
+}
+
+const PHASES: readonly [keyof ProvePhases, string, string][] = [
+  ['traceCommit', 'trace LDE+commit', 'commit to trace data'],
+  ['quotient', 'quotient', 'quotient_values'],
+  ['quotientCommit', 'quotient commit', 'commit to quotient poly chunks'],
+  ['open', 'FRI/open', 'open'],
+];
+
+/** Matches a reference row of the same benchmark and size. */
+function refMatch(c: Case): (r: Plonky3Row) => boolean {
+  return (r) =>
+    r.bench === c.bench &&
+    (c.bench === 'uni_stark_fib' ? r.rows === 2 ** c.logRows : r.trace_rows === 2 ** c.logRows);
+}
+
+/** Plonky3's tracing span `span` (depth 2) for Fibonacci at 2^logRows, AVX-512 1 thread, ms. */
+function phaseReference(c: Case, span: string): ReferenceFigure[] {
+  if (c.bench !== 'uni_stark_fib') return [];
+  const breakdown = phaseRuns();
+  const run = breakdown.find((r) => r.rows === 2 ** c.logRows);
+  const s = run?.spans_in_exit_order.find((x) => x.depth === 2 && x.span === span);
+  return s ? [{ value: s.s * 1000, unit: 'ms', label: 'AVX-512 1T span' }] : [];
+}
+
+interface PhaseRun {
+  readonly rows: number;
+  readonly spans_in_exit_order: readonly {
+    readonly depth: number;
+    readonly s: number;
+    readonly span: string;
+  }[];
+}
+
+let phaseCache: PhaseRun[] | null = null;
+function phaseRuns(): PhaseRun[] {
+  if (phaseCache === null) {
+    phaseCache = [];
+    try {
+      // plonky3Runs() exposes results_main_run only; the phase spans sit beside it in the same file
+      const raw = JSON.parse(readFileSync(PLONKY3_REFERENCE_FILE, 'utf8')) as {
+        prove_phase_breakdown_native_1thread?: { runs?: PhaseRun[] };
+      };
+      phaseCache = raw.prove_phase_breakdown_native_1thread?.runs ?? [];
+    } catch {
+      phaseCache = [];
+    }
+  }
+  return phaseCache;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[(s.length - 1) >> 1];
+}
+
+async function measureCase(
+  c: Case,
+  backendName: 'cpu' | 'webgpu',
+  backend: Backend | undefined,
+  reps: number,
+  opts: BenchOptions,
+): Promise<BenchRow[]> {
+  const config = getConfig('c100');
+  const trace = c.trace();
+  const compiled = compiledFor(c.air);
+  const proveMs: number[] = [];
+  const phases: ProvePhases[] = [];
+  let body: Uint8Array = new Uint8Array(0);
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    body = await prove(c.air, trace, c.publics, config, {
+      compiled,
+      backend,
+      onPhases: (p) => phases.push(p),
+    });
+    proveMs.push(performance.now() - t0);
+  }
+  const verifyMs: number[] = [];
+  for (let i = 0; i < Math.max(3, reps); i++) {
+    const t0 = performance.now();
+    const r = verify(c.air, body, c.publics, config, { format: 'postcard', compiled });
+    verifyMs.push(performance.now() - t0);
+    if (!r.ok) throw new Error(`prove bench: ${c.label} did not verify: ${r.code} ${r.detail}`);
+  }
+  const match = refMatch(c);
+  const ref = (pick: (r: Plonky3Row) => number | undefined, unit: string): ReferenceFigure[] | undefined =>
+    backendName === 'cpu' ? plonky3Reference(match, pick, unit) : undefined;
+  const name = `${backendName} ${c.label}`;
+  const n = 2 ** c.logRows;
+  const rows: BenchRow[] = [
+    {
+      suite: SUITE,
+      name: `${name} prove`,
+      n,
+      unit: 'ms',
+      value: median(proveMs),
+      samples: reps,
+      reference: ref((r) => Number(r.prove_median_s) * 1000, 'ms'),
+      note: 'preset c100',
+    },
+    {
+      suite: SUITE,
+      name: `${name} verify`,
+      n,
+      unit: 'ms',
+      value: median(verifyMs),
+      samples: verifyMs.length,
+      reference: ref((r) => Number(r.verify_median_s) * 1000, 'ms'),
+    },
+    {
+      suite: SUITE,
+      name: `${name} proof size`,
+      n,
+      unit: 'bytes',
+      value: body.length,
+      reference: ref((r) => Number(r.proof_bytes_postcard), 'bytes'),
+    },
+  ];
+  for (const [key, label, span] of PHASES) {
+    rows.push({
+      suite: SUITE,
+      name: `${name} phase ${label}`,
+      n,
+      unit: 'ms',
+      value: median(phases.map((p) => p[key])),
+      samples: phases.length,
+      reference: backendName === 'cpu' ? phaseReference(c, span) : undefined,
+    });
+  }
+  opts.log(
+    `  ${name}: prove ${formatValue(median(proveMs))} ms, verify ${formatValue(median(verifyMs))} ms, ${body.length} bytes`,
+  );
+  return rows;
+}
+
+/** A WebGPU backend on a hardware adapter, or null (with the reason logged). */
+async function webgpuBackend(opts: BenchOptions): Promise<(Backend & { close?: () => void }) | null> {
+  const want = process.env.PLONKY3_BENCH_PROVE_WEBGPU;
+  if (want === '0') return null;
+  try {
+    const { loadDawnGpu } = await import('../src/node/gpu.ts');
+    const { GpuContext } = await import('../src/runtime/gpu-context.ts');
+    const { WebGpuBackend } = await import('../src/runtime/webgpu.ts');
+    const g = await loadDawnGpu();
+    if (g === undefined) return null;
+    const ctx = await GpuContext.create(g, { timeoutMs: 600_000 });
+    const b = new WebGpuBackend(ctx, { constants: POSEIDON2_DEFAULT_16 });
+    if (/lavapipe|llvmpipe|swiftshader/i.test(b.adapterName) && want !== '1') {
+      opts.log(
+        `  prove: webgpu skipped on software adapter ${b.adapterName} (PLONKY3_BENCH_PROVE_WEBGPU=1 forces it)`,
+      );
+      b.close();
+      return null;
+    }
+    opts.log(`  prove: webgpu adapter ${b.adapterName}`);
+    return b;
+  } catch (e) {
+    opts.log(`  prove: webgpu unavailable (${e instanceof Error ? e.message : String(e)})`);
+    return null;
+  }
+}
+
+/**
+ * Runs the prove suite.
+ * @param opts quick flag and progress logger
+ * @returns rows: prove/verify ms, proof bytes and phase ms per AIR and size (cpu, and webgpu when present)
+ */
+export async function run(opts: BenchOptions): Promise<BenchRow[]> {
+  const fibSizes = opts.quick ? [16] : [16, 18, 20];
+  const p2Sizes = opts.quick ? [10] : [10, 11, 12, 13, 14];
+  const fib = fibonacciAir();
+  const p2 = createPoseidon2Air();
+  const cases: Case[] = [
+    ...fibSizes.map(
+      (k): Case => ({
+        label: `fibonacci 2^${k}`,
+        bench: 'uni_stark_fib',
+        logRows: k,
+        air: fib,
+        trace: () => generateFibonacciTrace(0, 1, 2 ** k),
+        publics: fibonacciPublicValues(0, 1, 2 ** k),
+      }),
+    ),
+    ...p2Sizes.map(
+      (k): Case => ({
+        label: `poseidon2 2^${k} (${2 ** k * p2.permsPerRow} perms)`,
+        bench: 'uni_stark_poseidon2_air',
+        logRows: k,
+        air: p2,
+        trace: () => generatePoseidon2Trace(p2, { seed: 1 }, 2 ** k),
+        publics: [],
+      }),
+    ),
+  ];
+  // warm-up (JIT) on small statements, untimed
+  await prove(
+    fib,
+    generateFibonacciTrace(0, 1, 1 << 10),
+    fibonacciPublicValues(0, 1, 1 << 10),
+    getConfig('c100'),
+  );
+  await prove(p2, generatePoseidon2Trace(p2, { seed: 1 }, 1 << 4), [], getConfig('c100'));
+  const rows: BenchRow[] = [];
+  for (const c of cases) {
+    const reps = opts.quick || c.logRows >= (c.bench === 'uni_stark_fib' ? 18 : 12) ? 1 : 3;
+    rows.push(...(await measureCase(c, 'cpu', undefined, reps, opts)));
+  }
+  const gpu = await webgpuBackend(opts);
+  if (gpu !== null) {
+    try {
+      for (const c of cases.filter((x) => x.bench === 'uni_stark_fib'))
+        rows.push(...(await measureCase(c, 'webgpu', gpu, 1, opts)));
+    } finally {
+      gpu.close?.();
+    }
+  }
+  return rows;
+}
