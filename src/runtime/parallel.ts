@@ -13,9 +13,11 @@
  */
 import { evalFoldedQuotient, type QuotientInputs } from '../air/eval.ts';
 import type { CompiledAir } from '../air/symbolic.ts';
-import type { Felt } from '../field/babybear.ts';
+import { add, exp, type Felt, GENERATOR, inverse, mul } from '../field/babybear.ts';
 import { cosetLdeBitReversed } from '../field/dft.ts';
+import { ext4MulBaseInto, ext4MulInto } from '../field/ext4.ts';
 import { height, type Matrix, matrix } from '../field/matrix.ts';
+import { evaluateLdeAt } from '../fri/pcs.ts';
 import type { Poseidon2ConstantSetName } from '../hash/poseidon2.ts';
 import { DIGEST_ELEMS } from '../hash/types.ts';
 import { type MerkleTree, openBatch } from '../merkle/mmcs.ts';
@@ -24,14 +26,17 @@ import { mmcsFor } from '../stark/instance.ts';
 import type { Backend, CommittedMatrices } from './backend.ts';
 import { BackendKind } from './backend.ts';
 import { commitOnCpu } from './cpu.ts';
-import type { JobOf, PoolProgress, WorkerPool } from './workers/pool.ts';
+import type { JobOf, PoolProgress, ResultOf, WorkerPool } from './workers/pool.ts';
 import {
   type Injection,
   type LdeJob,
   type MerkleJob,
   portableCompiledAir,
   type QuotientJob,
+  type ReduceJob,
+  type ReduceTerm,
   runMerkleJob,
+  runReduceJob,
   type SharedMatrix,
   shareView,
 } from './workers/tasks.ts';
@@ -66,6 +71,40 @@ function toShared(m: Matrix): Matrix {
 }
 
 const isPow2 = (n: number): boolean => n >= 1 && (n & (n - 1)) === 0;
+
+/** One PCS round for reduceOpenings: committed matrices, their points and claimed values. */
+export interface ReduceRound {
+  readonly matrices: readonly Matrix[];
+  /** points[m] = the EF points of matrix m. */
+  readonly points: readonly (readonly Uint32Array[])[];
+  /** values[m][p] = claimed values of matrix m at point p (4 per column). */
+  readonly values: readonly (readonly Uint32Array[])[];
+}
+
+/** Near-equal contiguous ranges of [0, n), at most `parts`, boundaries on multiples of `align`. */
+function rowRanges(n: number, parts: number, align = 1): [number, number][] {
+  const out: [number, number][] = [];
+  const k = Math.max(1, Math.min(parts, Math.ceil(n / align)));
+  let prev = 0;
+  for (let i = 1; i <= k; i++) {
+    const end = i === k ? n : Math.min(n, Math.ceil((i * n) / k / align) * align);
+    if (end > prev) out.push([prev, end]);
+    prev = Math.max(prev, end);
+  }
+  return out;
+}
+
+function extPow(base: Uint32Array, e: number): Uint32Array {
+  const out = Uint32Array.of(1, 0, 0, 0);
+  const b = Uint32Array.from(base);
+  let k = e;
+  while (k > 0) {
+    if (k & 1) ext4MulInto(out, 0, out, 0, b, 0);
+    ext4MulInto(b, 0, b, 0, b, 0);
+    k = Math.floor(k / 2);
+  }
+  return out;
+}
 
 /** Splits `w` columns into at most `parts` contiguous ranges of near-equal size. */
 function columnRanges(w: number, parts: number): [number, number][] {
@@ -222,16 +261,127 @@ export class ParallelCpuBackend implements Backend {
     if (this.#opts.closePool) this.pool.close();
   }
 
+  /**
+   * evaluateLdeAt (src/fri/pcs.ts) with the rows split across the pool: the value of every column
+   * of a committed LDE at an EF point. Same values as evaluateLdeAt(lde, logBlowup, z).
+   * @param lde committed LDE (rows bit-reversed)
+   * @param logBlowup log2 of the blowup
+   * @param z the EF point (outside the LDE coset)
+   * @returns 4 values per column
+   * @throws {FieldError} if z lies on the evaluation coset
+   */
+  async evaluateAt(lde: Matrix, logBlowup: number, z: Uint32Array): Promise<Uint32Array> {
+    this.#check();
+    const w = lde.width;
+    const n = height(lde) >>> logBlowup;
+    if (n < this.#minRows) return evaluateLdeAt(lde, logBlowup, z);
+    const shared = toShared(lde);
+    const ref = { values: shareView(shared.values), width: w };
+    const zz = Array.from(z);
+    const parts = await this.#run(
+      'evalAt',
+      rowRanges(n, this.pool.size * this.#jobsPerWorker).map(([start, end]) => ({
+        lde: ref,
+        logBlowup,
+        z: zz,
+        start,
+        end,
+      })),
+    );
+    const out = new Uint32Array(4 * w);
+    for (const p of parts) for (let i = 0; i < out.length; i++) out[i] = add(out[i], p[i]);
+    // scale = (z^n - s^n) / (n s^n), s = GEN
+    const sn = exp(GENERATOR, n);
+    const zn = Uint32Array.from(z);
+    for (let k = 0; k < Math.log2(n); k++) ext4MulInto(zn, 0, zn, 0, zn, 0);
+    zn[0] = zn[0] >= sn ? zn[0] - sn : zn[0] + 0x78000001 - sn;
+    ext4MulBaseInto(zn, 0, zn, 0, inverse(mul(n % 0x78000001, sn)));
+    for (let c = 0; c < w; c++) ext4MulInto(out, 4 * c, out, 4 * c, zn, 0);
+    return out;
+  }
+
+  /**
+   * The reduced-opening vectors of PCS open step 3 (src/fri/pcs.ts pcsOpen), rows split across
+   * the pool: for each height h, ro[h][j] = sum over (round, matrix of height h, point), in order,
+   * of alpha^k (sum_c alpha^c y_c - sum_c alpha^c M[j][c]) / (z - x_j), k the running column
+   * offset of the height, x_j = GEN g_h^rev(j).
+   * @param rounds the opened rounds (matrices as committed, points, claimed values)
+   * @param alpha the batching challenge
+   * @returns log height to vector (4 per row, bit-reversed rows)
+   */
+  async reduceOpenings(
+    rounds: readonly ReduceRound[],
+    alpha: Uint32Array,
+  ): Promise<Map<number, Uint32Array>> {
+    this.#check();
+    const maxWidth = Math.max(...rounds.flatMap((r) => r.matrices.map((m) => m.width)));
+    const alphaPows = new Uint32Array(4 * (maxWidth + 1));
+    alphaPows[0] = 1;
+    for (let c = 1; c <= maxWidth; c++) ext4MulInto(alphaPows, 4 * c, alphaPows, 4 * (c - 1), alpha, 0);
+    const ap = Array.from(alphaPows);
+    const byHeight = new Map<number, { mats: Matrix[]; terms: ReduceTerm[]; offset: number }>();
+    const t = new Uint32Array(4);
+    for (const r of rounds) {
+      r.matrices.forEach((m, mi) => {
+        const h = Math.log2(height(m));
+        let g = byHeight.get(h);
+        if (!g) {
+          g = { mats: [], terms: [], offset: 0 };
+          byHeight.set(h, g);
+        }
+        let idx = g.mats.indexOf(m);
+        if (idx < 0) idx = g.mats.push(m) - 1;
+        for (let pi = 0; pi < r.points[mi].length; pi++) {
+          const y = r.values[mi][pi];
+          const yComb = new Uint32Array(4);
+          for (let c = 0; c < m.width; c++) {
+            ext4MulInto(t, 0, y, 4 * c, alphaPows, 4 * c);
+            for (let e = 0; e < 4; e++) yComb[e] = add(yComb[e], t[e]);
+          }
+          g.terms.push({
+            matrix: idx,
+            z: Array.from(r.points[mi][pi]),
+            alphaPowK: Array.from(extPow(alpha, g.offset)),
+            yComb: Array.from(yComb),
+          });
+          g.offset += m.width;
+        }
+      });
+    }
+    const out = new Map<number, Uint32Array>();
+    const jobs: ReduceJob[] = [];
+    for (const [h, g] of byHeight) {
+      const acc = sharedU32(4 * 2 ** h);
+      out.set(h, acc);
+      const base = {
+        logHeight: h,
+        matrices: g.mats.map((m) => ({ values: shareView(toShared(m).values), width: m.width })),
+        alphaPows: ap,
+        terms: g.terms,
+        acc: shareView(acc),
+      };
+      if (2 ** h < this.#minRows) runReduceJob({ ...base, start: 0, end: 2 ** h });
+      else
+        for (const [start, end] of rowRanges(2 ** h, this.pool.size * this.#jobsPerWorker))
+          jobs.push({ ...base, start, end });
+    }
+    await this.#run('reduce', jobs);
+    return out;
+  }
+
   /** Zeroes `stats`. */
   resetStats(): void {
     this.stats.poolMs = 0;
     this.stats.runs = 0;
   }
 
-  async #run<M extends 'lde' | 'merkle' | 'quotient'>(method: M, jobs: readonly JobOf<M>[]): Promise<void> {
+  async #run<M extends 'lde' | 'merkle' | 'quotient' | 'evalAt' | 'reduce'>(
+    method: M,
+    jobs: readonly JobOf<M>[],
+  ): Promise<ResultOf<M>[]> {
     const t0 = performance.now();
     try {
-      await this.pool.run(method, jobs, {
+      return await this.pool.run(method, jobs, {
         signal: this.#opts.signal,
         label: method,
         onProgress: this.#opts.onProgress,

@@ -4,12 +4,16 @@
  * browser Web Worker entry and the in-thread spawner used by tests.
  */
 import {
+  type EvalJob,
   type LdeJob,
   type MerkleJob,
   type QuotientJob,
+  type ReduceJob,
+  runEvalJob,
   runLdeJob,
   runMerkleJob,
   runQuotientJob,
+  runReduceJob,
 } from './tasks.ts';
 
 /** Methods a pool worker serves; each takes one structured-clonable job. */
@@ -22,6 +26,10 @@ export interface WorkerApi {
   merkle(job: MerkleJob): void;
   /** Runs a quotient row-range job. */
   quotient(job: QuotientJob): void;
+  /** Runs a barycentric partial-sum job; returns 4 * width partial sums. */
+  evalAt(job: EvalJob): Uint32Array;
+  /** Runs a reduced-opening row-range job. */
+  reduce(job: ReduceJob): void;
   /** Busy-waits `ms` milliseconds (tests: cancellation and progress); returns `ms`. */
   spin(ms: number): number;
 }
@@ -35,6 +43,8 @@ export const workerApi: WorkerApi = {
   lde: (job) => runLdeJob(job),
   merkle: (job) => runMerkleJob(job),
   quotient: (job) => runQuotientJob(job),
+  evalAt: (job) => runEvalJob(job),
+  reduce: (job) => runReduceJob(job),
   spin(ms) {
     const end = performance.now() + ms;
     while (performance.now() < end) {

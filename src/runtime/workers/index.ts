@@ -18,12 +18,24 @@ export type {
 } from './pool.ts';
 export { defaultPoolSize, PoolClosedError, WorkerPool } from './pool.ts';
 export type {
+  EvalJob,
   Injection,
   LdeJob,
   MerkleJob,
   PortableCompiledAir,
   QuotientJob,
+  ReduceJob,
+  ReduceTerm,
   SharedMatrix,
   SharedView,
 } from './tasks.ts';
-export { portableCompiledAir, runLdeJob, runMerkleJob, runQuotientJob, shareView, viewOf } from './tasks.ts';
+export {
+  portableCompiledAir,
+  runEvalJob,
+  runLdeJob,
+  runMerkleJob,
+  runQuotientJob,
+  runReduceJob,
+  shareView,
+  viewOf,
+} from './tasks.ts';
