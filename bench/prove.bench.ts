@@ -2,7 +2,8 @@
  * Prove suite: end-to-end uni-stark proving and verification under the production preset c100
  * (= Plonky3's create_benchmark_fri_params: log_blowup 1, 100 queries, 16 query PoW bits) for
  * the Fibonacci AIR at 2^16, 2^18, 2^20 rows and the Poseidon2 AIR (8 permutations per row) at
- * 2^10 .. 2^14 rows; --quick runs Fibonacci 2^16 and Poseidon2 2^10 only. Per case: prove ms,
+ * 2^10 .. 2^14 rows; --quick runs Fibonacci 2^16 and Poseidon2 2^10 only; PLONKY3_PROVE_BENCH_FIB and
+ * PLONKY3_PROVE_BENCH_POSEIDON2 ("16,18": log2 rows) override the sizes. Per case: prove ms,
  * verify ms, proof size (postcard body bytes) and the prove phases reported by opts.onPhases
  * (trace LDE + commit, quotient, quotient commit, FRI/open). Trace generation is outside the
  * timed call, as in Plonky3's figures.
@@ -220,8 +221,10 @@ async function webgpuBackend(opts: BenchOptions): Promise<(Backend & { close?: (
  * @returns rows: prove/verify ms, proof bytes and phase ms per AIR and size (cpu, and webgpu when present)
  */
 export async function run(opts: BenchOptions): Promise<BenchRow[]> {
-  const fibSizes = opts.quick ? [16] : [16, 18, 20];
-  const p2Sizes = opts.quick ? [10] : [10, 11, 12, 13, 14];
+  const sizes = (env: string | undefined, dflt: number[]): number[] =>
+    env === undefined || env.trim() === '' ? dflt : env.split(',').map((x) => Number.parseInt(x, 10));
+  const fibSizes = sizes(process.env.PLONKY3_PROVE_BENCH_FIB, opts.quick ? [16] : [16, 18, 20]);
+  const p2Sizes = sizes(process.env.PLONKY3_PROVE_BENCH_POSEIDON2, opts.quick ? [10] : [10, 11, 12, 13, 14]);
   const fib = fibonacciAir();
   const p2 = createPoseidon2Air();
   const cases: Case[] = [
@@ -262,8 +265,21 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
   const gpu = await webgpuBackend(opts);
   if (gpu !== null) {
     try {
-      for (const c of cases.filter((x) => x.bench === 'uni_stark_fib'))
-        rows.push(...(await measureCase(c, 'webgpu', gpu, 1, opts)));
+      for (const c of cases.filter((x) => x.bench === 'uni_stark_fib')) {
+        try {
+          rows.push(...(await measureCase(c, 'webgpu', gpu, 1, opts)));
+        } catch (e) {
+          const msg = e instanceof Error ? e.message : String(e);
+          opts.log(`  webgpu ${c.label}: failed: ${msg}`);
+          rows.push({
+            suite: SUITE,
+            name: `error webgpu ${c.label}`,
+            unit: 'ms',
+            value: Number.NaN,
+            note: msg,
+          });
+        }
+      }
     } finally {
       gpu.close?.();
     }
