@@ -5,8 +5,8 @@
  *
  * No Plonky3 counterpart (upstream logs through `tracing` with the "plonky3" target).
  */
-import { type DestinationStream, pino } from 'pino';
-import { LOG_TARGET, type Logger } from '../runtime/logger.ts';
+import { type DestinationStream, type Logger as PinoLogger, pino } from 'pino';
+import { LOG_TARGET } from '../runtime/logger.ts';
 
 /** Options of `createNodeLogger`. */
 export interface NodeLoggerOptions {
@@ -30,12 +30,12 @@ const LEVEL_NAMES: Record<number, string> = {
 /**
  * Creates the structured logger.
  * @param opts level, format, destination
- * @returns a pino logger (satisfies `Logger`)
+ * @returns a pino logger (satisfies the library's `Logger` of src/runtime/logger.ts)
  * @example
  * const log = createNodeLogger({ level: cfg.logging.level, format: cfg.logging.format });
  * log.info({ family: 'state' }, 'proof generated'); // {"level":30,...,"target":"plonky3",...}
  */
-export function createNodeLogger(opts: NodeLoggerOptions = {}): Logger & { level: string } {
+export function createNodeLogger(opts: NodeLoggerOptions = {}): PinoLogger {
   const out = opts.destination ?? process.stderr;
   const dest: DestinationStream =
     opts.format === 'pretty'
