@@ -503,7 +503,8 @@ export async function inspectCache(
     if (!(await stat(dir)).isDirectory()) add(CacheProblemKind.dirMissing, dir, 'is not a directory');
   } catch {
     add(CacheProblemKind.dirMissing, dir, 'does not exist (run `p3ts preload --config <file>`)');
-    for (const f of cfg.families) add(CacheProblemKind.familyMissing, join(dir, paramsFileName(f)), `family '${f}' is missing`, f);
+    for (const f of cfg.families)
+      add(CacheProblemKind.familyMissing, join(dir, paramsFileName(f)), `family '${f}' is missing`, f);
     return { dir, ok: false, problems, manifest: undefined, params, sizeBytes: 0 };
   }
   const mpath = join(dir, MANIFEST_FILE);
