@@ -100,6 +100,8 @@ export class NodeMetrics {
   readonly queueDepth: Gauge;
   /** Requests refused with BUSY. */
   readonly busy: Counter;
+  private fallbackSource: { readonly fallbacks: number } | undefined;
+  private fallbacksSeen = 0;
 
   /** @param opts the registry to use (default a private one) */
   constructor(opts: NodeMetricsOptions = {}) {
@@ -184,11 +186,19 @@ export class NodeMetrics {
       labelNames: ['reason'],
       registers,
     });
+    const self = this;
     this.gpuFallbacks = new Counter({
       name: 'gpu_fallback_total',
       help: 'GPU operations re-run on the CPU',
       labelNames: ['cause'],
       registers,
+      collect(): void {
+        const src = self.fallbackSource;
+        if (src && src.fallbacks > self.fallbacksSeen) {
+          this.inc({ cause: 'error' }, src.fallbacks - self.fallbacksSeen);
+          self.fallbacksSeen = src.fallbacks;
+        }
+      },
     });
     this.storageErrors = new Counter({
       name: 'storage_error_total',
@@ -272,6 +282,16 @@ export class NodeMetrics {
   setGpu(available: boolean, reason: string): void {
     this.gpuAvailable.reset();
     this.gpuAvailable.set({ reason }, available ? 1 : 0);
+  }
+
+  /**
+   * Counts the fallbacks of a backend (src/runtime/select.ts FallbackBackend keeps plain numbers)
+   * into gpu_fallback_total at each scrape.
+   * @param src an object with a growing `fallbacks` count
+   */
+  trackGpuFallbacks(src: { readonly fallbacks: number }): void {
+    this.fallbackSource = src;
+    this.fallbacksSeen = 0;
   }
 
   /**

@@ -109,6 +109,8 @@ export async function run(argv: string[]): Promise<number> {
         'GPU disabled: proving and verifying on the CPU',
       );
   }
+  if (typeof (backend as { fallbacks?: unknown }).fallbacks === 'number')
+    metrics.trackGpuFallbacks(backend as unknown as { fallbacks: number });
   metrics.setGpu(
     gpu.status === 'available',
     gpu.status === 'available' ? 'ok' : gpu.status === 'disabled' ? 'disabled' : 'no-adapter',
