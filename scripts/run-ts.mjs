@@ -24,7 +24,9 @@ await build({
   sourcemap: 'inline',
   packages: 'external',
   logLevel: 'error',
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  },
 });
 process.argv = [process.argv[0], resolve(entry), ...rest];
 await import(pathToFileURL(outfile).href);

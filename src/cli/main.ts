@@ -14,12 +14,30 @@ interface CommandEntry {
 const COMMANDS: Record<string, CommandEntry> = {
   prove: { summary: 'prove a statement for a built-in AIR', load: () => import('./commands/prove.ts') },
   verify: { summary: 'verify a proof file', load: () => import('./commands/verify.ts') },
-  demo: { summary: 'prove and verify every circuit family (the main job)', load: () => import('./commands/demo.ts') },
-  preload: { summary: 'seed the parameter cache for all circuit families', load: () => import('./commands/preload.ts') },
-  preflight: { summary: 'dry run: check config, cache, checksums and GPU', load: () => import('./commands/preflight.ts') },
-  serve: { summary: 'run the prover/verifier HTTP service on loopback', load: () => import('./commands/serve.ts') },
-  stress: { summary: 'run a stress scenario and write a JSON report', load: () => import('./commands/stress.ts') },
-  analyze: { summary: 'print the acceptance table of a stress report and write an SVG', load: () => import('./commands/analyze.ts') },
+  demo: {
+    summary: 'prove and verify every circuit family (the main job)',
+    load: () => import('./commands/demo.ts'),
+  },
+  preload: {
+    summary: 'seed the parameter cache for all circuit families',
+    load: () => import('./commands/preload.ts'),
+  },
+  preflight: {
+    summary: 'dry run: check config, cache, checksums and GPU',
+    load: () => import('./commands/preflight.ts'),
+  },
+  serve: {
+    summary: 'run the prover/verifier HTTP service on loopback',
+    load: () => import('./commands/serve.ts'),
+  },
+  stress: {
+    summary: 'run a stress scenario and write a JSON report',
+    load: () => import('./commands/stress.ts'),
+  },
+  analyze: {
+    summary: 'print the acceptance table of a stress report and write an SVG',
+    load: () => import('./commands/analyze.ts'),
+  },
 };
 
 function usage(): string {

@@ -10,11 +10,6 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchRow } from '../../bench/lib.ts';
 import { fibonacciAir, fibonacciPublicValues, generateFibonacciTrace } from '../../src/circuits/fibonacci.ts';
-import { getConfig } from '../../src/stark/config.ts';
-import { mmcsFor } from '../../src/stark/instance.ts';
-import { prove } from '../../src/stark/prove.ts';
-import { verify } from '../../src/stark/verify.ts';
-import { FallbackBackend } from '../../src/runtime/select.ts';
 import { GENERATOR, mul, P } from '../../src/field/babybear.ts';
 import { cosetLdeBitReversed } from '../../src/field/dft.ts';
 import type { Matrix } from '../../src/field/matrix.ts';
@@ -26,8 +21,13 @@ import { commitMatrices } from '../../src/merkle/mmcs.ts';
 import { loadDawnGpu } from '../../src/node/gpu.ts';
 import { CpuBackend } from '../../src/runtime/cpu.ts';
 import { GpuContext } from '../../src/runtime/gpu-context.ts';
+import { FallbackBackend } from '../../src/runtime/select.ts';
 import { WebGpuBackend } from '../../src/runtime/webgpu.ts';
 import { FieldOp } from '../../src/shaders/field.wgsl.ts';
+import { getConfig } from '../../src/stark/config.ts';
+import { mmcsFor } from '../../src/stark/instance.ts';
+import { prove } from '../../src/stark/prove.ts';
+import { verify } from '../../src/stark/verify.ts';
 import { randomFelts, rng } from './gpu-env-core.ts';
 
 interface Check {
@@ -210,8 +210,13 @@ async function timedCases(gpuObj: GPU, cpu: CpuBackend): Promise<BenchRow[]> {
       const cpuBytes = await prove(air, trace, pub, cfg, { backend: cpu });
       const cpuMs = performance.now() - t;
       const gctx = await GpuContext.create(gpuObj, { timeoutMs: 300_000 });
-      const fb = new FallbackBackend(new WebGpuBackend(gctx, { constants: POSEIDON2_DEFAULT_16, ownsContext: true }), new CpuBackend(mmcsFor(cfg)));
-      await prove(air, generateFibonacciTrace(0, 1, 1024), fibonacciPublicValues(0, 1, 1024), cfg, { backend: fb });
+      const fb = new FallbackBackend(
+        new WebGpuBackend(gctx, { constants: POSEIDON2_DEFAULT_16, ownsContext: true }),
+        new CpuBackend(mmcsFor(cfg)),
+      );
+      await prove(air, generateFibonacciTrace(0, 1, 1024), fibonacciPublicValues(0, 1, 1024), cfg, {
+        backend: fb,
+      });
       t = performance.now();
       const gpuBytes = await prove(air, trace, pub, cfg, { backend: fb });
       const gpuMs = performance.now() - t;
@@ -219,7 +224,11 @@ async function timedCases(gpuObj: GPU, cpu: CpuBackend): Promise<BenchRow[]> {
       push(`cpu ${name}`, cpuMs, 'ms');
       push(`webgpu ${name}`, gpuMs, 'ms');
       push(`ratio cpu/webgpu ${name}`, cpuMs / gpuMs, 'x');
-      push(`identical bytes ${name}`, same(Uint32Array.from(cpuBytes), Uint32Array.from(gpuBytes)) ? 1 : 0, 'bool');
+      push(
+        `identical bytes ${name}`,
+        same(Uint32Array.from(cpuBytes), Uint32Array.from(gpuBytes)) ? 1 : 0,
+        'bool',
+      );
       push(`verified ${name}`, v.ok ? 1 : 0, 'bool');
       push(`gpu fallbacks ${name}`, fb.fallbacks, 'count');
       fb.close();

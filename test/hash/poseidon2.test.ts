@@ -200,7 +200,12 @@ describe('Poseidon2 permutation KATs', () => {
   it('inputs up to 2^32 - 1 are taken mod P (first linear layer reduces them)', () => {
     for (const c of [POSEIDON2_DEFAULT_16, POSEIDON2_DEFAULT_24]) {
       const big = Array.from({ length: c.width }, (_, i) => (i % 2 === 0 ? 2 ** 32 - 1 - i : P + i));
-      expect(permuted(c, big)).toEqual(permuted(c, big.map((x) => x % P)));
+      expect(permuted(c, big)).toEqual(
+        permuted(
+          c,
+          big.map((x) => x % P),
+        ),
+      );
     }
   });
 
