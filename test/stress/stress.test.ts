@@ -130,7 +130,8 @@ describe('p3ts analyze', () => {
       log.mockRestore();
     }
     const svg = renderReportSvg({ ...bad, verdict: v });
-    expect(svg).toContain('FAIL: ');
+    expect(svg).toContain('>FAIL<');
+    expect(svg).toContain('- 1 tampered proofs ACCEPTED');
   });
   it('refuses a file that is not a stress report', async () => {
     const p = join(dir, 'other.json');

@@ -5,6 +5,7 @@
  * counterpart. Invariant: `parseScenario` validates every key and names the offending one, so a
  * typo in a scenario fails before any proving starts.
  */
+import { availableParallelism } from 'node:os';
 import { parse } from 'smol-toml';
 
 /** Size of one family's statements: a family size profile or an explicit log2 row count. */
@@ -68,7 +69,7 @@ export interface Scenario {
   readonly preset: string;
   /** Total number of valid proofs, spread over the families by weight. */
   readonly proofs: number;
-  /** Number of concurrent provers. */
+  /** Number of concurrent provers (`"auto"` in the file: available cores - 1, at least 1, leaving a core to the verifier). */
   readonly concurrency: number;
   /** `threads`: one worker_threads prover per slot; `main`: async jobs on the main thread. */
   readonly mode: 'threads' | 'main';
@@ -195,7 +196,10 @@ export function parseScenario(text: string, source = 'scenario'): Scenario {
     description: doc.description === undefined ? '' : str(doc.description, 'description'),
     preset: str(doc.preset, 'preset', 'c100'),
     proofs: int(load.proofs, 'load.proofs', 1, 1_000_000),
-    concurrency: int(load.concurrency, 'load.concurrency', 1, 256, 1),
+    concurrency:
+      load.concurrency === 'auto'
+        ? Math.max(1, availableParallelism() - 1)
+        : int(load.concurrency, 'load.concurrency', 1, 256, 1),
     mode,
     seed: int(doc.seed, 'seed', 0, 2 ** 31 - 1, 1),
     families,

@@ -112,7 +112,7 @@ export function renderReportSvg(r: StressReport): string {
     xVerify,
   );
   const maxSize = Math.max(1, ...fams.map((f) => f.proofBytes.max ?? 0));
-  const total = TOP + height + 60;
+  const total = TOP + height + 70 + (r.verdict.pass ? 0 : 16 * r.verdict.reasons.length);
   const t = r.tamper;
   const out: string[] = [];
   out.push(
@@ -146,16 +146,19 @@ export function renderReportSvg(r: StressReport): string {
     g.push('</g>');
     out.push(g.join(''));
   });
-  const vy = TOP + height + 24;
+  const vy = TOP + height + 34;
+  out.push(
+    `<text x="${WIDTH - 10}" y="${TOP + height + 14}" class="small" style="text-anchor:end">box p50-p95, red tick p99, whiskers min-max, dashed p95 limit</text>`,
+  );
   out.push(
     `<text x="10" y="${vy}" class="lbl">${escapeXml(`tamper: ${t.attempts} attempts, ${t.rejected} rejected, ${t.accepted} accepted, ${t.internal} internal invariants`)}</text>`,
   );
-  out.push(
-    `<text x="10" y="${vy + 20}" class="h ${r.verdict.pass ? 'pass' : 'fail'}">${escapeXml(r.verdict.pass ? 'PASS' : `FAIL: ${r.verdict.reasons.join('; ')}`)}</text>`,
-  );
-  out.push(
-    `<text x="${WIDTH - 10}" y="${vy + 20}" class="small" text-anchor="end">box p50-p95, red tick p99, whiskers min-max, dashed p95 limit</text>`,
-  );
+  const verdict = r.verdict.pass ? ['PASS'] : ['FAIL', ...r.verdict.reasons.map((x) => `- ${x}`)];
+  verdict.forEach((line, i) => {
+    out.push(
+      `<text x="10" y="${vy + 20 + 16 * i}" class="${i === 0 ? 'h ' : 'lbl '}${r.verdict.pass ? 'pass' : 'fail'}">${escapeXml(line)}</text>`,
+    );
+  });
   out.push('</svg>');
   return `${out.join('\n')}\n`;
 }
