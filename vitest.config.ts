@@ -1,6 +1,7 @@
+import type { ViteUserConfig } from 'vitest/config';
 import { defineConfig } from 'vitest/config';
 
-export default defineConfig({
+const config: ViteUserConfig = defineConfig({
   test: {
     reporters: ['default', './test/summary-reporter.ts'],
     projects: [
@@ -26,3 +27,5 @@ export default defineConfig({
     ],
   },
 });
+
+export default config;
