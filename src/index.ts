@@ -23,3 +23,5 @@ export { wrapEnvelope } from './stark/envelope.ts';
 export type { ProveOptions, ProvePhases } from './stark/prove.ts';
 export { ProverInputError, prove, proveProof } from './stark/prove.ts';
 export * from './verify.ts';
+export { ParallelCpuBackend } from './runtime/parallel.ts';
+export * from './runtime/workers/index.ts';

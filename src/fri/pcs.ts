@@ -122,71 +122,33 @@ export async function pcsOpen(
   const openedValues: Uint32Array[][][] = [];
   for (const r of rounds) {
     const perMatrix: Uint32Array[][] = [];
-    r.committed.matrices.forEach((m, mi) => {
+    for (let mi = 0; mi < r.committed.matrices.length; mi++) {
+      const m = r.committed.matrices[mi];
       const perPoint: Uint32Array[] = [];
       for (const z of r.points[mi]) {
-        const y = evaluateLdeAt(m, params.logBlowup, z);
+        const y = backend.evaluateAt
+          ? await backend.evaluateAt(m, params.logBlowup, z)
+          : evaluateLdeAt(m, params.logBlowup, z);
         challenger.observeSlice(y);
         perPoint.push(y);
       }
       perMatrix.push(perPoint);
-    });
+    }
     openedValues.push(perMatrix);
   }
   // 2.
   const alpha = challenger.sampleExt();
   // 3. Reduced openings per height.
-  const ro = new Map<number, Uint32Array>();
-  const alphaPowIndex = new Map<number, number>();
-  const invCache = new Map<string, Uint32Array>();
-  const maxWidth = Math.max(...rounds.flatMap((r) => r.committed.matrices.map((m) => m.width)));
-  const alphaPows = new Uint32Array(4 * (maxWidth + 1));
-  alphaPows[0] = 1;
-  for (let c = 1; c <= maxWidth; c++) ext4MulInto(alphaPows, 4 * c, alphaPows, 4 * (c - 1), alpha, 0);
-  const alphaW = new Uint32Array(4);
-  const yComb = new Uint32Array(4);
-  const t = new Uint32Array(4);
-  rounds.forEach((r, ri) => {
-    r.committed.matrices.forEach((m, mi) => {
-      const rows = height(m);
-      const h = Math.log2(rows);
-      let acc = ro.get(h);
-      if (!acc) {
-        acc = new Uint32Array(4 * rows);
-        ro.set(h, acc);
-      }
-      const w = m.width;
-      const mComb = combineRows(m, alphaPows);
-      for (let pi = 0; pi < r.points[mi].length; pi++) {
-        const z = r.points[mi][pi];
-        const k = alphaPowIndex.get(h) ?? 0;
-        alphaPowIndex.set(h, k + w);
-        // alpha^k
-        alphaW.set([1, 0, 0, 0]);
-        powExtInto(alphaW, alpha, k);
-        // yComb = sum_c alpha^c y_c
-        yComb.fill(0);
-        const y = openedValues[ri][mi][pi];
-        for (let c = 0; c < w; c++) {
-          ext4MulInto(t, 0, y, 4 * c, alphaPows, 4 * c);
-          addExt(yComb, 0, t, 0);
-        }
-        const key = `${h}:${z.join(',')}`;
-        let inv = invCache.get(key);
-        if (!inv) {
-          inv = invZMinusX(z, h);
-          invCache.set(key, inv);
-        }
-        for (let j = 0; j < rows; j++) {
-          // acc[j] += alpha^k * (yComb - mComb[j]) * inv[j]
-          ext4SubInto(t, 0, yComb, 0, mComb, 4 * j);
-          ext4MulInto(t, 0, t, 0, inv, 4 * j);
-          ext4MulInto(t, 0, t, 0, alphaW, 0);
-          addExt(acc, 4 * j, t, 0);
-        }
-      }
-    });
-  });
+  const ro = backend.reduceOpenings
+    ? await backend.reduceOpenings(
+        rounds.map((r, ri) => ({
+          matrices: r.committed.matrices,
+          points: r.points,
+          values: openedValues[ri],
+        })),
+        alpha,
+      )
+    : reduceOpeningsCpu(rounds, openedValues, alpha);
   const heights = [...ro.keys()].sort((a, b) => b - a);
   const inputs = heights.map((h) => ro.get(h)!);
   const L = heights[0];
@@ -268,4 +230,63 @@ export function extInverse(a: Uint32Array): Uint32Array {
   const out = new Uint32Array(4);
   ext4InverseInto(out, 0, a, 0);
   return out;
+}
+
+function reduceOpeningsCpu(
+  rounds: readonly OpenRound[],
+  openedValues: Uint32Array[][][],
+  alpha: Uint32Array,
+): Map<number, Uint32Array> {
+  const ro = new Map<number, Uint32Array>();
+  const alphaPowIndex = new Map<number, number>();
+  const invCache = new Map<string, Uint32Array>();
+  const maxWidth = Math.max(...rounds.flatMap((r) => r.committed.matrices.map((m) => m.width)));
+  const alphaPows = new Uint32Array(4 * (maxWidth + 1));
+  alphaPows[0] = 1;
+  for (let c = 1; c <= maxWidth; c++) ext4MulInto(alphaPows, 4 * c, alphaPows, 4 * (c - 1), alpha, 0);
+  const alphaW = new Uint32Array(4);
+  const yComb = new Uint32Array(4);
+  const t = new Uint32Array(4);
+  rounds.forEach((r, ri) => {
+    r.committed.matrices.forEach((m, mi) => {
+      const rows = height(m);
+      const h = Math.log2(rows);
+      let acc = ro.get(h);
+      if (!acc) {
+        acc = new Uint32Array(4 * rows);
+        ro.set(h, acc);
+      }
+      const w = m.width;
+      const mComb = combineRows(m, alphaPows);
+      for (let pi = 0; pi < r.points[mi].length; pi++) {
+        const z = r.points[mi][pi];
+        const k = alphaPowIndex.get(h) ?? 0;
+        alphaPowIndex.set(h, k + w);
+        // alpha^k
+        alphaW.set([1, 0, 0, 0]);
+        powExtInto(alphaW, alpha, k);
+        // yComb = sum_c alpha^c y_c
+        yComb.fill(0);
+        const y = openedValues[ri][mi][pi];
+        for (let c = 0; c < w; c++) {
+          ext4MulInto(t, 0, y, 4 * c, alphaPows, 4 * c);
+          addExt(yComb, 0, t, 0);
+        }
+        const key = `${h}:${z.join(',')}`;
+        let inv = invCache.get(key);
+        if (!inv) {
+          inv = invZMinusX(z, h);
+          invCache.set(key, inv);
+        }
+        for (let j = 0; j < rows; j++) {
+          // acc[j] += alpha^k * (yComb - mComb[j]) * inv[j]
+          ext4SubInto(t, 0, yComb, 0, mComb, 4 * j);
+          ext4MulInto(t, 0, t, 0, inv, 4 * j);
+          ext4MulInto(t, 0, t, 0, alphaW, 0);
+          addExt(acc, 4 * j, t, 0);
+        }
+      }
+    });
+  });
+  return ro;
 }

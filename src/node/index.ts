@@ -14,3 +14,5 @@ export * from './log.ts';
 export * from './metrics.ts';
 export * from './preflight.ts';
 export * from './service.ts';
+export { createNodeWorkerPool, defaultNodeWorkerUrl, nodeWorkerSpawner } from '../runtime/workers/node-spawn.ts';
+export { FallbackBackend, selectBackend } from '../runtime/select.ts';

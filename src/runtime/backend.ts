@@ -6,6 +6,8 @@
  * Every method is async because the WebGPU implementation is. Results are canonical and
  * byte-identical between implementations.
  */
+import type { QuotientInputs } from '../air/eval.ts';
+import type { CompiledAir } from '../air/symbolic.ts';
 import type { Felt } from '../field/babybear.ts';
 import type { Matrix } from '../field/matrix.ts';
 import type { Digest } from '../hash/types.ts';
@@ -31,7 +33,11 @@ export interface Backend {
    * Coset LDE of each matrix (natural-order evaluations on its domain) by 2^logBlowup with
    * the given shift per matrix, rows bit-reversed, then one Merkle commitment over all (P§8.4).
    */
-  ldeAndCommit(evals: readonly Matrix[], logBlowup: number, shifts: readonly Felt[]): Promise<CommittedMatrices>;
+  ldeAndCommit(
+    evals: readonly Matrix[],
+    logBlowup: number,
+    shifts: readonly Felt[],
+  ): Promise<CommittedMatrices>;
   /** Merkle commitment of matrices as they are (P§5.3). */
   commit(matrices: readonly Matrix[]): Promise<CommittedMatrices>;
   /**
@@ -40,6 +46,24 @@ export interface Backend {
    * FallbackBackend; callers use the CPU fold when absent.
    */
   foldArity2?(v: Uint32Array, beta: Uint32Array): Promise<Uint32Array>;
+  /** Optional: evaluateLdeAt (src/fri/pcs.ts), same values. */
+  evaluateAt?(lde: Matrix, logBlowup: number, z: Uint32Array): Promise<Uint32Array>;
+  /** Optional: the reduced-opening vectors of PCS open step 3, same values. */
+  reduceOpenings?(
+    rounds: readonly {
+      matrices: readonly Matrix[];
+      points: readonly (readonly Uint32Array[])[];
+      values: readonly (readonly Uint32Array[])[];
+    }[],
+    alpha: Uint32Array,
+  ): Promise<Map<number, Uint32Array>>;
+  /** Optional: evalFoldedQuotient over all rows, same values. */
+  evalQuotient?(
+    c: CompiledAir,
+    inp: QuotientInputs,
+    alpha: Uint32Array,
+    out: Uint32Array,
+  ): Promise<Uint32Array>;
   /** Releases resources; idempotent. */
   close(): void;
 }

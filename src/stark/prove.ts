@@ -87,7 +87,7 @@ export async function proveProof(
   const nChunks = c.numQuotientChunks;
   if (k + lqc > 27 || k + params.logBlowup > 27)
     throw new ProverInputError('trace too large for the quotient domain');
-  const backend = opts.backend ?? new CpuBackend(mmcsFor(config));
+  const backend: Backend = opts.backend ?? new CpuBackend(mmcsFor(config));
   const ch: Challenger = opts.challenger ?? challengerFor(config);
   const t0 = performance.now();
 
@@ -114,12 +114,9 @@ export async function proveProof(
   const selectors = selectorsOnCoset(k, GENERATOR, logQ);
   const periodic = (air.periodicColumns ?? []).map((col) => periodicOnCoset(col, k, GENERATOR, logQ));
   const q = new Uint32Array(4 * qSize);
-  evalFoldedQuotient(
-    c,
-    { trace: traceOnQ, nextOffset: 2 ** lqc % qSize, publics, selectors, periodic },
-    alpha,
-    q,
-  );
+  const qInputs = { trace: traceOnQ, nextOffset: 2 ** lqc % qSize, publics, selectors, periodic };
+  if (backend.evalQuotient) await backend.evalQuotient(c, qInputs, alpha, q);
+  else evalFoldedQuotient(c, qInputs, alpha, q);
   const t2 = performance.now();
 
   // 9-10. Split into chunks and commit.
