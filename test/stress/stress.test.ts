@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run as analyze } from '../../src/cli/commands/analyze.ts';
 import { run as stress } from '../../src/cli/commands/stress.ts';
+import { NodeMetrics } from '../../src/node/metrics.ts';
 import { runStress } from '../../src/node/stress/harness.ts';
 import { type StressReport, verdictOf } from '../../src/node/stress/report.ts';
 import { allocateProofs, parseScenario, ScenarioError } from '../../src/node/stress/scenario.ts';
@@ -180,7 +181,9 @@ describe('p3ts stress exit codes', () => {
       'name = "canary"\npreset = "insecure-test"\n[load]\nproofs = 1\nmode = "main"\n[[families]]\nname = "fibonacci"\nlog_rows = 3\n[tamper]\nclasses = ["C"]\nno_pow_variant = false\n',
     );
     // the valid proof, checked by an equal copy of the configuration: not byte-identical to the base input, still valid
+    const metrics = new NodeMetrics();
     const r = await runStress(s, {
+      metrics,
       extraCases: [
         {
           id: 'X.valid-proof',
@@ -201,6 +204,12 @@ describe('p3ts stress exit codes', () => {
     expect(r.tamper.byClass.C.accepted).toBe(0);
     expect(r.verdict.pass).toBe(false);
     expect(r.verdict.reasons).toEqual(['1 tampered proofs ACCEPTED']);
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/^verifier_tamper_accepted_total\{proof_kind="fibonacci"\} 1$/m);
+    expect(text).toMatch(/^verifier_result_total\{result="rejected",code="SHAPE_PUBLIC_VALUES_LENGTH"\} 2$/m);
+    expect(text).toMatch(
+      /^rpp_runtime_proof_generation_count_total\{backend="plonky3",proof_kind="fibonacci"\} 1$/m,
+    );
   }, 60_000);
   it('exits 2 on a scenario error', async () => {
     const scen = join(dir, 'typo.toml');

@@ -14,6 +14,7 @@ import { getConfig, type StarkConfig } from '../../stark/config.ts';
 import { wrapEnvelope } from '../../stark/envelope.ts';
 import type { ProvePhases } from '../../stark/prove.ts';
 import { circuitIdOf, compiledFor, verify } from '../../stark/verify.ts';
+import type { NodeMetrics } from '../metrics.ts';
 import { createMainThreadPool, createProverPool, type ProverPool } from './prover-pool.ts';
 import { defaultProvider, type StatementProvider } from './provider.ts';
 import {
@@ -56,6 +57,12 @@ export interface StressOptions {
   readonly progressEveryMs?: number;
   /** Scenario file name recorded in the report. */
   readonly file?: string;
+  /**
+   * Optional Prometheus sink (src/node/metrics.ts): valid proofs go to observeProve/observeVerify,
+   * tampered inputs to verifier_result_total and verifier_tamper_accepted_total. The harness does
+   * not need it.
+   */
+  readonly metrics?: NodeMetrics;
   /** Extra tamper cases run after the catalogue (tests: a case the verifier must accept proves the counters work). */
   readonly extraCases?: readonly TamperCase[];
 }
@@ -187,12 +194,20 @@ export async function runStress(scenario: Scenario, opts: StressOptions = {}): P
             f.verify.push(verifyMs);
             f.sizes.push(bytes.length);
             f.logRows = r.body[r.body.length - 1] & 0x7f; // degree_bits, the last (one-byte) varint
+            opts.metrics?.observeProve(f.spec.name, r.proveMs / 1000, bytes.length);
+            opts.metrics?.observeVerify(
+              f.spec.name,
+              verifyMs / 1000,
+              'OK',
+              segments(bytes, r.body, r.publicValues),
+            );
             if (r.phases) f.phases.push(r.phases);
             if (f.bases.length < scenario.tamper.basesPerFamily)
               f.bases.push({ index: job.index, body: r.body, publicValues: r.publicValues, config });
           }
         } catch (e) {
           if (job.variant === 'production') f.failures++;
+          opts.metrics?.proveFailed(f.spec.name, 'PROVER_ERROR');
           failures.push({
             family: f.spec.name,
             index: job.index,
@@ -286,6 +301,13 @@ export async function runStress(scenario: Scenario, opts: StressOptions = {}): P
       const perCase = (tamper.cases[c.cls === 'R' ? 'R.random' : c.id] ??= {});
       perCase[code] = (perCase[code] ?? 0) + 1;
       const note = { family: f.spec.name, variant: w.variant, id: c.id, code };
+      if (opts.metrics) {
+        const m = opts.metrics;
+        const result = code === 'OK' ? 'accepted' : 'rejected';
+        m.verifierResults.inc({ result, code: code === 'THROWN' ? 'INTERNAL_INVARIANT' : code });
+        if (code === 'OK') m.tamperAccepted.inc({ proof_kind: f.spec.name });
+        if (code === 'INTERNAL_INVARIANT' || code === 'THROWN') m.verifierInternalErrors.inc();
+      }
       if (code === 'OK') {
         bump('accepted');
         tamper.acceptedCases.push(note);
@@ -351,6 +373,16 @@ export async function runStress(scenario: Scenario, opts: StressOptions = {}): P
     failures,
   };
   return { ...partial, verdict: verdictOf(partial) };
+}
+
+/** Segment sizes of an enveloped proof for observeVerify. */
+function segments(envelope: Uint8Array, body: Uint8Array, publics: readonly number[]) {
+  return {
+    totalBytes: envelope.length,
+    paramsBytes: envelope.length - body.length,
+    publicInputsBytes: 4 * publics.length,
+    payloadBytes: body.length,
+  };
 }
 
 const r3 = (v: number): number => Math.round(v * 1000) / 1000;
