@@ -9,7 +9,7 @@
  *
  * No Plonky3 counterpart. Invariants: each worker holds at most one job; `close()` is idempotent.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -207,6 +207,7 @@ export async function createProverPool(provider: StatementProvider, size: number
       if (closed) return;
       closed = true;
       await Promise.all(slots.map((s) => s.worker.terminate()));
+      rmSync(bundle, { force: true });
     },
   };
 }
