@@ -5,6 +5,13 @@
  *
  * No Plonky3 counterpart.
  */
+
+export { FallbackBackend, selectBackend } from '../runtime/select.ts';
+export {
+  createNodeWorkerPool,
+  defaultNodeWorkerUrl,
+  nodeWorkerSpawner,
+} from '../runtime/workers/node-spawn.ts';
 export * from './cache.ts';
 export * from './config.ts';
 export * from './engine.ts';
@@ -14,5 +21,3 @@ export * from './log.ts';
 export * from './metrics.ts';
 export * from './preflight.ts';
 export * from './service.ts';
-export { createNodeWorkerPool, defaultNodeWorkerUrl, nodeWorkerSpawner } from '../runtime/workers/node-spawn.ts';
-export { FallbackBackend, selectBackend } from '../runtime/select.ts';
