@@ -11,5 +11,7 @@ export { configDigest, parseEnvelope } from './stark/envelope.ts';
 export type { RejectionCode, VerifyResult } from './stark/errors.ts';
 export { ProofRejectedError, RejectionCode as RejectionCodes, VerifierConfigError } from './stark/errors.ts';
 export type { Proof } from './stark/proof.ts';
+export type { SecurityReport } from './stark/security.ts';
+export { SECURITY_FLOORS, securityReport } from './stark/security.ts';
 export type { ProofFormat, VerifyOptions } from './stark/verify.ts';
 export { circuitIdOf, verify } from './stark/verify.ts';

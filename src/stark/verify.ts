@@ -34,6 +34,7 @@ import type { VerifyResult } from './errors.ts';
 import { ProofRejectedError, reject } from './errors.ts';
 import { challengerFor, mmcsFor } from './instance.ts';
 import type { Proof } from './proof.ts';
+import { securityReport } from './security.ts';
 
 /** Wire format of the bytes given to `verify`. */
 export const ProofFormat = { envelope: 'envelope', postcard: 'postcard' } as const;
@@ -49,6 +50,10 @@ export interface VerifyOptions {
   readonly compiled?: CompiledAir;
   /** Hard cap on the input size in bytes (only lowers the derived bound). */
   readonly maxProofBytes?: number;
+  /** Operator floor on the composite security bits (only raises the preset's floor, §6.2). */
+  readonly minSecurityBits?: number;
+  /** For static-height AIRs: the verifying key's degree bits; any other value is VK_DEGREE_MISMATCH. */
+  readonly expectedDegreeBits?: number;
 }
 
 /** The circuit id an AIR's proofs carry in the envelope: `<name>@1` unless the name has a version. */
@@ -336,7 +341,24 @@ export function verify(
       body = h.body;
     }
     const proof = decodeProof(body, decodeLimitsFor(c, config));
+    if (opts.expectedDegreeBits !== undefined && proof.degreeBits !== opts.expectedDegreeBits) {
+      reject(
+        'VK_DEGREE_MISMATCH',
+        `degree_bits ${proof.degreeBits}, verifying key ${opts.expectedDegreeBits}`,
+        'degreeBits',
+      );
+    }
     const publics = checkPublics(c, publicValues);
+    if (proof.degreeBits <= config.maxLogTraceHeight) {
+      const sec = securityReport(config, c, proof.degreeBits, opts.minSecurityBits);
+      if (!sec.meetsFloor) {
+        reject(
+          'POLICY_SECURITY_BELOW_FLOOR',
+          `${sec.composite.toFixed(1)} bits at 2^${proof.degreeBits} < floor ${sec.floor}`,
+          'degreeBits',
+        );
+      }
+    }
     verifyProofObject(c, proof, publics, config);
     return { ok: true };
   } catch (e) {

@@ -244,6 +244,13 @@ describe('hardening §4.B parameters and policy', () => {
     }
     expect(rawCode(mutate(GOLDEN, (p) => with_(p, { degreeBits: 4 })))).not.toBe('OK');
   });
+  it('B3 degree_bits different from a static-height verifying key', () => {
+    const r = verify(air, GOLDEN, PUBLICS, fixture, { format: 'postcard', expectedDegreeBits: 4 });
+    expect(r.ok ? 'OK' : r.code).toBe('VK_DEGREE_MISMATCH');
+    expect(verify(air, GOLDEN, PUBLICS, fixture, { format: 'postcard', expectedDegreeBits: 3 })).toEqual({
+      ok: true,
+    });
+  });
   it('B4 invalid configurations throw VerifierConfigError at use', () => {
     for (const o of [{ numQueries: 0 }, { logBlowup: 0 }, { queryPowBits: 31 }, { commitPowBits: 64 }]) {
       expect(() => getConfig('c100', o)).toThrow(/config/);
