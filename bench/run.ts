@@ -47,6 +47,8 @@ const SUITES: readonly SuiteEntry[] = [
   { name: 'prove', load: () => optional('prove') },
   // gpu: WebGPU kernels vs CPU (bench/gpu.bench.ts); skipped until it exists.
   { name: 'gpu', load: () => optional('gpu') },
+  // workers: 2^18 Fibonacci proof at 1, 2 and N workers vs CpuBackend (bench/workers.bench.ts).
+  { name: 'workers', load: () => optional('workers') },
 ];
 // ---- end of suite registry ----
 
