@@ -8,7 +8,7 @@
  *
  * `foldVector` is the CPU twin of the WGSL fold kernel.
  */
-import { halve, inverse, mul, twoAdicGenerator } from '../field/babybear.ts';
+import { exp, halve, inverse, mul, twoAdicGenerator } from '../field/babybear.ts';
 import { reverseBitsLen } from '../field/bit-reverse.ts';
 import { ext4AddInto, ext4MulBaseInto, ext4MulInto, ext4SquareInto, ext4SubInto } from '../field/ext4.ts';
 
@@ -92,7 +92,7 @@ export function foldRow(
   // s_0 = g_(lh+a)^rev_lh(j) and s_(k+1) = s_k^2.
   let cur = row;
   let s = twoAdicGenerator(lh + logArity);
-  s = powU(s, reverseBitsLen(j, lh));
+  s = exp(s, reverseBitsLen(j, lh));
   const b = Uint32Array.from(beta);
   const sum = new Uint32Array(4);
   const diff = new Uint32Array(4);
@@ -103,7 +103,7 @@ export function foldRow(
     const g = twoAdicGenerator(bits);
     const next = new Uint32Array(4 * m);
     for (let u = 0; u < m; u++) {
-      const x = mul(s, powU(g, reverseBitsLen(u, bits - 1)));
+      const x = mul(s, exp(g, reverseBitsLen(u, bits - 1)));
       const lo = 8 * u;
       ext4AddInto(sum, 0, cur, lo, cur, lo + 4);
       ext4MulBaseInto(sum, 0, sum, 0, half);
@@ -117,16 +117,4 @@ export function foldRow(
     ext4SquareInto(b, 0, b, 0);
   }
   return cur;
-}
-
-function powU(x: number, e: number): number {
-  let r = 1;
-  let b = x;
-  let k = e;
-  while (k > 0) {
-    if (k & 1) r = mul(r, b);
-    b = mul(b, b);
-    k >>>= 1;
-  }
-  return r;
 }
