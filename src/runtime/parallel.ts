@@ -6,8 +6,12 @@
  * Mirrors the parallel loops of Plonky3/Plonky3:dft/src/traits.rs (coset_lde_batch) and
  * Plonky3/Plonky3:merkle-tree/src/merkle_tree.rs (MerkleTree::new).
  *
- * Invariants: results are byte-identical to CpuBackend for any pool size (the same CPU code runs
- * on disjoint ranges); LDE outputs and committed matrices live in SharedArrayBuffer; inputs are
+ * By default the calling thread is one more runner: it takes jobs from each pool run's queue
+ * (WorkerPool RunOptions.runLocal), so a pool of k - 1 workers keeps k cores busy; jobs are cut
+ * for workers + 1 runners.
+ *
+ * Invariants: results are byte-identical to CpuBackend for any pool size and either setting of
+ * useCallingThread (the same CPU code runs on disjoint ranges); LDE outputs and committed matrices live in SharedArrayBuffer; inputs are
  * copied once into shared memory unless already there. Small inputs, and trees whose heights are
  * not powers of two, take the CpuBackend path.
  */
@@ -26,6 +30,7 @@ import { mmcsFor } from '../stark/instance.ts';
 import type { Backend, CommittedMatrices } from './backend.ts';
 import { BackendKind } from './backend.ts';
 import { commitOnCpu } from './cpu.ts';
+import { type WorkerMethod, workerApi } from './workers/api.ts';
 import type { JobOf, PoolProgress, ResultOf, WorkerPool } from './workers/pool.ts';
 import {
   type Injection,
@@ -45,8 +50,16 @@ import {
 export interface ParallelCpuBackendOptions {
   /** Below this many (LDE) rows the work stays on the calling thread (default 2^12). */
   readonly minParallelRows?: number;
-  /** Jobs per worker for Merkle leaf ranges, rounded to a power of two (default 2). */
+  /**
+   * Jobs per runner (worker or calling thread) for row ranges; Merkle leaf ranges round the
+   * total down to a power of two (default 4: finer jobs balance better between runners).
+   */
   readonly jobsPerWorker?: number;
+  /**
+   * The calling thread runs jobs of each pool run too, as one more runner (default true): with
+   * k cores, a pool of k - 1 workers keeps every core busy. False leaves it idle while it waits.
+   */
+  readonly useCallingThread?: boolean;
   /** Aborts the pool work of this backend's calls. */
   readonly signal?: AbortSignal;
   /** Progress of each pool run (label `lde`, `merkle` or `quotient`). */
@@ -129,8 +142,14 @@ export class ParallelCpuBackend implements Backend {
   readonly #perm: Poseidon2ConstantSetName;
   readonly #minRows: number;
   readonly #jobsPerWorker: number;
+  /** Threads that run jobs: the workers, plus the calling thread unless useCallingThread is false. */
+  readonly #runners: number;
   readonly #opts: ParallelCpuBackendOptions;
   #closed = false;
+  /** True when the calling thread runs a share of the jobs (option useCallingThread). */
+  get usesCallingThread(): boolean {
+    return this.#runners > this.pool.size;
+  }
   /** Wall time spent waiting for pool runs, and pool runs started, since construction / resetStats(). */
   readonly stats: { poolMs: number; runs: number } = { poolMs: 0, runs: 0 };
 
@@ -144,7 +163,8 @@ export class ParallelCpuBackend implements Backend {
     this.#config = config;
     this.#perm = config.constants === 'rng-seed-1' ? 'smallrng-seed-1' : 'default';
     this.#minRows = opts.minParallelRows ?? 1 << 12;
-    this.#jobsPerWorker = opts.jobsPerWorker ?? 2;
+    this.#jobsPerWorker = opts.jobsPerWorker ?? 4;
+    this.#runners = pool.size + (opts.useCallingThread === false ? 0 : 1);
     this.#opts = opts;
   }
 
@@ -174,7 +194,7 @@ export class ParallelCpuBackend implements Backend {
       const dstValues = sharedU32(rows * w);
       ldes.push(matrix(dstValues, w));
       const dst = shareView(dstValues);
-      for (const [c0, c1] of columnRanges(w, this.pool.size)) {
+      for (const [c0, c1] of columnRanges(w, this.#runners)) {
         jobs.push({
           job: { src, width: w, colStart: c0, colEnd: c1, logBlowup, shift: shifts[i], dst },
           cost: rows * (c1 - c0),
@@ -225,7 +245,7 @@ export class ParallelCpuBackend implements Backend {
     if (rows < this.#minRows || inv === undefined) return evalFoldedQuotient(c, inp, alpha, out);
     const sv = (a: Uint32Array) => shareView(toShared(matrix(a, 1)).values);
     const outShared = sharedU32(4 * rows);
-    const parts = Math.min(rows, this.pool.size * this.#jobsPerWorker);
+    const parts = Math.min(rows, this.#runners * this.#jobsPerWorker);
     const block = 256; // evalFoldedQuotient's block size: ranges on block boundaries
     const base: Omit<QuotientJob, 'start' | 'end'> = {
       compiled: portableCompiledAir(c),
@@ -280,7 +300,7 @@ export class ParallelCpuBackend implements Backend {
     const zz = Array.from(z);
     const parts = await this.#run(
       'evalAt',
-      rowRanges(n, this.pool.size * this.#jobsPerWorker).map(([start, end]) => ({
+      rowRanges(n, this.#runners * this.#jobsPerWorker).map(([start, end]) => ({
         lde: ref,
         logBlowup,
         z: zz,
@@ -362,7 +382,7 @@ export class ParallelCpuBackend implements Backend {
       };
       if (2 ** h < this.#minRows) runReduceJob({ ...base, start: 0, end: 2 ** h });
       else
-        for (const [start, end] of rowRanges(2 ** h, this.pool.size * this.#jobsPerWorker))
+        for (const [start, end] of rowRanges(2 ** h, this.#runners * this.#jobsPerWorker))
           jobs.push({ ...base, start, end });
     }
     await this.#run('reduce', jobs);
@@ -375,7 +395,7 @@ export class ParallelCpuBackend implements Backend {
     this.stats.runs = 0;
   }
 
-  async #run<M extends 'lde' | 'merkle' | 'quotient' | 'evalAt' | 'reduce'>(
+  async #run<M extends WorkerMethod & ('lde' | 'merkle' | 'quotient' | 'evalAt' | 'reduce')>(
     method: M,
     jobs: readonly JobOf<M>[],
   ): Promise<ResultOf<M>[]> {
@@ -385,6 +405,7 @@ export class ParallelCpuBackend implements Backend {
         signal: this.#opts.signal,
         label: method,
         onProgress: this.#opts.onProgress,
+        runLocal: this.#runners > this.pool.size ? (workerApi[method] as (job: never) => unknown) : undefined,
       });
     } finally {
       this.stats.poolMs += performance.now() - t0;
@@ -414,7 +435,7 @@ export class ParallelCpuBackend implements Backend {
     const layers = layerArrays.map(shareView);
     // T aligned leaf ranges (T a power of two <= maxH); each job builds levels 0..s of its subtree.
     let T = 1;
-    while (T * 2 <= Math.min(maxH, this.pool.size * this.#jobsPerWorker)) T *= 2;
+    while (T * 2 <= Math.min(maxH, this.#runners * this.#jobsPerWorker)) T *= 2;
     const span = maxH / T;
     const s = Math.log2(span);
     const base = { perm: this.#perm, leaves, injections, layers, levelFrom: 0, levelTo: s };

@@ -153,7 +153,7 @@ describe('worker_threads pool (esbuild-built worker entry)', () => {
     par.close();
   });
 
-  it('Fibonacci 2^10 proofs (c100) are byte-identical at 1 and 2 workers and equal to CpuBackend', async () => {
+  it('Fibonacci 2^10 proofs (c100) are byte-identical at 1 and 2 workers, with the calling thread working or idle, and equal to CpuBackend', async () => {
     const config = getConfig('c100');
     const air = fibonacciAir();
     const n = 1 << 10;
@@ -162,11 +162,18 @@ describe('worker_threads pool (esbuild-built worker entry)', () => {
     const ref = await prove(air, trace, publics, config, { backend: new CpuBackend(mmcsFor(config)) });
     expect(verify(air, ref, publics, config, { format: 'postcard' })).toEqual({ ok: true });
     for (const size of [1, 2]) {
-      const backend = new ParallelCpuBackend(poolOf(size), config, { minParallelRows: 1 });
-      const got = await prove(air, trace, publics, config, { backend });
-      expect(got.length, `size ${size}`).toBe(ref.length);
-      expect(hex(got) === hex(ref), `proof bytes differ at ${size} workers`).toBe(true);
-      backend.close();
+      for (const useCallingThread of [true, false]) {
+        const backend = new ParallelCpuBackend(poolOf(size), config, {
+          minParallelRows: 1,
+          useCallingThread,
+        });
+        expect(backend.usesCallingThread).toBe(useCallingThread);
+        const got = await prove(air, trace, publics, config, { backend });
+        const what = `${size} workers, calling thread ${useCallingThread ? 'working' : 'idle'}`;
+        expect(got.length, what).toBe(ref.length);
+        expect(hex(got) === hex(ref), `proof bytes differ at ${what}`).toBe(true);
+        backend.close();
+      }
     }
   }, 60_000);
 });

@@ -69,6 +69,53 @@ describe('WorkerPool (in-thread workers)', () => {
     await expect(pool.run('ping', [null])).rejects.toBeInstanceOf(PoolClosedError);
   });
 
+  it('runLocal: the caller takes jobs too; results stay in job order, progress counts every job', async () => {
+    const pool = new WorkerPool({ spawn: inThreadSpawner(), size: 1 });
+    const local: number[] = [];
+    const seen: number[] = [];
+    const jobs = [4, 3, 2, 1, 0, 6, 5, 7];
+    const out = await pool.run('spin', jobs, {
+      runLocal: (ms: number) => {
+        local.push(ms);
+        return ms;
+      },
+      onProgress: (p) => seen.push(p.done),
+    });
+    expect(out).toEqual(jobs);
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    // the caller ran the first job synchronously, and at least one more between worker replies
+    expect(local[0]).toBe(jobs[2]); // jobs[0], jobs[1] went to the worker (two in flight)
+    expect(local.length).toBeGreaterThanOrEqual(1);
+    expect(local.length).toBeLessThan(jobs.length);
+    pool.close();
+  });
+
+  it('runLocal: a job that throws on the caller rejects the run; abort stops the caller', async () => {
+    const pool = new WorkerPool({ spawn: inThreadSpawner(), size: 1 });
+    await expect(
+      pool.run('spin', [1, 1, 1, 1], {
+        runLocal: () => {
+          throw new Error('local boom');
+        },
+      }),
+    ).rejects.toThrow('local boom');
+    const ac = new AbortController();
+    let localRuns = 0;
+    const p = pool.run('spin', [2, 2, 2, 2, 2, 2], {
+      signal: ac.signal,
+      runLocal: (ms: number) => {
+        localRuns++;
+        ac.abort(new Error('stop'));
+        return ms;
+      },
+    });
+    await expect(p).rejects.toThrow('stop');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(localRuns).toBe(1);
+    expect(await pool.run('ping', [null, null, null], { runLocal: () => 1 })).toEqual([1, 1, 1]);
+    pool.close();
+  });
+
   it('an empty run resolves to []', async () => {
     const pool = new WorkerPool({ spawn: inThreadSpawner(), size: 2 });
     expect(await pool.run('ping', [])).toEqual([]);

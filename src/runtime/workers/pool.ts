@@ -4,7 +4,10 @@
  * and handed to idle workers; their data lives in SharedArrayBuffer (the jobs carry views, not
  * copies). Cancellation through AbortSignal (queued jobs are dropped, workers busy with the run
  * are terminated and respawned on demand), `progress` events per finished job, idempotent
- * close(). No Plonky3 counterpart (Plonky3 uses rayon); the split of work is in tasks.ts.
+ * close(). With `runLocal`, the calling thread takes jobs from the same queue too (one job per
+ * macrotask, so finished workers are handed new jobs in between): on a machine with k cores a pool
+ * of k - 1 workers plus the caller keeps every core busy. No Plonky3 counterpart (Plonky3 uses
+ * rayon, whose calling thread also works); the split of work is in tasks.ts.
  *
  * Browser-safe: no node: import. Node spawning lives in node-spawn.ts.
  */
@@ -49,7 +52,19 @@ export interface RunOptions {
   readonly label?: string;
   /** Called after each finished job (as well as the pool's `progress` event). */
   readonly onProgress?: (p: PoolProgress) => void;
+  /**
+   * Runs one job on the calling thread (e.g. `workerApi[method]`). When given, the caller takes
+   * jobs from the run's queue as well, one per macrotask, between worker completions. A job
+   * running on the caller cannot be interrupted: abort and close take effect after it.
+   */
+  readonly runLocal?: (job: never) => unknown;
 }
+
+/** Runs `f` on a later macrotask (after pending worker messages): setImmediate, else setTimeout. */
+const nextMacrotask: (f: () => void) => void =
+  typeof (globalThis as { setImmediate?: unknown }).setImmediate === 'function'
+    ? (f) => (globalThis as unknown as { setImmediate(f: () => void): void }).setImmediate(f)
+    : (f) => setTimeout(f, 0);
 
 /** Options of the pool. */
 export interface WorkerPoolOptions {
@@ -80,6 +95,8 @@ function abortReason(signal: AbortSignal): unknown {
 
 interface RunState {
   failed: boolean;
+  /** The caller works on this run: its workers get a second job queued (see #pump). */
+  readonly prefetch: boolean;
 }
 
 interface Task {
@@ -93,7 +110,8 @@ interface Task {
 interface Slot {
   readonly handle: WorkerHandle;
   readonly remote: Remote<WorkerApi>;
-  task: Task | null;
+  /** Jobs sent and not answered, oldest first (the worker runs them in order). */
+  tasks: Task[];
   dead: boolean;
 }
 
@@ -159,7 +177,7 @@ export class WorkerPool extends EventTarget {
     const label = opts.label ?? method;
     return new Promise<ResultOf<M>[]>((resolve, reject) => {
       const results = new Array<ResultOf<M>>(total);
-      const run: RunState = { failed: false };
+      const run: RunState = { failed: false, prefetch: opts.runLocal !== undefined };
       let done = 0;
       const onAbort = (): void => fail(abortReason(signal as AbortSignal));
       const fail = (e: unknown): void => {
@@ -191,7 +209,29 @@ export class WorkerPool extends EventTarget {
         });
       }
       this.#pump();
+      const local = opts.runLocal as ((job: unknown) => unknown) | undefined;
+      if (local) this.#runOnCaller(run, local);
     });
+  }
+
+  /** The caller's share of a run: takes the run's next queued job, runs it, yields, repeats. */
+  #runOnCaller(run: RunState, local: (job: unknown) => unknown): void {
+    const step = (): void => {
+      if (run.failed || this.#closed) return;
+      const i = this.#queue.findIndex((t) => t.run === run);
+      if (i < 0) return;
+      const t = this.#queue.splice(i, 1)[0];
+      let v: unknown;
+      try {
+        v = local(t.job);
+      } catch (e) {
+        t.fail(e);
+        return;
+      }
+      t.ok(v);
+      nextMacrotask(step);
+    };
+    step();
   }
 
   /** Stops every worker and rejects queued runs with PoolClosedError; idempotent. */
@@ -207,7 +247,7 @@ export class WorkerPool extends EventTarget {
       if (!s) continue;
       s.dead = true;
       s.handle.terminate();
-      s.task?.fail(err);
+      for (const t of s.tasks) t.fail(err);
     }
     for (const t of queued) t.fail(err);
   }
@@ -216,11 +256,14 @@ export class WorkerPool extends EventTarget {
     this.#queue = this.#queue.filter((t) => t.run !== run);
     for (let i = 0; i < this.#slots.length; i++) {
       const s = this.#slots[i];
-      if (s && s.task?.run === run) {
+      if (s?.tasks.some((t) => t.run === run)) {
         s.dead = true;
-        s.task = null;
         this.#slots[i] = null;
         s.handle.terminate();
+        // jobs of other runs queued behind on this worker go back to the front of the queue
+        const others = s.tasks.filter((t) => t.run !== run);
+        s.tasks = [];
+        this.#queue.unshift(...others);
       }
     }
     this.#pump();
@@ -228,14 +271,14 @@ export class WorkerPool extends EventTarget {
 
   #startSlot(i: number): Slot {
     const handle = this.#spawn();
-    const slot: Slot = { handle, remote: wrap<WorkerApi>(handle.endpoint), task: null, dead: false };
+    const slot: Slot = { handle, remote: wrap<WorkerApi>(handle.endpoint), tasks: [], dead: false };
     handle.onFailure((err) => {
       if (slot.dead) return;
       slot.dead = true;
       if (this.#slots[i] === slot) this.#slots[i] = null;
-      const t = slot.task;
-      slot.task = null;
-      t?.fail(err);
+      const ts = slot.tasks;
+      slot.tasks = [];
+      for (const t of ts) t.fail(err);
       this.#pump();
     });
     handle.unref?.();
@@ -247,22 +290,29 @@ export class WorkerPool extends EventTarget {
     if (this.#closed) return;
     for (let i = 0; i < this.#slots.length && this.#queue.length > 0; i++) {
       const slot = this.#slots[i] ?? this.#startSlot(i);
-      if (slot.task !== null) continue;
-      const t = this.#queue.shift() as Task;
-      slot.task = t;
-      slot.handle.ref?.();
-      const call = slot.remote[t.method] as unknown as (job: unknown) => Promise<unknown>;
-      call(t.job).then(
-        (v) => this.#finish(slot, t, () => t.ok(v)),
-        (e) => this.#finish(slot, t, () => t.fail(e)),
-      );
+      // One job in flight per worker; two while the caller works on the run too: the caller's
+      // event loop is blocked during its own jobs, so a worker that only got its next job from
+      // the event loop would idle until the caller's job ends.
+      while (this.#queue.length > 0) {
+        const n = slot.tasks.length;
+        if (n >= 2 || (n === 1 && !(slot.tasks[0].run.prefetch && this.#queue[0].run.prefetch))) break;
+        const t = this.#queue.shift() as Task;
+        slot.tasks.push(t);
+        if (n === 0) slot.handle.ref?.();
+        const call = slot.remote[t.method] as unknown as (job: unknown) => Promise<unknown>;
+        call(t.job).then(
+          (v) => this.#finish(slot, t, () => t.ok(v)),
+          (e) => this.#finish(slot, t, () => t.fail(e)),
+        );
+      }
     }
   }
 
   #finish(slot: Slot, t: Task, settle: () => void): void {
-    if (slot.task !== t) return; // cancelled or crashed meanwhile
-    slot.task = null;
-    slot.handle.unref?.();
+    const k = slot.tasks.indexOf(t);
+    if (k < 0) return; // cancelled or crashed meanwhile
+    slot.tasks.splice(k, 1);
+    if (slot.tasks.length === 0) slot.handle.unref?.();
     settle();
     this.#pump();
   }
