@@ -17,11 +17,10 @@
  */
 import { evalFoldedQuotient, type QuotientInputs } from '../air/eval.ts';
 import type { CompiledAir } from '../air/symbolic.ts';
-import { add, exp, type Felt, GENERATOR, inverse, mul } from '../field/babybear.ts';
+import { add, type Felt } from '../field/babybear.ts';
 import { cosetLdeBitReversed } from '../field/dft.ts';
-import { ext4MulBaseInto, ext4MulInto } from '../field/ext4.ts';
 import { height, type Matrix, matrix } from '../field/matrix.ts';
-import { evaluateLdeAt } from '../fri/pcs.ts';
+import { evaluateLdeAt, reduceTerms, scaleBarycentric } from '../fri/pcs.ts';
 import type { Poseidon2ConstantSetName } from '../hash/poseidon2.ts';
 import { DIGEST_ELEMS } from '../hash/types.ts';
 import { type MerkleTree, openBatch } from '../merkle/mmcs.ts';
@@ -39,7 +38,6 @@ import {
   portableCompiledAir,
   type QuotientJob,
   type ReduceJob,
-  type ReduceTerm,
   runMerkleJob,
   runReduceJob,
   type SharedMatrix,
@@ -103,18 +101,6 @@ function rowRanges(n: number, parts: number, align = 1): [number, number][] {
     const end = i === k ? n : Math.min(n, Math.ceil((i * n) / k / align) * align);
     if (end > prev) out.push([prev, end]);
     prev = Math.max(prev, end);
-  }
-  return out;
-}
-
-function extPow(base: Uint32Array, e: number): Uint32Array {
-  const out = Uint32Array.of(1, 0, 0, 0);
-  const b = Uint32Array.from(base);
-  let k = e;
-  while (k > 0) {
-    if (k & 1) ext4MulInto(out, 0, out, 0, b, 0);
-    ext4MulInto(b, 0, b, 0, b, 0);
-    k = Math.floor(k / 2);
   }
   return out;
 }
@@ -310,14 +296,7 @@ export class ParallelCpuBackend implements Backend {
     );
     const out = new Uint32Array(4 * w);
     for (const p of parts) for (let i = 0; i < out.length; i++) out[i] = add(out[i], p[i]);
-    // scale = (z^n - s^n) / (n s^n), s = GEN
-    const sn = exp(GENERATOR, n);
-    const zn = Uint32Array.from(z);
-    for (let k = 0; k < Math.log2(n); k++) ext4MulInto(zn, 0, zn, 0, zn, 0);
-    zn[0] = zn[0] >= sn ? zn[0] - sn : zn[0] + 0x78000001 - sn;
-    ext4MulBaseInto(zn, 0, zn, 0, inverse(mul(n % 0x78000001, sn)));
-    for (let c = 0; c < w; c++) ext4MulInto(out, 4 * c, out, 4 * c, zn, 0);
-    return out;
+    return scaleBarycentric(out, n, z);
   }
 
   /**
@@ -334,50 +313,23 @@ export class ParallelCpuBackend implements Backend {
     alpha: Uint32Array,
   ): Promise<Map<number, Uint32Array>> {
     this.#check();
-    const maxWidth = Math.max(...rounds.flatMap((r) => r.matrices.map((m) => m.width)));
-    const alphaPows = new Uint32Array(4 * (maxWidth + 1));
-    alphaPows[0] = 1;
-    for (let c = 1; c <= maxWidth; c++) ext4MulInto(alphaPows, 4 * c, alphaPows, 4 * (c - 1), alpha, 0);
+    const { alphaPows, groups } = reduceTerms(rounds, alpha);
     const ap = Array.from(alphaPows);
-    const byHeight = new Map<number, { mats: Matrix[]; terms: ReduceTerm[]; offset: number }>();
-    const t = new Uint32Array(4);
-    for (const r of rounds) {
-      r.matrices.forEach((m, mi) => {
-        const h = Math.log2(height(m));
-        let g = byHeight.get(h);
-        if (!g) {
-          g = { mats: [], terms: [], offset: 0 };
-          byHeight.set(h, g);
-        }
-        let idx = g.mats.indexOf(m);
-        if (idx < 0) idx = g.mats.push(m) - 1;
-        for (let pi = 0; pi < r.points[mi].length; pi++) {
-          const y = r.values[mi][pi];
-          const yComb = new Uint32Array(4);
-          for (let c = 0; c < m.width; c++) {
-            ext4MulInto(t, 0, y, 4 * c, alphaPows, 4 * c);
-            for (let e = 0; e < 4; e++) yComb[e] = add(yComb[e], t[e]);
-          }
-          g.terms.push({
-            matrix: idx,
-            z: Array.from(r.points[mi][pi]),
-            alphaPowK: Array.from(extPow(alpha, g.offset)),
-            yComb: Array.from(yComb),
-          });
-          g.offset += m.width;
-        }
-      });
-    }
     const out = new Map<number, Uint32Array>();
     const jobs: ReduceJob[] = [];
-    for (const [h, g] of byHeight) {
+    for (const [h, g] of groups) {
       const acc = sharedU32(4 * 2 ** h);
       out.set(h, acc);
       const base = {
         logHeight: h,
-        matrices: g.mats.map((m) => ({ values: shareView(toShared(m).values), width: m.width })),
+        matrices: g.matrices.map((m) => ({ values: shareView(toShared(m).values), width: m.width })),
         alphaPows: ap,
-        terms: g.terms,
+        terms: g.terms.map((t) => ({
+          matrix: t.matrix,
+          z: Array.from(t.z),
+          alphaPowK: Array.from(t.alphaPowK),
+          yComb: Array.from(t.yComb),
+        })),
         acc: shareView(acc),
       };
       if (2 ** h < this.#minRows) runReduceJob({ ...base, start: 0, end: 2 ** h });

@@ -14,11 +14,10 @@
  */
 import { evalFoldedQuotient, type QuotientInputs } from '../../air/eval.ts';
 import type { CompiledAir } from '../../air/symbolic.ts';
-import { add, exp, type Felt, GENERATOR, mul, twoAdicGenerator } from '../../field/babybear.ts';
-import { bitReverseTable } from '../../field/bit-reverse.ts';
+import type { Felt } from '../../field/babybear.ts';
 import { cosetLdeBitReversed } from '../../field/dft.ts';
-import { ext4BatchInverse, ext4MulBaseInto, ext4MulInto } from '../../field/ext4.ts';
 import { type Matrix, matrix } from '../../field/matrix.ts';
+import { barycentricSums, type ReduceTerm, reduceRange } from '../../fri/pcs.ts';
 import { compressInto } from '../../hash/compress.ts';
 import { type Poseidon2ConstantSetName, poseidon2ForSet } from '../../hash/poseidon2.ts';
 import { hashRows } from '../../hash/sponge.ts';
@@ -269,57 +268,10 @@ export interface EvalJob {
  *   barycentric scale, are evaluateLdeAt's values
  */
 export function runEvalJob(job: EvalJob): Uint32Array {
-  const w = job.lde.width;
-  const vals = viewOf(job.lde.values);
-  const n = vals.length / w / 2 ** job.logBlowup;
-  const logN = Math.log2(n);
-  const g = twoAdicGenerator(logN);
-  const rev = bitReverseTable(logN);
-  const a = job.start;
-  const len = job.end - a;
-  const z = job.z;
-  const xs = new Uint32Array(len);
-  const d = new Uint32Array(4 * len);
-  let x = mul(GENERATOR, exp(g, a));
-  for (let k = 0; k < len; k++) {
-    xs[k] = x;
-    d[4 * k] = z[0] >= x ? z[0] - x : z[0] + 0x78000001 - x;
-    d[4 * k + 1] = z[1];
-    d[4 * k + 2] = z[2];
-    d[4 * k + 3] = z[3];
-    x = mul(x, g);
-  }
-  const wts = ext4BatchInverse(d, d);
-  for (let k = 0; k < len; k++) ext4MulBaseInto(wts, 4 * k, wts, 4 * k, xs[k]);
-  const out = new Uint32Array(4 * w);
-  for (let k = 0; k < len; k++) {
-    const r = rev[a + k] * w;
-    const w0 = wts[4 * k];
-    const w1 = wts[4 * k + 1];
-    const w2 = wts[4 * k + 2];
-    const w3 = wts[4 * k + 3];
-    for (let c = 0; c < w; c++) {
-      const f = vals[r + c];
-      const o = 4 * c;
-      out[o] = add(out[o], mul(f, w0));
-      out[o + 1] = add(out[o + 1], mul(f, w1));
-      out[o + 2] = add(out[o + 2], mul(f, w2));
-      out[o + 3] = add(out[o + 3], mul(f, w3));
-    }
-  }
-  return out;
+  return barycentricSums(viewOf(job.lde.values), job.lde.width, job.logBlowup, job.z, job.start, job.end);
 }
 
-/** One opened (matrix, point) pair of a height, in PCS order. */
-export interface ReduceTerm {
-  /** Index into ReduceJob.matrices. */
-  readonly matrix: number;
-  readonly z: readonly number[];
-  /** alpha^k, k = the running column offset of this height. */
-  readonly alphaPowK: readonly number[];
-  /** sum_c alpha^c y_c of the claimed values at z. */
-  readonly yComb: readonly number[];
-}
+export type { ReduceTerm } from '../../fri/pcs.ts';
 
 /**
  * Rows of the reduced-opening vector of one height (PCS open step 3): for natural indices i in
@@ -344,75 +296,13 @@ export interface ReduceJob {
  * @param job the job
  */
 export function runReduceJob(job: ReduceJob): void {
-  const h = job.logHeight;
-  const g = twoAdicGenerator(h);
-  const rev = bitReverseTable(h);
-  const a = job.start;
-  const len = job.end - a;
-  const acc = viewOf(job.acc);
-  const ap = Uint32Array.from(job.alphaPows);
-  // mComb per matrix, indexed by k = i - start
-  const mComb: Uint32Array[] = job.matrices.map((m) => {
-    const v = viewOf(m.values);
-    const w = m.width;
-    const out = new Uint32Array(4 * len);
-    for (let k = 0; k < len; k++) {
-      const base = rev[a + k] * w;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let c = 0; c < w; c++) {
-        const f = v[base + c];
-        const o = 4 * c;
-        s0 = add(s0, mul(f, ap[o]));
-        s1 = add(s1, mul(f, ap[o + 1]));
-        s2 = add(s2, mul(f, ap[o + 2]));
-        s3 = add(s3, mul(f, ap[o + 3]));
-      }
-      out[4 * k] = s0;
-      out[4 * k + 1] = s1;
-      out[4 * k + 2] = s2;
-      out[4 * k + 3] = s3;
-    }
-    return out;
-  });
-  const xs = new Uint32Array(len);
-  let x = mul(GENERATOR, exp(g, a));
-  for (let k = 0; k < len; k++) {
-    xs[k] = x;
-    x = mul(x, g);
-  }
-  const d = new Uint32Array(4 * len);
-  const t = new Uint32Array(4);
-  const aw = new Uint32Array(4);
-  const P_ = 0x78000001;
-  for (const term of job.terms) {
-    const z = term.z;
-    for (let k = 0; k < len; k++) {
-      const xk = xs[k];
-      d[4 * k] = z[0] >= xk ? z[0] - xk : z[0] + P_ - xk;
-      d[4 * k + 1] = z[1];
-      d[4 * k + 2] = z[2];
-      d[4 * k + 3] = z[3];
-    }
-    const inv = ext4BatchInverse(d, d);
-    aw.set(term.alphaPowK);
-    const y = term.yComb;
-    const mc = mComb[term.matrix];
-    for (let k = 0; k < len; k++) {
-      const o = 4 * k;
-      for (let e = 0; e < 4; e++) {
-        const u = y[e] - mc[o + e];
-        t[e] = u < 0 ? u + P_ : u;
-      }
-      ext4MulInto(t, 0, t, 0, inv, o);
-      ext4MulInto(t, 0, t, 0, aw, 0);
-      const j = 4 * rev[a + k];
-      acc[j] = add(acc[j], t[0]);
-      acc[j + 1] = add(acc[j + 1], t[1]);
-      acc[j + 2] = add(acc[j + 2], t[2]);
-      acc[j + 3] = add(acc[j + 3], t[3]);
-    }
-  }
+  reduceRange(
+    job.logHeight,
+    job.matrices.map((m) => ({ values: viewOf(m.values), width: m.width })),
+    Uint32Array.from(job.alphaPows),
+    job.terms,
+    viewOf(job.acc),
+    job.start,
+    job.end,
+  );
 }
