@@ -238,6 +238,25 @@ export class DuplexChallenger {
   }
 
   /**
+   * The state a proof-of-work candidate is tested on (§6.4): the sponge state with the pending
+   * inputs in slots 0..j-1, zeros in the rest of the rate and the length tag j + 1 added to the
+   * first capacity element; the candidate goes into `slot` = j. A candidate w is valid iff, with
+   * w written there, the permuted state's element rate - 1 has its low `bits` bits zero. Lets a
+   * caller search candidates elsewhere (e.g. in worker threads) and then apply `checkWitness`.
+   * @returns a copy of that state, the candidate slot and the rate
+   */
+  powTemplate(): { state: Uint32Array; slot: number; rate: number } {
+    const rate = this.rate;
+    const j = this.inputLen;
+    const s = this.state.slice();
+    for (let i = 0; i < j; i++) s[i] = this.input[i];
+    for (let i = j; i < rate; i++) s[i] = 0;
+    const tag = this.state[rate] + j + 1;
+    s[rate] = tag >= P ? tag - P : tag;
+    return { state: s, slot: j, rate };
+  }
+
+  /**
    * Pending outputs in pop order reversed (state[0 .. n)), for tests of the buffer semantics.
    * @returns a copy of the output buffer; the next sample() returns its last element
    */

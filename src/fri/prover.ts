@@ -15,6 +15,7 @@ import type { FriParams } from '../stark/config.ts';
 import type { BatchOpening, CommitPhaseProofStep, FriProof, QueryProof } from '../stark/proof.ts';
 import { foldVector } from './fold.ts';
 import type { Challenger } from './transcript.ts';
+import { grindWith } from './transcript.ts';
 
 /** The arity of the next round (§9.2). */
 export function nextLogArity(params: FriParams, logCur: number, logNextInput: number | undefined): number {
@@ -60,7 +61,7 @@ export async function proveFri(
     trees.push(tree);
     commitPhaseCommits.push(tree.root);
     challenger.observeSlice(tree.root);
-    commitPowWitnesses.push(challenger.grind(params.commitPowBits));
+    commitPowWitnesses.push(await grindWith(challenger, params.commitPowBits, backend.grind?.bind(backend)));
     const beta = challenger.sampleExt();
     if (backend.foldArity2) {
       const b = Uint32Array.from(beta);
@@ -91,7 +92,7 @@ export async function proveFri(
   const finalPoly = idft(matrix(rows, 4)).values;
   challenger.observeSlice(finalPoly);
   for (const a of arities) challenger.observe(a);
-  const queryPowWitness = challenger.grind(params.queryPowBits);
+  const queryPowWitness = await grindWith(challenger, params.queryPowBits, backend.grind?.bind(backend));
   const queryProofs: QueryProof[] = [];
   for (let q = 0; q < params.numQueries; q++) {
     const index = challenger.sampleBits(L);

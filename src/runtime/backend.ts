@@ -64,6 +64,12 @@ export interface Backend {
     alpha: Uint32Array,
     out: Uint32Array,
   ): Promise<Uint32Array>;
+  /**
+   * Optional: the smallest proof-of-work witness w >= 0 for a candidate-test state (§6.4):
+   * with w in `slot`, the permuted state's element rate - 1 has its low `bits` bits zero.
+   * Must return exactly what a sequential search from 0 returns.
+   */
+  grind?(template: { state: Uint32Array; slot: number; rate: number }, bits: number): Promise<number>;
   /** Releases resources; idempotent. */
   close(): void;
 }

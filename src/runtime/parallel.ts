@@ -32,6 +32,7 @@ import { commitOnCpu } from './cpu.ts';
 import { type WorkerMethod, workerApi } from './workers/api.ts';
 import type { JobOf, PoolProgress, ResultOf, WorkerPool } from './workers/pool.ts';
 import {
+  type GrindJob,
   type Injection,
   type LdeJob,
   type MerkleJob,
@@ -341,13 +342,45 @@ export class ParallelCpuBackend implements Backend {
     return out;
   }
 
+  /**
+   * The smallest proof-of-work witness, searched in ascending batches of candidate ranges
+   * across the pool: the first batch with a hit gives the smallest one, so the result equals
+   * the sequential search (DuplexChallenger.grind).
+   * @param template the challenger's candidate-test state
+   * @param bits PoW bits (1..30)
+   * @returns the witness
+   */
+  async grind(template: { state: Uint32Array; slot: number; rate: number }, bits: number): Promise<number> {
+    this.#check();
+    const chunk = 4096;
+    const batch = this.#runners * 2;
+    const base = {
+      perm: this.#perm,
+      state: Array.from(template.state),
+      slot: template.slot,
+      rate: template.rate,
+      bits,
+    };
+    for (let start = 0; start < 0x78000001; start += chunk * batch) {
+      const jobs: GrindJob[] = [];
+      for (let k = 0; k < batch; k++) {
+        const a = start + k * chunk;
+        if (a >= 0x78000001) break;
+        jobs.push({ ...base, start: a, end: Math.min(a + chunk, 0x78000001) });
+      }
+      const hits = await this.#run('grind', jobs);
+      for (const h of hits) if (h >= 0) return h; // results come back in job order
+    }
+    throw new Error(`grind: no witness for ${bits} bits`);
+  }
+
   /** Zeroes `stats`. */
   resetStats(): void {
     this.stats.poolMs = 0;
     this.stats.runs = 0;
   }
 
-  async #run<M extends WorkerMethod & ('lde' | 'merkle' | 'quotient' | 'evalAt' | 'reduce')>(
+  async #run<M extends WorkerMethod & ('lde' | 'merkle' | 'quotient' | 'evalAt' | 'reduce' | 'grind')>(
     method: M,
     jobs: readonly JobOf<M>[],
   ): Promise<ResultOf<M>[]> {

@@ -5,11 +5,13 @@
  */
 import {
   type EvalJob,
+  type GrindJob,
   type LdeJob,
   type MerkleJob,
   type QuotientJob,
   type ReduceJob,
   runEvalJob,
+  runGrindJob,
   runLdeJob,
   runMerkleJob,
   runQuotientJob,
@@ -30,6 +32,8 @@ export interface WorkerApi {
   evalAt(job: EvalJob): Uint32Array;
   /** Runs a reduced-opening row-range job. */
   reduce(job: ReduceJob): void;
+  /** Tests a range of proof-of-work candidates; the smallest valid one or -1. */
+  grind(job: GrindJob): number;
   /** Busy-waits `ms` milliseconds (tests: cancellation and progress); returns `ms`. */
   spin(ms: number): number;
 }
@@ -45,6 +49,7 @@ export const workerApi: WorkerApi = {
   quotient: (job) => runQuotientJob(job),
   evalAt: (job) => runEvalJob(job),
   reduce: (job) => runReduceJob(job),
+  grind: (job) => runGrindJob(job),
   spin(ms) {
     const end = performance.now() + ms;
     while (performance.now() < end) {

@@ -306,3 +306,34 @@ export function runReduceJob(job: ReduceJob): void {
     job.end,
   );
 }
+
+/** One range of proof-of-work candidates [start, end) tested on a template state (§6.4). */
+export interface GrindJob {
+  readonly perm: Poseidon2ConstantSetName;
+  readonly state: readonly number[];
+  readonly slot: number;
+  readonly rate: number;
+  readonly bits: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Runs one grind job.
+ * @param job the job
+ * @returns the smallest valid candidate in the range, or -1
+ */
+export function runGrindJob(job: GrindJob): number {
+  const perm = poseidon2ForSet(job.perm);
+  const base = Uint32Array.from(job.state);
+  const s = new Uint32Array(base.length);
+  const mask = 2 ** job.bits - 1;
+  const out = job.rate - 1;
+  for (let w = job.start; w < job.end; w++) {
+    s.set(base);
+    s[job.slot] = w;
+    perm.permute(s, 0);
+    if ((s[out] & mask) === 0) return w;
+  }
+  return -1;
+}
