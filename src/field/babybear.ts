@@ -42,14 +42,16 @@ export class FieldError extends Error {
  * @returns canonical product
  */
 export function mul(a: Felt, b: Felt): Felt {
-  // a*b < 2^62: the double estimate of a*b/P is within 2^-20 of the true quotient, so q is at
-  // most one off and a*b - q*P lies in (-2^11, P + 2^11), which int32 arithmetic holds exactly.
-  const q = Math.floor(a * b * INV_P);
-  let r = (Math.imul(a, b) - Math.imul(q, P)) | 0;
-  if (r < 0) r += P;
-  else if (r >= P) r -= P;
-  return r;
+  // a*b < 2^62: the double estimate e of a*b/P is within 2^-20 of the true quotient, so the
+  // biased q = trunc(e - 2^-18) is floor(a*b/P) or one less, a*b - q*P - P lies in [-P, P) and
+  // int32 arithmetic (imul wraps mod 2^32) holds it exactly; one branch-free correction follows.
+  // Clear form: q = floor(a*b/P); r = a*b - q*P; r < 0 ? r + P : r >= P ? r - P : r (STYLE.md).
+  const q = (a * b * INV_P - MUL_BIAS) | 0;
+  const r = (Math.imul(a, b) - Math.imul(q, P) - P) | 0;
+  return (r + (P & (r >> 31))) | 0;
 }
+
+const MUL_BIAS = 2 ** -18;
 
 /** a + b mod P. */
 export function add(a: Felt, b: Felt): Felt {
@@ -199,15 +201,17 @@ export function fromBigInt(n: bigint): Felt {
  */
 export function batchMul(out: Uint32Array, a: Uint32Array, b: Uint32Array): Uint32Array {
   const n = out.length;
+  // Local constants: module bindings are re-checked on every use in optimized loops.
+  const p = 0x78000001;
+  const invP = 1 / 0x78000001;
+  const bias = 2 ** -18;
   for (let i = 0; i < n; i++) {
     const x = a[i];
     const y = b[i];
-    // Same reduction as mul(), inlined.
-    const q = Math.floor(x * y * INV_P);
-    let r = (Math.imul(x, y) - Math.imul(q, P)) | 0;
-    if (r < 0) r += P;
-    else if (r >= P) r -= P;
-    out[i] = r;
+    // Same reduction as mul(), inlined (biased quotient, branch-free correction).
+    const q = (x * y * invP - bias) | 0;
+    const r = (Math.imul(x, y) - Math.imul(q, p) - p) | 0;
+    out[i] = (r + (p & (r >> 31))) | 0;
   }
   return out;
 }
