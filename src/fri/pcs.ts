@@ -8,13 +8,7 @@
  */
 import { add, exp, GENERATOR, inverse, mul, twoAdicGenerator } from '../field/babybear.ts';
 import { bitReverseTable } from '../field/bit-reverse.ts';
-import {
-  ext4BatchInverse,
-  ext4InverseInto,
-  ext4MulBaseInto,
-  ext4MulInto,
-  ext4SubInto,
-} from '../field/ext4.ts';
+import { ext4BatchInverse, ext4MulBaseInto, ext4MulInto, ext4SubInto } from '../field/ext4.ts';
 import type { Matrix } from '../field/matrix.ts';
 import { height } from '../field/matrix.ts';
 import type { Backend, CommittedMatrices } from '../runtime/backend.ts';
@@ -379,13 +373,6 @@ function powExtInto(out: Uint32Array, base: Uint32Array, e: number): void {
     ext4MulInto(b, 0, b, 0, b, 0);
     k >>>= 1;
   }
-}
-
-/** Inverse of one EF element (re-exported for the stark prover). */
-export function extInverse(a: Uint32Array): Uint32Array {
-  const out = new Uint32Array(4);
-  ext4InverseInto(out, 0, a, 0);
-  return out;
 }
 
 function reduceOpeningsCpu(

@@ -37,8 +37,3 @@ export async function grindWith(ch: Challenger, bits: number, grind?: GrindFn): 
   if (!ch.checkWitness(bits, w)) throw new Error(`grind: backend witness ${w} fails the check`);
   return w;
 }
-
-/** Observes each EF value of a flat list (4 coefficients each, c0 first). */
-export function observeExtList(ch: Challenger, xs: Uint32Array): void {
-  ch.observeSlice(xs);
-}

@@ -21,7 +21,7 @@ import type { Digest } from '../hash/types.ts';
 import type { MerkleConfig } from '../merkle/mmcs.ts';
 import { MerkleError, verifyBatch } from '../merkle/mmcs.ts';
 import type { FriParams } from '../stark/config.ts';
-import { ProofRejectedError, reject } from '../stark/errors.ts';
+import { reject } from '../stark/errors.ts';
 import type { BatchOpening, FriProof } from '../stark/proof.ts';
 import { foldRow } from './fold.ts';
 import type { Challenger } from './transcript.ts';
@@ -325,9 +325,4 @@ function reducedOpenings(
     out.set(h, st.acc);
   }
   return out;
-}
-
-/** True when an exception is a typed rejection. */
-export function isRejection(e: unknown): e is ProofRejectedError {
-  return e instanceof ProofRejectedError;
 }
