@@ -408,6 +408,19 @@ describe('hardening §4.E-I commitments, FRI, Merkle, PoW (no-PoW proof so deepe
     (f: (x: Proof['openingProof']) => Partial<Proof['openingProof']>): Mut =>
     (p) =>
       with_(p, { openingProof: with_(p.openingProof, f(p.openingProof)) });
+  type Query = Proof['openingProof']['queryProofs'][number];
+  type Step = Query['commitPhaseOpenings'][number];
+  type Batch = Query['inputProof'][number];
+  /** Applies g to every query proof. */
+  const eachQuery = (g: (q: Query) => Query): Mut => fri((f) => ({ queryProofs: f.queryProofs.map(g) }));
+  /** Applies g to every commit-phase step of every query. */
+  const eachStep = (g: (s: Step) => Step): Mut =>
+    eachQuery((q) => with_(q, { commitPhaseOpenings: q.commitPhaseOpenings.map(g) }));
+  /** Applies g to every input batch opening of every query. */
+  const eachBatch = (g: (b: Batch) => Batch): Mut =>
+    eachQuery((q) => with_(q, { inputProof: q.inputProof.map(g) }));
+  /** The code our no-PoW proof gets after a mutation. */
+  const noPowCode = (m: Mut): RejectionCode | 'OK' => rawCode(mutate(ours, m), noPow);
   const bumpD = (d: Uint32Array): Uint32Array => {
     const y = d.slice();
     y[0] = (y[0] + 1) % 0x78000001;
@@ -432,196 +445,75 @@ describe('hardening §4.E-I commitments, FRI, Merkle, PoW (no-PoW proof so deepe
         noPow,
       ),
     ).not.toBe('OK');
-    expect(
-      rawCode(
-        mutate(
-          ours,
-          fri((f) => ({ commitPhaseCommits: [bumpD(f.commitPhaseCommits[0])] })),
-        ),
-        noPow,
-      ),
-    ).not.toBe('OK');
+    expect(noPowCode(fri((f) => ({ commitPhaseCommits: [bumpD(f.commitPhaseCommits[0])] })))).not.toBe('OK');
   });
   it('F FRI structure codes', () => {
     expect(
-      rawCode(
-        mutate(
-          ours,
-          fri((f) => ({ commitPhaseCommits: [...f.commitPhaseCommits, f.commitPhaseCommits[0]] })),
-        ),
-        noPow,
-      ),
+      noPowCode(fri((f) => ({ commitPhaseCommits: [...f.commitPhaseCommits, f.commitPhaseCommits[0]] }))),
     ).toBe('FRI_ROUND_COUNT');
-    expect(
-      rawCode(
-        mutate(
-          ours,
-          fri((f) => ({ commitPowWitnesses: [...f.commitPowWitnesses, 0] })),
-        ),
-        noPow,
-      ),
-    ).toBe('FRI_COMMIT_POW_COUNT');
-    expect(
-      rawCode(
-        mutate(
-          ours,
-          fri((f) => ({
-            queryProofs: f.queryProofs.map((q) =>
-              with_(q, { commitPhaseOpenings: q.commitPhaseOpenings.map((s) => with_(s, { logArity: 2 })) }),
-            ),
-          })),
-        ),
-        noPow,
-      ),
-    ).toBe('FRI_INVALID_LOG_ARITY');
-    expect(
-      rawCode(
-        mutate(
-          ours,
-          fri((f) => ({ finalPoly: f.finalPoly.slice(0, 4) })),
-        ),
-        noPow,
-      ),
-    ).toBe('FRI_FINAL_POLY_LENGTH');
-    expect(
-      rawCode(
-        mutate(
-          ours,
-          fri((f) => ({ queryProofs: f.queryProofs.slice(0, 1) })),
-        ),
-        noPow,
-      ),
-    ).toBe('FRI_QUERY_COUNT');
-    expect(
-      rawCode(
-        mutate(
-          ours,
-          fri((f) => ({
-            queryProofs: f.queryProofs.map((q) => with_(q, { inputProof: q.inputProof.slice(0, 1) })),
-          })),
-        ),
-        noPow,
-      ),
-    ).toBe('FRI_INPUT_BATCH_COUNT');
-    expect(
-      rawCode(
-        mutate(
-          ours,
-          fri((f) => ({
-            queryProofs: f.queryProofs.map((q) =>
-              with_(q, { inputProof: q.inputProof.map((b) => with_(b, { openedValues: [] })) }),
-            ),
-          })),
-        ),
-        noPow,
-      ),
-    ).toBe('FRI_BATCH_MATRIX_COUNT');
-    expect(
-      rawCode(
-        mutate(
-          ours,
-          fri((f) => ({
-            queryProofs: f.queryProofs.map((q) =>
-              with_(q, {
-                commitPhaseOpenings: q.commitPhaseOpenings.map((s) =>
-                  with_(s, { siblingValues: new Uint32Array(8) }),
-                ),
-              }),
-            ),
-          })),
-        ),
-        noPow,
-      ),
-    ).toBe('FRI_SIBLING_COUNT');
+    expect(noPowCode(fri((f) => ({ commitPowWitnesses: [...f.commitPowWitnesses, 0] })))).toBe(
+      'FRI_COMMIT_POW_COUNT',
+    );
+    expect(noPowCode(eachStep((s) => with_(s, { logArity: 2 })))).toBe('FRI_INVALID_LOG_ARITY');
+    expect(noPowCode(fri((f) => ({ finalPoly: f.finalPoly.slice(0, 4) })))).toBe('FRI_FINAL_POLY_LENGTH');
+    expect(noPowCode(fri((f) => ({ queryProofs: f.queryProofs.slice(0, 1) })))).toBe('FRI_QUERY_COUNT');
+    expect(noPowCode(eachQuery((q) => with_(q, { inputProof: q.inputProof.slice(0, 1) })))).toBe(
+      'FRI_INPUT_BATCH_COUNT',
+    );
+    expect(noPowCode(eachBatch((b) => with_(b, { openedValues: [] })))).toBe('FRI_BATCH_MATRIX_COUNT');
+    expect(noPowCode(eachStep((s) => with_(s, { siblingValues: new Uint32Array(8) })))).toBe(
+      'FRI_SIBLING_COUNT',
+    );
   });
   it('G FRI values: sibling and final polynomial changed', () => {
-    expect(
-      rawCode(
-        mutate(
-          ours,
-          fri((f) => ({
-            queryProofs: f.queryProofs.map((q) =>
-              with_(q, {
-                commitPhaseOpenings: q.commitPhaseOpenings.map((s) =>
-                  with_(s, { siblingValues: bumpD(s.siblingValues) }),
-                ),
-              }),
-            ),
-          })),
-        ),
-        noPow,
-      ),
-    ).toMatch(/^(MERKLE_ROOT_MISMATCH|FRI_FINAL_POLY_MISMATCH)$/);
-    expect(
-      rawCode(
-        mutate(
-          ours,
-          fri((f) => ({ finalPoly: bumpD(f.finalPoly) })),
-        ),
-        noPow,
-      ),
-    ).not.toBe('OK');
+    expect(noPowCode(eachStep((s) => with_(s, { siblingValues: bumpD(s.siblingValues) })))).toMatch(
+      /^(MERKLE_ROOT_MISMATCH|FRI_FINAL_POLY_MISMATCH)$/,
+    );
+    expect(noPowCode(fri((f) => ({ finalPoly: bumpD(f.finalPoly) })))).not.toBe('OK');
   });
   it('H Merkle: path length, row width, root mismatch', () => {
-    const q0 = (
-      f: (q: Proof['openingProof']['queryProofs'][number]) => Proof['openingProof']['queryProofs'][number],
-    ): Mut => fri((x) => ({ queryProofs: x.queryProofs.map((q, i) => (i === 0 ? f(q) : q)) }));
+    const q0 = (f: (q: Query) => Query): Mut =>
+      fri((x) => ({ queryProofs: x.queryProofs.map((q, i) => (i === 0 ? f(q) : q)) }));
     expect(
-      rawCode(
-        mutate(
-          ours,
-          q0((q) =>
-            with_(q, {
-              inputProof: q.inputProof.map((b) => with_(b, { openingProof: b.openingProof.slice(1) })),
-            }),
-          ),
+      noPowCode(
+        q0((q) =>
+          with_(q, {
+            inputProof: q.inputProof.map((b) => with_(b, { openingProof: b.openingProof.slice(1) })),
+          }),
         ),
-        noPow,
       ),
     ).toBe('MERKLE_PATH_LENGTH');
     expect(
-      rawCode(
-        mutate(
-          ours,
-          q0((q) =>
-            with_(q, {
-              inputProof: q.inputProof.map((b, i) =>
-                i === 0 ? with_(b, { openedValues: [Uint32Array.from([...b.openedValues[0], 0])] }) : b,
-              ),
-            }),
-          ),
+      noPowCode(
+        q0((q) =>
+          with_(q, {
+            inputProof: q.inputProof.map((b, i) =>
+              i === 0 ? with_(b, { openedValues: [Uint32Array.from([...b.openedValues[0], 0])] }) : b,
+            ),
+          }),
         ),
-        noPow,
       ),
     ).toMatch(/^(MERKLE_ROW_WIDTH|FRI_POINT_EVAL_COUNT)$/);
     expect(
-      rawCode(
-        mutate(
-          ours,
-          q0((q) =>
-            with_(q, {
-              inputProof: q.inputProof.map((b, i) =>
-                i === 0 ? with_(b, { openedValues: [bumpD(b.openedValues[0])] }) : b,
-              ),
-            }),
-          ),
+      noPowCode(
+        q0((q) =>
+          with_(q, {
+            inputProof: q.inputProof.map((b, i) =>
+              i === 0 ? with_(b, { openedValues: [bumpD(b.openedValues[0])] }) : b,
+            ),
+          }),
         ),
-        noPow,
       ),
     ).toBe('MERKLE_ROOT_MISMATCH');
     expect(
-      rawCode(
-        mutate(
-          ours,
-          q0((q) =>
-            with_(q, {
-              inputProof: q.inputProof.map((b) =>
-                with_(b, { openingProof: [bumpD(b.openingProof[0]), ...b.openingProof.slice(1)] }),
-              ),
-            }),
-          ),
+      noPowCode(
+        q0((q) =>
+          with_(q, {
+            inputProof: q.inputProof.map((b) =>
+              with_(b, { openingProof: [bumpD(b.openingProof[0]), ...b.openingProof.slice(1)] }),
+            ),
+          }),
         ),
-        noPow,
       ),
     ).toBe('MERKLE_ROOT_MISMATCH');
   });
@@ -649,24 +541,8 @@ describe('hardening §4.E-I commitments, FRI, Merkle, PoW (no-PoW proof so deepe
     }
     expect(commitFails && queryFails).toBe(true);
     // with PoW bits 0 the witness must be 0 (canonical): any other value is rejected
-    expect(
-      rawCode(
-        mutate(
-          ours,
-          fri(() => ({ queryPowWitness: 1 })),
-        ),
-        noPow,
-      ),
-    ).toBe('POW_QUERY_INVALID');
-    expect(
-      rawCode(
-        mutate(
-          ours,
-          fri(() => ({ commitPowWitnesses: [5] })),
-        ),
-        noPow,
-      ),
-    ).toBe('POW_COMMIT_INVALID');
+    expect(noPowCode(fri(() => ({ queryPowWitness: 1 })))).toBe('POW_QUERY_INVALID');
+    expect(noPowCode(fri(() => ({ commitPowWitnesses: [5] })))).toBe('POW_COMMIT_INVALID');
   });
 });
 
