@@ -17,11 +17,7 @@ apt_install() {
   }
 }
 
-# --- section: promtool (Prometheus alert rules, docs/alerts) ---------------------------------
-if ! command -v promtool >/dev/null 2>&1; then
-  log "installing prometheus (for promtool)"
-  apt_install prometheus
-fi
+# --- section: promtool checks (installed by scripts/ci-deps.sh) ---
 log "promtool check rules + test rules"
 promtool check rules docs/alerts/plonky3.rules.yml
 promtool test rules docs/alerts/plonky3.rules.test.yml
