@@ -4,7 +4,6 @@
  * Proof-of-work searches run on the Backend (its `grind`); the challenger supplies the
  * candidate-test state and checks the witness, so the transcript is the challenger's alone.
  */
-import type { Poseidon2Perm } from '../hash/poseidon2.ts';
 import type { Backend, PowTemplate } from '../runtime/backend.ts';
 
 /** What the protocol needs from a Fiat–Shamir challenger. */
@@ -17,36 +16,6 @@ export interface Challenger {
   checkWitness(bits: number, witness: number): boolean;
   /** The candidate-test state of P§6.4 (DuplexChallenger.powTemplate), read without side effects. */
   powTemplate(): PowTemplate;
-}
-
-/**
- * The smallest valid proof-of-work candidate in [start, end) for a template (P§6.4), searched
- * sequentially: the CPU specification of Backend.grind (over [0, P)) and of its parallel jobs.
- * @param perm the challenger's permutation
- * @param template the candidate-test state
- * @param bits PoW bits, 1..30
- * @param start first candidate
- * @param end one past the last candidate
- * @returns the witness, or -1 when the range holds none
- */
-export function powWitnessSearch(
-  perm: Poseidon2Perm,
-  template: PowTemplate,
-  bits: number,
-  start: number,
-  end: number,
-): number {
-  const base = template.state;
-  const s = new Uint32Array(base.length);
-  const mask = 2 ** bits - 1;
-  const out = template.rate - 1;
-  for (let w = start; w < end; w++) {
-    s.set(base);
-    s[template.slot] = w;
-    perm.permute(s, 0);
-    if ((s[out] & mask) === 0) return w;
-  }
-  return -1;
 }
 
 /**

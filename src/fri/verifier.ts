@@ -20,8 +20,8 @@ import {
 import type { Digest } from '../hash/types.ts';
 import type { MerkleConfig } from '../merkle/mmcs.ts';
 import { MerkleError, verifyBatch } from '../merkle/mmcs.ts';
-import { reject } from '../stark/errors.ts';
 import type { FriParams } from './config.ts';
+import { reject } from './errors.ts';
 import { foldRow } from './fold.ts';
 import type { BatchOpening, FriProof } from './proof.ts';
 import type { Challenger } from './transcript.ts';

@@ -254,7 +254,7 @@ export interface Backend {
   /**
    * Proof-of-work grinding (P§6.4): the smallest w >= 0 valid for the template, exactly what a
    * sequential search from 0 returns. CPU twin: DuplexChallenger.grind / powWitnessSearch
-   * (src/fri/transcript.ts). Crosses: the template in, the witness out.
+   * (src/fri/pow.ts). Crosses: the template in, the witness out.
    * @param template the challenger's candidate-test state
    * @param bits PoW bits, 1..30
    * @returns the witness

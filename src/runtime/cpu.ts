@@ -24,7 +24,7 @@ import { ext4AddInto, ext4MulInto, ext4SquareInto } from '../field/ext4.ts';
 import { height, type Matrix, matrix } from '../field/matrix.ts';
 import { foldVector } from '../fri/fold.ts';
 import { evaluateLdeAt, reduceOpenings } from '../fri/open.ts';
-import { powWitnessSearch } from '../fri/transcript.ts';
+import { powWitnessSearch } from '../fri/pow.ts';
 import { type Poseidon2ConstantSetName, poseidon2ForSet } from '../hash/poseidon2.ts';
 import type { Digest } from '../hash/types.ts';
 import {

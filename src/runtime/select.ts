@@ -199,7 +199,7 @@ export class FallbackBackend<G extends Backend = WebGpuBackend> implements Backe
    * @param shifts one shift per matrix
    * @returns the commitment
    */
-  ldeAndCommit(
+  async ldeAndCommit(
     evals: readonly Matrix[],
     logBlowup: number,
     shifts: readonly Felt[],
@@ -220,7 +220,7 @@ export class FallbackBackend<G extends Backend = WebGpuBackend> implements Backe
    * @param alpha the folding challenge
    * @returns the quotient vector
    */
-  evalQuotient(trace: CommittedHandle, spec: QuotientSpec, alpha: Ext4): Promise<ExtVectorHandle> {
+  async evalQuotient(trace: CommittedHandle, spec: QuotientSpec, alpha: Ext4): Promise<ExtVectorHandle> {
     const t = this.own(trace);
     const a = Uint32Array.from(alpha);
     return this.vectorOp(
@@ -239,7 +239,7 @@ export class FallbackBackend<G extends Backend = WebGpuBackend> implements Backe
    * @param shifts LDE shift per chunk
    * @returns the commitment
    */
-  commitQuotient(
+  async commitQuotient(
     quotient: ExtVectorHandle,
     numChunks: number,
     logBlowup: number,
@@ -262,7 +262,7 @@ export class FallbackBackend<G extends Backend = WebGpuBackend> implements Backe
    * @param points per matrix, its points
    * @returns values[m][p]
    */
-  evaluateAt(
+  async evaluateAt(
     committed: CommittedHandle,
     logBlowup: number,
     points: readonly (readonly Ext4[])[],
@@ -321,7 +321,7 @@ export class FallbackBackend<G extends Backend = WebGpuBackend> implements Backe
    * @param logArity log2 of the arity
    * @returns the commitment
    */
-  commitFriRound(v: ExtVectorHandle, logArity: number): Promise<CommittedHandle> {
+  async commitFriRound(v: ExtVectorHandle, logArity: number): Promise<CommittedHandle> {
     const h = this.own(v);
     return this.committedOp(
       'commitFriRound',
@@ -339,7 +339,7 @@ export class FallbackBackend<G extends Backend = WebGpuBackend> implements Backe
    * @param rollIn the vector rolled in, or null
    * @returns the folded vector
    */
-  foldFri(
+  async foldFri(
     v: ExtVectorHandle,
     beta: Ext4,
     logArity: number,
@@ -374,7 +374,7 @@ export class FallbackBackend<G extends Backend = WebGpuBackend> implements Backe
    * @param logFinalPolyLen log2 of the length
    * @returns the coefficients
    */
-  finalPoly(v: ExtVectorHandle, logFinalPolyLen: number): Promise<Uint32Array> {
+  async finalPoly(v: ExtVectorHandle, logFinalPolyLen: number): Promise<Uint32Array> {
     const h = this.own(v);
     return this.attempt(
       'finalPoly',
@@ -390,7 +390,7 @@ export class FallbackBackend<G extends Backend = WebGpuBackend> implements Backe
    * @param bits PoW bits
    * @returns the smallest witness
    */
-  grind(template: PowTemplate, bits: number): Promise<number> {
+  async grind(template: PowTemplate, bits: number): Promise<number> {
     return this.attempt(
       'grind',
       [],
@@ -405,7 +405,7 @@ export class FallbackBackend<G extends Backend = WebGpuBackend> implements Backe
    * @param indices rows of the tallest matrix
    * @returns the openings
    */
-  openRows(committed: CommittedHandle, indices: readonly number[]): Promise<BatchOpening[]> {
+  async openRows(committed: CommittedHandle, indices: readonly number[]): Promise<BatchOpening[]> {
     const c = this.own(committed);
     return this.attempt(
       'openRows',

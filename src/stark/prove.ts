@@ -19,6 +19,8 @@ import { pcsCommit, pcsCommitQuotient, pcsOpen } from '../fri/pcs.ts';
 import type { Challenger } from '../fri/transcript.ts';
 import type { Backend, BackendHandle, TransferLedger } from '../runtime/backend.ts';
 import { createCpuBackend } from '../runtime/cpu.ts';
+import { ParallelCpuBackend } from '../runtime/parallel.ts';
+import type { WorkerPool } from '../runtime/workers/pool.ts';
 import { encodeProof } from './codec.ts';
 import type { StarkConfig } from './config.ts';
 import { validateConfig } from './config.ts';
@@ -38,8 +40,13 @@ export interface ProvePhases {
 
 /** Options of `prove`. */
 export interface ProveOptions {
-  /** Hot-path implementation; default a CPU backend for the configuration. */
+  /**
+   * The backend that runs the data-heavy steps (the caller keeps ownership). Default: a
+   * ParallelCpuBackend on `pool` when one is given, else a CpuBackend for the configuration.
+   */
   readonly backend?: Backend;
+  /** A worker pool to prove on when no `backend` is given (the caller keeps ownership). */
+  readonly pool?: WorkerPool;
   /** Pre-compiled AIR (saves the symbolic pass when proving many statements). */
   readonly compiled?: CompiledAir;
   /** Receives phase timings. */
@@ -87,7 +94,8 @@ export async function proveProof(
   const nChunks = c.numQuotientChunks;
   if (k + lqc > 27 || k + params.logBlowup > 27)
     throw new ProverInputError('trace too large for the quotient domain');
-  const backend: Backend = opts.backend ?? createCpuBackend(config);
+  const backend: Backend =
+    opts.backend ?? (opts.pool ? new ParallelCpuBackend(opts.pool, config) : createCpuBackend(config));
   const ch: Challenger = opts.challenger ?? challengerFor(config);
   const held: BackendHandle[] = [];
   const ledger0 = backend.ledger();
