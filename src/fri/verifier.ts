@@ -20,10 +20,10 @@ import {
 import type { Digest } from '../hash/types.ts';
 import type { MerkleConfig } from '../merkle/mmcs.ts';
 import { MerkleError, verifyBatch } from '../merkle/mmcs.ts';
-import type { FriParams } from '../stark/config.ts';
-import { reject } from '../stark/errors.ts';
-import type { BatchOpening, FriProof } from '../stark/proof.ts';
+import type { FriParams } from './config.ts';
+import { reject } from './errors.ts';
 import { foldRow } from './fold.ts';
+import type { BatchOpening, FriProof } from './proof.ts';
 import type { Challenger } from './transcript.ts';
 
 /** One opening claim: a point and the claimed values of every column there (flat EF). */

@@ -1,30 +1,79 @@
 /**
- * WebGpuBackend: the hot operations as WGSL kernels on one GpuContext. ldeAndCommit keeps the data on
- * the GPU from the coset LDE through leaf hashing and every Merkle level, then reads back in one
- * copy the LDE matrices (the prover needs host copies for openings and quotient evaluation) and the
- * tree layers (for openBatch); the root is the last layer.
+ * WebGpuBackend: every operation of the Backend seam as WGSL kernels on one GpuContext, with the
+ * prover's data resident on the device. The trace is uploaded once (ldeAndCommit); LDEs, Merkle
+ * trees, the quotient, reduced openings and FRI vectors live in device buffers behind their
+ * handles. What comes back is what the protocol needs: roots, opened values, the final polynomial,
+ * the PoW witness and the query openings (all queries of all commitments gathered on the device and
+ * read back at once). FRI rounds on vectors of at most HOST_TAIL_LEN elements run on host copies
+ * (one read of a few KiB), where a dispatch would cost more than the work.
  *
- * CPU twin: src/runtime/cpu.ts (CpuBackend: cosetLdeBitReversed + MerkleTreeMmcs commit). Mirrors
- * Plonky3/Plonky3:merkle-tree/src/{mmcs,merkle_tree}.rs and dft/src/traits.rs (coset_lde_batch).
+ * CPU twin: src/runtime/cpu.ts (CpuBackend, the specification of every operation). Kernels:
+ * src/shaders/*.wgsl.ts; plumbing: src/runtime/webgpu/engine.ts; PCS/FRI plans:
+ * src/runtime/webgpu/ops.ts; quotient: src/runtime/webgpu/quotient.ts.
  *
- * Supported shapes: every matrix height (after LDE) a power of two, mixed heights allowed (smaller
- * groups are injected at their level, §5.3). Other shapes throw GpuError 'unsupported', which the
- * fallback wrapper (select.ts) answers with the CPU backend. Buffers above the device's
- * maxStorageBufferBindingSize throw 'too-large' (same fallback).
+ * Supported shapes: power-of-two heights (mixed heights allowed, P§5.3). Others throw GpuError
+ * 'unsupported'; buffers above the device's binding limit throw 'too-large'; device loss throws
+ * 'device-lost' and every wait times out (GpuContext). FallbackBackend (select.ts) answers all of
+ * these on the CPU with identical bytes.
  *
- * Invariants: inputs and outputs are canonical; every buffer an operation creates is destroyed before
- * it returns; nothing here imports node or webgpu.
+ * Invariants: inputs and outputs are canonical; a handle's buffers are destroyed by release() or
+ * close() (a FRI round's commitment shares its vector's buffer, freed when both are released);
+ * nothing here imports node or webgpu.
  */
-import { type Felt, MONTY_R, mul } from '../field/babybear.ts';
-import { height, type Matrix } from '../field/matrix.ts';
-import { foldTwiddles } from '../fri/fold.ts';
+import { type Felt, GENERATOR, MONTY_R, mul } from '../field/babybear.ts';
+import { reverseSliceIndexBits } from '../field/bit-reverse.ts';
+import { idft } from '../field/dft.ts';
+import { type Ext4, ext4AddInto, ext4MulInto, ext4SquareInto } from '../field/ext4.ts';
+import { height, type Matrix, matrix } from '../field/matrix.ts';
+import { foldTwiddles, foldVector } from '../fri/fold.ts';
+import { evaluateLdeAt } from '../fri/open.ts';
+import { createPoseidon2 } from '../hash/poseidon2.ts';
 import { DIGEST_ELEMS, type Digest, type Poseidon2Constants } from '../hash/types.ts';
+import {
+  commitMatrices,
+  type MerkleConfig,
+  type BatchOpening as MerkleOpening,
+  type MerkleTree,
+  openBatch,
+} from '../merkle/mmcs.ts';
 import { FieldOp, fieldOpWgsl } from '../shaders/field.wgsl.ts';
 import { foldArity2Wgsl } from '../shaders/fri.wgsl.ts';
 import { permuteKernelWgsl } from '../shaders/poseidon2.wgsl.ts';
-import { type Backend, BackendKind, type CommittedMatrices } from './backend.ts';
+import { splitChunkWgsl } from '../shaders/quotient.wgsl.ts';
+import {
+  type Backend,
+  type BackendHandle,
+  BackendKind,
+  type CommittedHandle,
+  type ExtVectorHandle,
+  type MatrixShape,
+  type PowTemplate,
+  type QuotientSpec,
+  type ReduceRound,
+  type TransferLedger,
+} from './backend.ts';
 import { type GpuContext, GpuError, GpuErrorCode } from './gpu-context.ts';
-import { type DeviceMatrix, Engine, isPow2, newPlan, toMontgomeryArray, WG } from './webgpu/engine.ts';
+import {
+  type DeviceMatrix,
+  type DeviceTree,
+  Engine,
+  isPow2,
+  newPlan,
+  type Plan,
+  toMontgomeryArray,
+  WG,
+} from './webgpu/engine.ts';
+import {
+  type DeviceReduceTerm,
+  type GatherLayout,
+  grindOnDevice,
+  planEvaluateAt,
+  planFold,
+  planGather,
+  planReduce,
+  unpackGather,
+} from './webgpu/ops.ts';
+import { planQuotient } from './webgpu/quotient.ts';
 
 /** Options of WebGpuBackend. */
 export interface WebGpuBackendOptions {
@@ -34,32 +83,68 @@ export interface WebGpuBackendOptions {
   readonly ownsContext?: boolean;
 }
 
-/** The tree layers of a power-of-two Merkle tree with host copies, as CommittedMatrices. */
-function committedFromLayers(matrices: readonly Matrix[], layers: readonly Uint32Array[]): CommittedMatrices {
-  const top = layers[layers.length - 1];
-  const root: Digest = top.slice(0, DIGEST_ELEMS);
-  let maxH = 0;
-  for (const m of matrices) maxH = Math.max(maxH, height(m));
-  const logMax = Math.log2(maxH);
-  return {
-    root,
-    matrices,
-    openBatch(index: number): { openedValues: Uint32Array[]; proof: Digest[] } {
-      if (!Number.isInteger(index) || index < 0 || index >= maxH) {
-        throw new RangeError(`openBatch: index ${index} outside [0, ${maxH})`);
-      }
-      const openedValues = matrices.map((m) => {
-        const r = index >> (logMax - Math.log2(height(m)));
-        return m.values.slice(r * m.width, (r + 1) * m.width);
-      });
-      const proof: Digest[] = [];
-      for (let i = 0; i + 1 < layers.length; i++) {
-        const s = (index >> i) ^ 1;
-        proof.push(layers[i].slice(s * DIGEST_ELEMS, (s + 1) * DIGEST_ELEMS));
-      }
-      return { openedValues, proof };
-    },
-  };
+/** FRI vectors of at most this many EF elements are committed and folded on host copies. */
+export const HOST_TAIL_LEN = 256;
+
+/** A device buffer shared by handles; destroyed when the last holder lets go. */
+class Shared {
+  refs = 1;
+  readonly buffer: GPUBuffer;
+  constructor(buffer: GPUBuffer) {
+    this.buffer = buffer;
+  }
+  drop(): void {
+    if (--this.refs === 0) this.buffer.destroy();
+  }
+}
+
+/** A commitment of WebGpuBackend: device LDEs and tree, or (FRI tail) a host tree. */
+class GpuCommitted implements CommittedHandle {
+  readonly handle = 'committed' as const;
+  released = false;
+  readonly owner: WebGpuBackend;
+  readonly root: Digest;
+  readonly shapes: readonly MatrixShape[];
+  /** Device LDEs (committed order); empty for a host tree. */
+  readonly ldes: readonly DeviceMatrix[];
+  /** The shared buffers of `ldes`. */
+  readonly held: readonly Shared[];
+  /** planIdft outputs of the inputs (for the quotient's own LDE when lqc > logBlowup). */
+  readonly coeffs: readonly DeviceMatrix[];
+  readonly tree: DeviceTree | null;
+  readonly host: MerkleTree | null;
+  constructor(
+    owner: WebGpuBackend,
+    root: Digest,
+    shapes: readonly MatrixShape[],
+    dev: { ldes: DeviceMatrix[]; held: Shared[]; coeffs: DeviceMatrix[]; tree: DeviceTree } | null,
+    host: MerkleTree | null,
+  ) {
+    this.owner = owner;
+    this.root = root;
+    this.shapes = shapes;
+    this.ldes = dev?.ldes ?? [];
+    this.held = dev?.held ?? [];
+    this.coeffs = dev?.coeffs ?? [];
+    this.tree = dev?.tree ?? null;
+    this.host = host;
+  }
+}
+
+/** An EF vector of WebGpuBackend: in a device buffer, or (FRI tail) on the host. */
+class GpuVector implements ExtVectorHandle {
+  readonly handle = 'ext-vector' as const;
+  released = false;
+  readonly owner: WebGpuBackend;
+  readonly length: number;
+  readonly shared: Shared | null;
+  host: Uint32Array | null;
+  constructor(owner: WebGpuBackend, length: number, shared: Shared | null, host: Uint32Array | null) {
+    this.owner = owner;
+    this.length = length;
+    this.shared = shared;
+    this.host = host;
+  }
 }
 
 /** The WebGPU backend. */
@@ -72,6 +157,13 @@ export class WebGpuBackend implements Backend {
   /** Plans, tables and the LDE / Merkle plans. */
   readonly engine: Engine;
   private readonly ownsContext: boolean;
+  private readonly mmcs: MerkleConfig;
+  private readonly live = new Set<GpuCommitted>();
+  private readonly prefetched = new Map<
+    GpuCommitted,
+    { indices: readonly number[]; openings: MerkleOpening[] }
+  >();
+  private closed = false;
 
   /**
    * @param ctx an open GPU context (the backend closes it in close())
@@ -82,6 +174,7 @@ export class WebGpuBackend implements Backend {
     this.constants = opts.constants;
     this.ownsContext = opts.ownsContext ?? true;
     this.engine = new Engine(ctx, opts.constants);
+    this.mmcs = { perm: createPoseidon2(opts.constants) };
   }
 
   /** The adapter description (e.g. 'llvmpipe ...'). */
@@ -91,18 +184,19 @@ export class WebGpuBackend implements Backend {
   }
 
   /**
-   * Coset LDE (bit-reversed rows) of each matrix, then one Merkle commitment, on the GPU.
+   * Backend.ldeAndCommit: uploads each matrix once, LDE + Merkle tree on the device, reads the root.
    * @param evals natural-order evaluations, heights powers of two
    * @param logBlowup log2 of the blowup
    * @param shifts one coset shift per matrix
-   * @returns root, host copies of the LDE matrices, openBatch
+   * @returns the commitment (LDEs and tree stay on the device)
    * @throws {GpuError} on device loss, OOM, too-large buffers, timeouts, unsupported shapes
    */
   async ldeAndCommit(
     evals: readonly Matrix[],
     logBlowup: number,
     shifts: readonly Felt[],
-  ): Promise<CommittedMatrices> {
+  ): Promise<CommittedHandle> {
+    this.ctx.check();
     if (shifts.length !== evals.length) throw new RangeError('ldeAndCommit: one shift per matrix');
     for (const m of evals) {
       if (!isPow2(height(m)))
@@ -110,51 +204,496 @@ export class WebGpuBackend implements Backend {
     }
     const e = this.engine;
     const plan = newPlan();
+    const kept: GPUBuffer[] = [];
     try {
-      const outs: DeviceMatrix[] = [];
+      const coeffs: DeviceMatrix[] = [];
+      const ldes: DeviceMatrix[] = [];
       for (let k = 0; k < evals.length; k++) {
-        const src = await e.tempUpload(plan, evals[k].values, 'lde-in');
+        const src = await this.ctx.upload(evals[k].values, 'trace');
+        kept.push(src);
         const m = { buffer: src, width: evals[k].width, rows: height(evals[k]) };
-        outs.push(await e.planLde(plan, m, logBlowup, shifts[k], false));
+        await e.planIdft(plan, m);
+        coeffs.push(m);
+        const lde = await e.planExtend(plan, m, logBlowup, shifts[k], true);
+        kept.push(lde.buffer);
+        ldes.push(lde);
       }
-      const tree = await e.planTree(plan, outs, false);
-      await e.run(plan, 'ldeAndCommit');
-      const parts = outs.map((o) => ({ buffer: o.buffer, offset: 0, size: o.rows * o.width * 4 }));
-      parts.push({ buffer: tree.buffer, offset: 0, size: tree.digests * DIGEST_ELEMS * 4 });
-      const back = await this.ctx.read(parts);
-      const matrices = outs.map((o, i) => ({ values: back[i], width: o.width }));
-      return committedFromLayers(matrices, splitLayers(back[back.length - 1], tree.layerSizes));
+      return await this.commitDevice(
+        plan,
+        ldes,
+        ldes.map((l) => new Shared(l.buffer)),
+        coeffs,
+        kept,
+      );
+    } catch (err) {
+      for (const b of kept) b.destroy();
+      throw err;
+    } finally {
+      e.release(plan);
+    }
+  }
+
+  /** Plans the tree over device matrices, runs the plan, reads the root; the handle owns `kept`. */
+  private async commitDevice(
+    plan: Plan,
+    ldes: DeviceMatrix[],
+    held: Shared[],
+    coeffs: DeviceMatrix[],
+    kept: GPUBuffer[],
+  ): Promise<GpuCommitted> {
+    const tree = await this.engine.planTree(plan, ldes, true);
+    kept.push(tree.buffer);
+    await this.engine.run(plan, 'commit');
+    const [root] = await this.ctx.read([
+      { buffer: tree.buffer, offset: (tree.digests - 1) * DIGEST_ELEMS * 4, size: DIGEST_ELEMS * 4 },
+    ]);
+    const shapes = ldes.map((m) => ({ width: m.width, height: m.rows }));
+    const c = new GpuCommitted(this, root, shapes, { ldes, held, coeffs, tree }, null);
+    this.live.add(c);
+    return c;
+  }
+
+  /**
+   * Backend.evalQuotient: the folded quotient over Q from the committed trace LDE, on the device.
+   * @param trace the trace commitment (shift GEN)
+   * @param spec the AIR, log trace height and publics
+   * @param alpha the folding challenge
+   * @returns the quotient (device resident)
+   * @throws {GpuError} as ldeAndCommit
+   */
+  async evalQuotient(trace: CommittedHandle, spec: QuotientSpec, alpha: Ext4): Promise<ExtVectorHandle> {
+    const t = this.committed(trace);
+    const c = spec.compiled;
+    const lqc = c.logQuotientChunks;
+    const e = this.engine;
+    const plan = newPlan();
+    try {
+      let lde = t.ldes[0];
+      if (lde === undefined) throw new GpuError(GpuErrorCode.unsupported, 'evalQuotient: no device trace');
+      if (lde.rows < 2 ** (spec.logN + lqc))
+        lde = await e.planExtend(plan, t.coeffs[0], lqc, GENERATOR, false);
+      const out = await planQuotient(e, plan, c, lde, spec.logN, spec.publics, alpha);
+      try {
+        await e.run(plan, 'evalQuotient');
+      } catch (err) {
+        out.destroy();
+        throw err;
+      }
+      return new GpuVector(this, 2 ** (spec.logN + lqc), new Shared(out), null);
     } finally {
       e.release(plan);
     }
   }
 
   /**
-   * Merkle commitment of matrices as they are (power-of-two heights), on the GPU.
-   * @param matrices row-major matrices
-   * @returns root, the given matrices, openBatch
+   * Backend.commitQuotient: split into chunks, LDE and commit on the device; reads the root.
+   * @param quotient the quotient (evalQuotient)
+   * @param numChunks number of chunks
+   * @param logBlowup log2 of the blowup
+   * @param shifts LDE shift per chunk
+   * @returns the commitment
    * @throws {GpuError} as ldeAndCommit
    */
-  async commit(matrices: readonly Matrix[]): Promise<CommittedMatrices> {
-    for (const m of matrices) {
-      if (!isPow2(height(m)))
-        throw new GpuError(GpuErrorCode.unsupported, 'commit: height not a power of two');
+  async commitQuotient(
+    quotient: ExtVectorHandle,
+    numChunks: number,
+    logBlowup: number,
+    shifts: readonly Felt[],
+  ): Promise<CommittedHandle> {
+    const q = this.vector(quotient);
+    const e = this.engine;
+    const plan = newPlan();
+    const kept: GPUBuffer[] = [];
+    try {
+      const src = q.shared?.buffer ?? (await e.tempUpload(plan, q.host as Uint32Array, 'quotient'));
+      const rows = q.length / numChunks;
+      if (!isPow2(rows) || shifts.length !== numChunks)
+        throw new GpuError(GpuErrorCode.unsupported, 'commitQuotient: bad chunk shape');
+      const split = await this.ctx.pipeline(`split:${WG}`, () => splitChunkWgsl({ wg: WG }));
+      const coeffs: DeviceMatrix[] = [];
+      const ldes: DeviceMatrix[] = [];
+      for (let i = 0; i < numChunks; i++) {
+        const chunk = await e.storage(4 * rows, 'quotient-chunk');
+        kept.push(chunk);
+        plan.steps.push({
+          pipeline: split,
+          resources: [src, chunk],
+          params: [i, numChunks, rows],
+          threads: rows,
+        });
+        const m = { buffer: chunk, width: 4, rows };
+        await e.planIdft(plan, m);
+        coeffs.push(m);
+        const lde = await e.planExtend(plan, m, logBlowup, shifts[i], true);
+        kept.push(lde.buffer);
+        ldes.push(lde);
+      }
+      return await this.commitDevice(
+        plan,
+        ldes,
+        ldes.map((l) => new Shared(l.buffer)),
+        coeffs,
+        kept,
+      );
+    } catch (err) {
+      for (const b of kept) b.destroy();
+      throw err;
+    } finally {
+      e.release(plan);
+    }
+  }
+
+  /**
+   * Backend.evaluateAt: barycentric sums on the device, all values read back at once.
+   * @param committed a commitment of this backend
+   * @param logBlowup its blowup
+   * @param points points[m] = EF points of matrix m
+   * @returns values[m][p], 4 per column
+   * @throws {GpuError} as ldeAndCommit
+   */
+  async evaluateAt(
+    committed: CommittedHandle,
+    logBlowup: number,
+    points: readonly (readonly Ext4[])[],
+  ): Promise<Uint32Array[][]> {
+    const c = this.committed(committed);
+    if (c.host !== null) {
+      return c.host.matrices.map((m, mi) => points[mi].map((z) => evaluateLdeAt(m, logBlowup, z)));
     }
     const e = this.engine;
     const plan = newPlan();
     try {
-      const ins: DeviceMatrix[] = [];
-      for (const m of matrices) {
-        ins.push({ buffer: await e.tempUpload(plan, m.values, 'matrix'), width: m.width, rows: height(m) });
+      let total = 0;
+      for (let mi = 0; mi < c.ldes.length; mi++) total += 4 * c.ldes[mi].width * points[mi].length;
+      if (total === 0) return points.map((ps) => ps.map(() => new Uint32Array(0)));
+      const out = await e.temp(plan, total, 'opened-values');
+      const weights = new Map<string, GPUBuffer>();
+      let at = 0;
+      for (let mi = 0; mi < c.ldes.length; mi++) {
+        for (const z of points[mi]) {
+          await planEvaluateAt(e, plan, c.ldes[mi], logBlowup, z, out, at, weights);
+          at += 4 * c.ldes[mi].width;
+        }
       }
-      const tree = await e.planTree(plan, ins, false);
-      await e.run(plan, 'commit');
-      const [layers] = await this.ctx.read([
-        { buffer: tree.buffer, offset: 0, size: tree.digests * DIGEST_ELEMS * 4 },
-      ]);
-      return committedFromLayers(matrices, splitLayers(layers, tree.layerSizes));
+      await e.run(plan, 'evaluateAt');
+      const [all] = await this.ctx.read([{ buffer: out, offset: 0, size: 4 * total }]);
+      at = 0;
+      return c.ldes.map((m, mi) =>
+        points[mi].map(() => {
+          const v = all.slice(at, at + 4 * m.width);
+          at += 4 * m.width;
+          return v;
+        }),
+      );
     } finally {
       e.release(plan);
+    }
+  }
+
+  /**
+   * Backend.reduceOpenings: one accumulator per height on the device, nothing read back.
+   * @param rounds the opened rounds
+   * @param alpha the batching challenge
+   * @returns one device vector per height, tallest first
+   * @throws {GpuError} as ldeAndCommit
+   */
+  async reduceOpenings(rounds: readonly ReduceRound[], alpha: Ext4): Promise<ExtVectorHandle[]> {
+    const cs = rounds.map((r) => this.committed(r.committed));
+    let maxWidth = 0;
+    for (const c of cs) for (const s of c.shapes) maxWidth = Math.max(maxWidth, s.width);
+    const alphaPows = new Uint32Array(4 * (maxWidth + 1));
+    alphaPows[0] = 1;
+    for (let k = 1; k <= maxWidth; k++) ext4MulInto(alphaPows, 4 * k, alphaPows, 4 * (k - 1), alpha, 0);
+    const e = this.engine;
+    const plan = newPlan();
+    const accs = new Map<number, GPUBuffer>();
+    const offsets = new Map<number, number>();
+    const t = new Uint32Array(4);
+    try {
+      for (let ri = 0; ri < rounds.length; ri++) {
+        const c = cs[ri];
+        if (c.host !== null) throw new GpuError(GpuErrorCode.unsupported, 'reduceOpenings: host commitment');
+        for (let mi = 0; mi < c.ldes.length; mi++) {
+          const m = c.ldes[mi];
+          const h = Math.log2(m.rows);
+          let acc = accs.get(h);
+          if (acc === undefined) {
+            acc = await e.storage(4 * m.rows, 'reduced-opening');
+            accs.set(h, acc);
+          }
+          const terms: DeviceReduceTerm[] = [];
+          const pts = rounds[ri].points[mi];
+          for (let pi = 0; pi < pts.length; pi++) {
+            const y = rounds[ri].values[mi][pi];
+            const yComb = new Uint32Array(4);
+            for (let col = 0; col < m.width; col++) {
+              ext4MulInto(t, 0, y, 4 * col, alphaPows, 4 * col);
+              ext4AddInto(yComb, 0, yComb, 0, t, 0);
+            }
+            const k = offsets.get(h) ?? 0;
+            offsets.set(h, k + m.width);
+            terms.push({ z: pts[pi], alphaPowK: ext4Pow(alpha, k), yComb });
+          }
+          await planReduce(e, plan, m, acc, alphaPows, terms);
+        }
+      }
+      await e.run(plan, 'reduceOpenings');
+      const hs = [...accs.keys()].sort((a, b) => b - a);
+      return hs.map((h) => new GpuVector(this, 2 ** h, new Shared(accs.get(h) as GPUBuffer), null));
+    } catch (err) {
+      for (const b of accs.values()) b.destroy();
+      throw err;
+    } finally {
+      e.release(plan);
+    }
+  }
+
+  /**
+   * Backend.commitFriRound: the tree over the vector's rows built in place on the device (reads the
+   * root); vectors of at most HOST_TAIL_LEN elements are read once and committed on the host.
+   * @param v the round's vector
+   * @param logArity log2 of the arity
+   * @returns the commitment
+   * @throws {GpuError} as ldeAndCommit
+   */
+  async commitFriRound(v: ExtVectorHandle, logArity: number): Promise<CommittedHandle> {
+    const x = this.vector(v);
+    const width = 4 << logArity;
+    if (x.host !== null || x.length <= HOST_TAIL_LEN) {
+      const values = await this.hostValues(x);
+      const tree = commitMatrices(this.mmcs, [matrix(values, width)]);
+      const shapes = [{ width, height: x.length >>> logArity }];
+      return new GpuCommitted(this, tree.root, shapes, null, tree);
+    }
+    const shared = x.shared as Shared;
+    const plan = newPlan();
+    const kept: GPUBuffer[] = [];
+    try {
+      const m = { buffer: shared.buffer, width, rows: x.length >>> logArity };
+      shared.refs++;
+      try {
+        return await this.commitDevice(plan, [m], [shared], [], kept);
+      } catch (err) {
+        shared.drop();
+        throw err;
+      }
+    } catch (err) {
+      for (const b of kept) b.destroy();
+      throw err;
+    } finally {
+      this.engine.release(plan);
+    }
+  }
+
+  /**
+   * Backend.foldFri: arity-2 folds and the roll-in on the device (host copies in the FRI tail).
+   * @param v the vector
+   * @param beta the challenge
+   * @param logArity log2 of the arity
+   * @param rollIn a vector of the folded length, or null
+   * @returns the folded vector
+   * @throws {GpuError} as ldeAndCommit
+   */
+  async foldFri(
+    v: ExtVectorHandle,
+    beta: Ext4,
+    logArity: number,
+    rollIn: ExtVectorHandle | null,
+  ): Promise<ExtVectorHandle> {
+    const x = this.vector(v);
+    const r = rollIn === null ? null : this.vector(rollIn);
+    const len = x.length >>> logArity;
+    if (r !== null && r.length !== len) throw new RangeError('foldFri: roll-in length differs');
+    if (x.host !== null) {
+      const folded = foldVector(x.host, beta, logArity);
+      if (r !== null) {
+        const rv = await this.hostValues(r);
+        const bp = Uint32Array.from(beta);
+        for (let k = 0; k < logArity; k++) ext4SquareInto(bp, 0, bp, 0);
+        const tmp = new Uint32Array(4);
+        for (let i = 0; i < folded.length; i += 4) {
+          ext4MulInto(tmp, 0, rv, i, bp, 0);
+          ext4AddInto(folded, i, folded, i, tmp, 0);
+        }
+      }
+      return new GpuVector(this, len, null, folded);
+    }
+    const e = this.engine;
+    const plan = newPlan();
+    try {
+      const rb =
+        r === null
+          ? null
+          : (r.shared?.buffer ?? (await e.tempUpload(plan, r.host as Uint32Array, 'roll-in')));
+      const out = await planFold(e, plan, (x.shared as Shared).buffer, x.length, beta, logArity, rb);
+      try {
+        await e.run(plan, 'foldFri');
+      } catch (err) {
+        out.destroy();
+        throw err;
+      }
+      return new GpuVector(this, len, new Shared(out), null);
+    } finally {
+      e.release(plan);
+    }
+  }
+
+  /**
+   * Backend.finalPoly: reads the head of the last vector (unless on the host) and runs the IDFT.
+   * @param v the last folded vector
+   * @param logFinalPolyLen log2 of the final polynomial's length
+   * @returns the coefficients
+   * @throws {GpuError} as ldeAndCommit
+   */
+  async finalPoly(v: ExtVectorHandle, logFinalPolyLen: number): Promise<Uint32Array> {
+    const x = this.vector(v);
+    const n = 1 << logFinalPolyLen;
+    if (n > x.length) throw new RangeError('finalPoly: vector shorter than the final polynomial');
+    const vals =
+      x.host ?? (await this.ctx.read([{ buffer: (x.shared as Shared).buffer, offset: 0, size: 16 * n }]))[0];
+    const idx = reverseSliceIndexBits(Array.from({ length: n }, (_, i) => i));
+    const rows = new Uint32Array(4 * n);
+    for (let i = 0; i < n; i++) rows.set(vals.subarray(4 * idx[i], 4 * idx[i] + 4), 4 * i);
+    return idft(matrix(rows, 4)).values;
+  }
+
+  /**
+   * Backend.grind: batches of candidates on the device, the smallest valid one (as the CPU's
+   * sequential search).
+   * @param template the candidate-test state
+   * @param bits PoW bits
+   * @returns the witness
+   * @throws {GpuError} as ldeAndCommit
+   */
+  async grind(template: PowTemplate, bits: number): Promise<number> {
+    this.ctx.check();
+    if (template.state.length !== 16) throw new GpuError(GpuErrorCode.unsupported, 'grind: width 16 only');
+    return grindOnDevice(this.engine, template, bits);
+  }
+
+  /**
+   * Backend.openRows: rows and Merkle paths gathered on the device. The first call also gathers,
+   * at the same query indices (shifted to each height), every other live device commitment no
+   * taller than this one, so all query openings of a proof come back in one read.
+   * @param committed a commitment of this backend
+   * @param indices rows of the tallest matrix
+   * @returns one opening per index
+   * @throws {RangeError} for an index out of range; GpuError as ldeAndCommit
+   */
+  async openRows(committed: CommittedHandle, indices: readonly number[]): Promise<MerkleOpening[]> {
+    const c = this.committed(committed);
+    const H = Math.max(...c.shapes.map((s) => s.height));
+    for (const i of indices) {
+      if (!Number.isInteger(i) || i < 0 || i >= H)
+        throw new RangeError(`openRows: index ${i} outside [0, ${H})`);
+    }
+    if (c.host !== null) return indices.map((i) => openBatch(c.host as MerkleTree, i));
+    const hit = this.prefetched.get(c);
+    if (hit !== undefined && sameIndices(hit.indices, indices)) {
+      this.prefetched.delete(c);
+      return hit.openings;
+    }
+    const logH = Math.log2(H);
+    const targets: { c: GpuCommitted; indices: number[] }[] = [{ c, indices: indices.slice() }];
+    for (const d of this.live) {
+      if (d === c || d.tree === null) continue;
+      const hd = Math.log2(d.tree.layerSizes[0]);
+      if (hd > logH) continue;
+      targets.push({ c: d, indices: indices.map((i) => i >>> (logH - hd)) });
+    }
+    const e = this.engine;
+    const plan = newPlan();
+    try {
+      const nq = indices.length;
+      let words = 0;
+      for (const tg of targets) {
+        let stride = (tg.c.tree as DeviceTree).layerSizes.length * DIGEST_ELEMS - DIGEST_ELEMS;
+        for (const m of tg.c.ldes) stride += m.width;
+        words += stride * nq;
+      }
+      const dst = await e.temp(plan, Math.max(1, words), 'query-openings');
+      const layouts: GatherLayout[] = [];
+      let base = 0;
+      for (const tg of targets) {
+        const idx = await e.tempUpload(plan, Uint32Array.from(tg.indices), 'query-indices');
+        const l = await planGather(e, plan, tg.c.ldes, tg.c.tree as DeviceTree, idx, nq, dst, base);
+        layouts.push(l);
+        base += l.stride * nq;
+      }
+      await e.run(plan, 'openRows');
+      const [all] = await this.ctx.read([{ buffer: dst, offset: 0, size: 4 * words }]);
+      for (let k = 1; k < targets.length; k++) {
+        this.prefetched.set(targets[k].c, {
+          indices: targets[k].indices,
+          openings: unpackGather(all, layouts[k], nq),
+        });
+      }
+      return unpackGather(all, layouts[0], nq);
+    } finally {
+      e.release(plan);
+    }
+  }
+
+  /**
+   * Backend.release: frees the handle's device buffers; idempotent.
+   * @param h a handle of this backend
+   */
+  release(h: BackendHandle): void {
+    if (h instanceof GpuCommitted && h.owner === this && !h.released) {
+      h.released = true;
+      this.live.delete(h);
+      this.prefetched.delete(h);
+      if (this.closed) return;
+      for (const s of h.held) s.drop();
+      for (const m of h.coeffs) m.buffer.destroy();
+      h.tree?.buffer.destroy();
+    } else if (h instanceof GpuVector && h.owner === this && !h.released) {
+      h.released = true;
+      if (!this.closed) h.shared?.drop();
+      h.host = null;
+    }
+  }
+
+  /**
+   * Backend.ledger: the context's transfer counts.
+   * @returns a snapshot
+   */
+  ledger(): TransferLedger {
+    return this.ctx.ledger();
+  }
+
+  /**
+   * Merkle commitment of host matrices as they are (test hook; twin of commitMatrices), kept on
+   * the device like any commitment (open it with openRows, free it with release).
+   * @param matrices row-major matrices, power-of-two heights
+   * @returns the commitment
+   * @throws {GpuError} as ldeAndCommit
+   */
+  async commit(matrices: readonly Matrix[]): Promise<CommittedHandle> {
+    this.ctx.check();
+    const plan = newPlan();
+    const kept: GPUBuffer[] = [];
+    try {
+      const ms: DeviceMatrix[] = [];
+      for (const m of matrices) {
+        if (!isPow2(height(m)))
+          throw new GpuError(GpuErrorCode.unsupported, 'commit: height not a power of two');
+        const b = await this.ctx.upload(m.values, 'matrix');
+        kept.push(b);
+        ms.push({ buffer: b, width: m.width, rows: height(m) });
+      }
+      return await this.commitDevice(
+        plan,
+        ms,
+        ms.map((m) => new Shared(m.buffer)),
+        [],
+        kept,
+      );
+    } catch (err) {
+      for (const b of kept) b.destroy();
+      throw err;
+    } finally {
+      this.engine.release(plan);
     }
   }
 
@@ -283,20 +822,57 @@ export class WebGpuBackend implements Backend {
     }
   }
 
-  /** Releases the cached tables and closes the context (if owned); idempotent. */
+  /** Releases every handle's buffers, the cached tables, and closes the context (if owned); idempotent. */
   close(): void {
+    if (this.closed) return;
+    for (const c of [...this.live]) this.release(c);
+    this.closed = true;
     this.engine.close();
     if (this.ownsContext) this.ctx.close();
   }
+
+  private committed(h: CommittedHandle): GpuCommitted {
+    this.ctx.check();
+    if (!(h instanceof GpuCommitted) || h.owner !== this)
+      throw new RangeError('not a commitment of this backend');
+    if (h.released) throw new RangeError('commitment already released');
+    return h;
+  }
+
+  private vector(h: ExtVectorHandle): GpuVector {
+    this.ctx.check();
+    if (!(h instanceof GpuVector) || h.owner !== this) throw new RangeError('not a vector of this backend');
+    if (h.released) throw new RangeError('vector already released');
+    return h;
+  }
+
+  /** The vector's values on the host (one read-back for a device vector, kept as its host copy). */
+  private async hostValues(x: GpuVector): Promise<Uint32Array> {
+    if (x.host === null) {
+      const [v] = await this.ctx.read([
+        { buffer: (x.shared as Shared).buffer, offset: 0, size: 16 * x.length },
+      ]);
+      x.host = v;
+    }
+    return x.host;
+  }
 }
 
-/** Splits the concatenated layers buffer into one array per layer. */
-function splitLayers(all: Uint32Array, sizes: readonly number[]): Uint32Array[] {
-  const out: Uint32Array[] = [];
-  let at = 0;
-  for (const n of sizes) {
-    out.push(all.subarray(at * DIGEST_ELEMS, (at + n) * DIGEST_ELEMS));
-    at += n;
+function sameIndices(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** alpha^k in EF. */
+function ext4Pow(alpha: Ext4, k: number): Uint32Array {
+  const out = Uint32Array.of(1, 0, 0, 0);
+  const b = Uint32Array.from(alpha.subarray(0, 4));
+  let e = k;
+  while (e > 0) {
+    if (e & 1) ext4MulInto(out, 0, out, 0, b, 0);
+    ext4MulInto(b, 0, b, 0, b, 0);
+    e >>>= 1;
   }
   return out;
 }

@@ -221,3 +221,29 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
 }
 `;
 }
+
+/**
+ * The quotient split (uni-stark step 9): chunk i of n gets q[i + r n] at row r, as a matrix of
+ * 4 base columns. CPU twin: the split loop of CpuBackend.commitQuotient.
+ * Bindings: 0 q (4 words per point), 1 out (4 words per row), 2 params {chunk, n_chunks, rows}.
+ * @param c workgroup size
+ * @returns WGSL source
+ */
+export const splitChunkWgsl = (c: { wg: number }): string => /* wgsl */ `
+${linearIdWgsl(c.wg)}
+struct Params { chunk: u32, n_chunks: u32, rows: u32 }
+@group(0) @binding(0) var<storage, read> q: array<u32>;
+@group(0) @binding(1) var<storage, read_write> out: array<u32>;
+@group(0) @binding(2) var<uniform> params: Params;
+
+@compute @workgroup_size(${c.wg})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let r = linear_id(gid, nwg);
+  if (r >= params.rows) { return; }
+  let s = 4u * (params.chunk + r * params.n_chunks);
+  out[4u * r] = q[s];
+  out[4u * r + 1u] = q[s + 1u];
+  out[4u * r + 2u] = q[s + 2u];
+  out[4u * r + 3u] = q[s + 3u];
+}
+`;

@@ -6,17 +6,10 @@
  * Presets are frozen objects selected by name; overrides build a new, differently named
  * configuration whose digest differs, so an envelope made under one never passes as another.
  */
+import type { FriParams } from '../fri/config.ts';
 import { VerifierConfigError } from './errors.ts';
 
-/** FRI parameters (Plonky3's FriParameters). */
-export interface FriParams {
-  readonly logBlowup: number;
-  readonly logFinalPolyLen: number;
-  readonly maxLogArity: number;
-  readonly numQueries: number;
-  readonly commitPowBits: number;
-  readonly queryPowBits: number;
-}
+export type { FriParams } from '../fri/config.ts';
 
 /** Names of the Poseidon2 constant sets (P§3.5). */
 export const ConstantSet = { default: 'default', rngSeed1: 'rng-seed-1' } as const;

@@ -34,7 +34,7 @@ describe('ParallelCpuBackend.grind (smallest witness, same as the sequential sea
       });
       try {
         const expected = seq.grind(bits);
-        const got = await grindWith(par, bits, backend.grind.bind(backend));
+        const got = await grindWith(par, bits, backend);
         expect(got).toBe(expected);
         expect(par.sampleExt()).toEqual(seq.sampleExt()); // same transcript afterwards
       } finally {

@@ -235,8 +235,9 @@ export class Engine {
   }
 
   /**
-   * Appends the coset LDE of `src` (h x w natural-order evaluations, destroyed: transformed in
-   * place) by 2^logBlowup with `shift`; returns the output (committed bit-reversed row order).
+   * Appends the coset LDE of `src` (h x w natural-order evaluations, transformed in place into
+   * `planIdft`'s coefficient layout) by 2^logBlowup with `shift`; returns the output (committed
+   * bit-reversed row order).
    * @param keep allocate the output outside the plan (the caller owns it)
    */
   async planLde(
@@ -246,27 +247,52 @@ export class Engine {
     shift: Felt,
     keep: boolean,
   ): Promise<DeviceMatrix> {
+    await this.planIdft(plan, src);
+    return this.planExtend(plan, src, logBlowup, shift, keep);
+  }
+
+  /**
+   * Appends the unscaled inverse DFT of `src` in place: natural-order evaluations become h times
+   * the coefficients, coefficient i at row rev(i) (the input `planExtend` takes).
+   */
+  async planIdft(plan: Plan, src: DeviceMatrix): Promise<void> {
     const h = src.rows;
-    const w = src.width;
     if (!isPow2(h)) throw new GpuError(GpuErrorCode.unsupported, 'LDE height not a power of two');
+    const logH = Math.log2(h);
+    if (logH === 0) return;
+    const dif = await this.ctx.pipeline(`dif:${WG}`, () => difStageWgsl({ wg: WG }));
+    const itw = await this.table(plan, `itw:${logH}`, () => twiddleTable(logH, true));
+    difStages(plan, dif, src.buffer, itw, logH, src.width);
+  }
+
+  /**
+   * Appends the coset evaluation of `planIdft`'s output on shift * H_(h 2^logBlowup), rows in the
+   * committed bit-reversed order; `coeffs` is left unchanged.
+   * @param keep allocate the output outside the plan (the caller owns it)
+   */
+  async planExtend(
+    plan: Plan,
+    coeffs: DeviceMatrix,
+    logBlowup: number,
+    shift: Felt,
+    keep: boolean,
+  ): Promise<DeviceMatrix> {
+    const h = coeffs.rows;
+    const w = coeffs.width;
     const logH = Math.log2(h);
     const logN = logH + logBlowup;
     const rows = h << logBlowup;
     const out = keep ? await this.storage(rows * w, 'lde') : await this.temp(plan, rows * w, 'lde');
-    const dif = await this.ctx.pipeline(`dif:${WG}`, () => difStageWgsl({ wg: WG }));
     const scatter = await this.ctx.pipeline(`scatter:${WG}`, () => ldeScatterWgsl({ wg: WG }));
-    if (logH > 0) {
-      const itw = await this.table(plan, `itw:${logH}`, () => twiddleTable(logH, true));
-      difStages(plan, dif, src.buffer, itw, logH, w);
-    }
     const scale = await this.table(plan, `scale:${shift}:${logH}`, () => scaleTable(shift, logH));
     plan.steps.push({
       pipeline: scatter,
-      resources: [src.buffer, out, scale],
+      resources: [coeffs.buffer, out, scale],
       params: [w, logH, h * w],
       threads: h * w,
     });
     if (logN > 0) {
+      const dif = await this.ctx.pipeline(`dif:${WG}`, () => difStageWgsl({ wg: WG }));
       const ftw = await this.table(plan, `ftw:${logN}`, () => twiddleTable(logN, false));
       difStages(plan, dif, out, ftw, logN, w);
     }
