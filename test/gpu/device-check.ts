@@ -10,6 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchRow } from '../../bench/lib.ts';
 import { fibonacciAir, fibonacciPublicValues, generateFibonacciTrace } from '../../src/circuits/fibonacci.ts';
+import { createPoseidon2Air, generatePoseidon2Trace } from '../../src/circuits/poseidon2-air.ts';
 import { GENERATOR, mul, P } from '../../src/field/babybear.ts';
 import { cosetLdeBitReversed } from '../../src/field/dft.ts';
 import type { Matrix } from '../../src/field/matrix.ts';
@@ -19,8 +20,9 @@ import { POSEIDON2_DEFAULT_16 } from '../../src/hash/poseidon2-constants.ts';
 import { hashRows } from '../../src/hash/sponge.ts';
 import { commitMatrices } from '../../src/merkle/mmcs.ts';
 import { loadDawnGpu } from '../../src/node/gpu.ts';
+import type { TransferLedger } from '../../src/runtime/backend.ts';
 import { CpuBackend } from '../../src/runtime/cpu.ts';
-import { GpuContext } from '../../src/runtime/gpu-context.ts';
+import { formatGpuLedger, GpuContext } from '../../src/runtime/gpu-context.ts';
 import { FallbackBackend } from '../../src/runtime/select.ts';
 import { WebGpuBackend } from '../../src/runtime/webgpu.ts';
 import { FieldOp } from '../../src/shaders/field.wgsl.ts';
@@ -204,14 +206,22 @@ async function timedCases(gpuObj: GPU, cpu: CpuBackend): Promise<BenchRow[]> {
     }
   }
   gpu.close();
-  const air = fibonacciAir();
   const cfg = getConfig('c100');
-  for (const lh of (process.env.PLONKY3_GPU_PROOF_SIZES ?? '16,20').split(',').map(Number)) {
-    const name = `prove Fibonacci 2^${lh} c100`;
+  const proofs: { which: string; lh: number }[] = [
+    ...(process.env.PLONKY3_GPU_PROOF_SIZES ?? '16,20')
+      .split(',')
+      .map((x) => ({ which: 'fib', lh: Number(x) })),
+    ...(process.env.PLONKY3_GPU_P2_SIZES ?? '12,16').split(',').map((x) => ({ which: 'p2', lh: Number(x) })),
+  ];
+  for (const { which, lh } of proofs) {
+    const name = `prove ${which === 'fib' ? 'Fibonacci' : 'Poseidon2 AIR'} 2^${lh} c100`;
     try {
       const n = 2 ** lh;
-      const trace = generateFibonacciTrace(0, 1, n);
-      const pub = fibonacciPublicValues(0, 1, n);
+      const p2 = createPoseidon2Air({ constants: 'default' });
+      const air = which === 'fib' ? fibonacciAir() : p2;
+      const trace =
+        which === 'fib' ? generateFibonacciTrace(0, 1, n) : generatePoseidon2Trace(p2, { seed: 1 }, n);
+      const pub = which === 'fib' ? fibonacciPublicValues(0, 1, n) : [];
       let t = performance.now();
       const cpuBytes = await prove(air, trace, pub, cfg, { backend: cpu });
       const cpuMs = performance.now() - t;
@@ -220,12 +230,24 @@ async function timedCases(gpuObj: GPU, cpu: CpuBackend): Promise<BenchRow[]> {
         new WebGpuBackend(gctx, { constants: POSEIDON2_DEFAULT_16, ownsContext: true }),
         new CpuBackend(mmcsFor(cfg)),
       );
-      await prove(air, generateFibonacciTrace(0, 1, 1024), fibonacciPublicValues(0, 1, 1024), cfg, {
-        backend: fb,
-      });
+      // warm-up: compiles the pipelines of this AIR
+      await prove(air, trace, pub, cfg, { backend: fb });
+      let ledger: TransferLedger | undefined;
       t = performance.now();
-      const gpuBytes = await prove(air, trace, pub, cfg, { backend: fb });
+      const gpuBytes = await prove(air, trace, pub, cfg, {
+        backend: fb,
+        onPhases: (p) => {
+          ledger = p.ledger;
+        },
+      });
       const gpuMs = performance.now() - t;
+      if (ledger !== undefined) {
+        console.error(`${name}: ${formatGpuLedger(ledger)} proof=${gpuBytes.length}`);
+        push(`ledger uploaded ${name}`, ledger.uploadedBytes, 'bytes');
+        push(`ledger read ${name}`, ledger.readBytes, 'bytes');
+        push(`ledger readbacks ${name}`, ledger.readbacks, 'count');
+        push(`ledger submits ${name}`, ledger.submits, 'count');
+      }
       const v = verify(air, gpuBytes, pub, cfg, { format: 'postcard' });
       push(`cpu ${name}`, cpuMs, 'ms');
       push(`webgpu ${name}`, gpuMs, 'ms');
