@@ -16,7 +16,9 @@
  * Plonky3/Plonky3:fri/src/{two_adic_pcs,prover}.rs.
  *
  * Invariants: a handle is only valid on the backend that made it, until `release` or `close`;
- * results are canonical field elements; every operation is async because WebGPU's are.
+ * results are canonical field elements; every operation is async because WebGPU's are, and
+ * reports failure by rejecting (a backend that lost its device rejects every later operation,
+ * which FallbackBackend relies on); operations are called one at a time, in protocol order.
  */
 import type { CompiledAir } from '../air/symbolic.ts';
 import type { Felt } from '../field/babybear.ts';

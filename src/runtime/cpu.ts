@@ -152,16 +152,6 @@ export function permSetOf(constants: ConfigConstants): Poseidon2ConstantSetName 
 }
 
 /**
- * Merkle-commits host matrices on the CPU.
- * @param mmcs the Merkle configuration
- * @param matrices the matrices, caller order
- * @returns a committed handle owned by no backend
- */
-export function commitOnCpu(mmcs: MerkleConfig, matrices: readonly Matrix[]): CpuCommitted {
-  return new CpuCommitted(commitOnCpu, commitMatrices(mmcs, matrices), null);
-}
-
-/**
  * The CPU backend: every operation of the seam, on the calling thread.
  * @example
  * const backend = createCpuBackend(getConfig('c100'));

@@ -539,20 +539,22 @@ export class FallbackBackend<G extends Backend = WebGpuBackend> implements Backe
       const reason = `${code}: ${e instanceof Error ? e.message : String(e)}`;
       this.fallbacks++;
       this.lastFallbackReason = reason;
+      const fatal = FATAL.has(code) || code === 'backend-lost';
       this.logger.warn(
-        { op, code, reason, fallbacks: this.fallbacks },
-        `GPU ${op} failed; the proof goes on on the CPU`,
+        { op, code, reason, fallbacks: this.fallbacks, disabled: fatal },
+        fatal
+          ? `GPU ${op} failed; GPU disabled for the rest of this run, the proof goes on on the CPU`
+          : `GPU ${op} failed; the proof goes on on the CPU`,
       );
-      if (FATAL.has(code) || code === 'backend-lost') this.disable(op, reason);
+      if (fatal) this.disable();
       this.cpuOps++;
       return { value: await onCpu(), onPrimary: false };
     }
   }
 
-  private disable(op: string, reason: string): void {
+  private disable(): void {
     if (this.gpuDisabled) return;
     this.gpuDisabled = true;
-    this.logger.warn({ op, reason }, 'GPU backend disabled for the rest of this run; using the CPU');
     this.gpu.close();
   }
 }
