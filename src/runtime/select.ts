@@ -178,7 +178,7 @@ export class FallbackBackend<G extends Backend = WebGpuBackend> implements Backe
 
   /**
    * @param gpu the primary backend (closed by close())
-   * @param cpu the CPU backend (the specification)
+   * @param cpu the CPU backend (the specification; the caller keeps ownership)
    * @param logger pino-style logger
    */
   constructor(gpu: G, cpu: Backend, logger: GpuLogger = NOOP_LOGGER) {
@@ -456,11 +456,10 @@ export class FallbackBackend<G extends Backend = WebGpuBackend> implements Backe
     };
   }
 
-  /** Closes both backends; idempotent. */
+  /** Closes the primary (the CPU backend stays its owner's, as selectBackend's `cpu` does); idempotent. */
   close(): void {
     this.gpuDisabled = true;
     this.gpu.close();
-    this.cpu.close();
   }
 
   // ---------------------------------------------------------------------------------------------
