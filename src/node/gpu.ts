@@ -162,7 +162,7 @@ async function runProbe(opts: DawnProbeOptions): Promise<DawnProbe> {
   if (process.platform === 'linux' && findVulkanLoader(opts.vulkan) === undefined)
     return no(`${VULKAN_LOADER} not found`);
   const url = resolveDawn();
-  if (url === undefined) return no('the optional package webgpu (Dawn) is not installed; npm i webgpu');
+  if (url === undefined) return no('the optional package webgpu (Dawn) is not installed (npm i webgpu)');
   const child = await new Promise<{ stdout: string; stderr: string; err: Error | null }>((resolve) => {
     execFile(
       process.execPath,
