@@ -51,7 +51,7 @@ interface Ran {
  * @returns exit status and output
  */
 function runInProject(cmd: 'npm' | 'npx' | 'node', args: string[]): Ran {
-  const env = { ...process.env, npm_config_update_notifier: 'false' };
+  const env: NodeJS.ProcessEnv = { ...process.env, npm_config_update_notifier: 'false' };
   delete env.PLONKY3_GPU_DISABLE;
   const r = spawnSync(cmd === 'node' ? process.execPath : cmd, args, {
     cwd: project,
