@@ -6,7 +6,7 @@
  * To check another entry point, add a test that calls `runSnippet("await import('plonky3-ts/x')")`.
  * Slow (an npm install, about a minute); needs the npm registry.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -133,5 +133,39 @@ describe('the packed package, installed with --omit=dev', () => {
     );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe('function function');
+  });
+
+  it('npx p3ts preload, then p3ts serve with the shipped config answers /status/node', async () => {
+    const config = 'node_modules/plonky3-ts/config/node.toml';
+    const pre = runInProject('npx', ['--no', '--', 'p3ts', 'preload', '--config', config]);
+    expect(pre.code, `${pre.stdout}${pre.stderr}`).toBe(0);
+    const cli = join(project, 'node_modules/plonky3-ts/dist/cli.js');
+    const child = spawn(process.execPath, [cli, 'serve', '--config', config, '--port', '0'], {
+      cwd: project,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let out = '';
+      const url = await new Promise<string>((ok, fail) => {
+        const timer = setTimeout(() => fail(new Error(`serve did not start:\n${out}`)), 60_000);
+        const onData = (b: Buffer): void => {
+          out += b.toString();
+          const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+          if (m !== null) {
+            clearTimeout(timer);
+            ok(m[1]);
+          }
+        };
+        child.stdout.on('data', onData);
+        child.stderr.on('data', onData);
+        child.on('exit', (code) => fail(new Error(`serve exited with ${code}:\n${out}`)));
+      });
+      const res = await fetch(`${url}/status/node`);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { backend_health?: { plonky3?: { backend?: string } } };
+      expect(body.backend_health?.plonky3?.backend).toBe('cpu');
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 });
