@@ -12,52 +12,36 @@ interface CommandEntry {
 }
 
 /**
- * The subcommands, one line each (keep it that way: helpers add commands by adding a line).
- * A Map, so names such as `constructor` or `__proto__` are unknown commands, not Object.prototype.
+ * The subcommands. A Map, so names such as `constructor` or `__proto__` are unknown commands,
+ * not Object.prototype members.
  */
-const COMMANDS: ReadonlyMap<string, CommandEntry> = new Map<string, CommandEntry>([
-  ['prove', { summary: 'prove a statement for a built-in AIR', load: () => import('./commands/prove.ts') }],
-  ['verify', { summary: 'verify a proof file', load: () => import('./commands/verify.ts') }],
-  [
-    'demo',
-    {
-      summary: 'prove and verify every circuit family (the main job)',
-      load: () => import('./commands/demo.ts'),
-    },
-  ],
-  [
-    'preload',
-    {
-      summary: 'seed the parameter cache for all circuit families',
-      load: () => import('./commands/preload.ts'),
-    },
-  ],
-  [
-    'preflight',
-    {
-      summary: 'dry run: check config, cache, checksums and GPU',
-      load: () => import('./commands/preflight.ts'),
-    },
-  ],
-  [
-    'serve',
-    {
-      summary: 'run the prover/verifier HTTP service on loopback',
-      load: () => import('./commands/serve.ts'),
-    },
-  ],
-  [
-    'stress',
-    { summary: 'run a stress scenario and write a JSON report', load: () => import('./commands/stress.ts') },
-  ],
-  [
-    'analyze',
-    {
-      summary: 'print the acceptance table of a stress report and write an SVG',
-      load: () => import('./commands/analyze.ts'),
-    },
-  ],
-]);
+const COMMANDS = new Map<string, CommandEntry>();
+
+/** Registers a subcommand (one statement per command, so additions merge cleanly). */
+function command(name: string, summary: string, load: CommandEntry['load']): void {
+  COMMANDS.set(name, { summary, load });
+}
+
+command('prove', 'prove a statement for a built-in AIR', () => import('./commands/prove.ts'));
+command('verify', 'verify a proof file', () => import('./commands/verify.ts'));
+command('demo', 'prove and verify every circuit family (the main job)', () => import('./commands/demo.ts'));
+command(
+  'preload',
+  'seed the parameter cache for all circuit families',
+  () => import('./commands/preload.ts'),
+);
+command(
+  'preflight',
+  'dry run: check config, cache, checksums and GPU',
+  () => import('./commands/preflight.ts'),
+);
+command('serve', 'run the prover/verifier HTTP service on loopback', () => import('./commands/serve.ts'));
+command('stress', 'run a stress scenario and write a JSON report', () => import('./commands/stress.ts'));
+command(
+  'analyze',
+  'print the acceptance table of a stress report and write an SVG',
+  () => import('./commands/analyze.ts'),
+);
 
 function usage(): string {
   const lines = ['usage: p3ts <command> [options]', '', 'commands:'];
