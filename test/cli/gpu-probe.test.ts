@@ -14,7 +14,13 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { findVulkanLoader, isSoftwareAdapterName, VULKAN_LOADER } from '../../src/node/gpu.ts';
+import {
+  findVulkanLoader,
+  isSoftwareAdapterName,
+  probeDawn,
+  resetDawnProbe,
+  VULKAN_LOADER,
+} from '../../src/node/gpu.ts';
 import { builtCli } from './cli-bundle.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'p3ts-novulkan-'));
@@ -44,6 +50,17 @@ describe('findVulkanLoader', () => {
     expect(findVulkanLoader({ env: {}, ldCache: cache, dirs: [] })).toBeUndefined(); // stale entry
     writeFileSync(cache, Buffer.from(`x\0${VULKAN_LOADER}\0${join(libs, VULKAN_LOADER)}\0`, 'latin1'));
     expect(findVulkanLoader({ env: {}, ldCache: cache, dirs: [] })).toBe(join(libs, VULKAN_LOADER));
+  });
+
+  it('probeDawn answers once per process (one cached promise) and never rejects', async () => {
+    const first = probeDawn();
+    expect(probeDawn()).toBe(first);
+    const answer = await first;
+    expect(typeof answer.ok).toBe('boolean');
+    expect(answer.ok ? answer.adapter : answer.reason).not.toBe('');
+    resetDawnProbe();
+    expect(probeDawn()).not.toBe(first);
+    expect((await probeDawn()).ok).toBe(answer.ok);
   });
 
   it('names software adapters', () => {
