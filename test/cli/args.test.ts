@@ -121,4 +121,10 @@ describe('integer options are validated at parsing (exit 2, the flag named)', ()
     expect(r.code, r.out).toBe(2);
     expect(r.stderr).toContain(`--${flag}`);
   });
+
+  it('demo --config with an unknown preset is a usage error (exit 2)', () => {
+    const r = runCli(cli, ['demo', '--size', 'test', '--config', 'nope']);
+    expect(r.code, r.out).toBe(2);
+    expect(r.stderr).toMatch(/nope/);
+  });
 });

@@ -8,6 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { CircuitFamily } from '../../circuits/family-kit.ts';
+import type { StarkConfig } from '../../stark/config.ts';
 import { wrapEnvelope } from '../../stark/envelope.ts';
 import type { ProvePhases } from '../../stark/prove.ts';
 import { prove } from '../../stark/prove.ts';
@@ -35,6 +36,7 @@ interface Row {
 export async function run(argv: string[]): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
   let flags: BackendFlags;
+  let config: StarkConfig;
   try {
     values = parseArgs({
       args: argv,
@@ -54,11 +56,11 @@ export async function run(argv: string[]): Promise<number> {
     if (values.size !== 'production' && values.size !== 'test')
       throw new UsageError('--size expects production|test');
     flags = backendFlags(values);
+    config = configFromFlags({ config: values.config });
   } catch (e) {
     console.error(`p3ts demo: ${e instanceof Error ? e.message : String(e)}\n${HELP}`);
     return 2;
   }
-  const config = configFromFlags({ config: values.config });
   const { FAMILIES, FAMILY_NAMES, isFamilyName } = await import('../../circuits/families.ts');
   const wanted = typeof values.families === 'string' ? values.families.split(',') : [...FAMILY_NAMES];
   const unknown = wanted.filter((name) => !isFamilyName(name));
