@@ -95,7 +95,7 @@ export class CpuCommitted implements CommittedHandle {
   }
 
   /**
-   * Opens row `index` of the tallest height (smaller matrices at index >> shift), P§5.4.
+   * Opens row `index` of the tallest height (smaller matrices at index >> shift), docs/protocol.md §5.4.
    * @param index row of the tallest matrix
    * @returns the rows and the sibling path
    */
