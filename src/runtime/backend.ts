@@ -138,8 +138,8 @@ export interface Backend {
   readonly kind: BackendKind;
 
   /**
-   * Coset LDE and commit (PCS commit, docs/protocol.md §8.4): each matrix (natural-order evaluations on a
-   * subgroup H_n) is extended by 2^logBlowup onto the coset shifts[i] * H_(n 2^logBlowup), its
+   * Coset LDE and commit (PCS commit, docs/protocol.md §8.4): each matrix (natural-order
+   * evaluations on a subgroup H_n) is extended by 2^logBlowup onto the coset shifts[i] * H_(n 2^logBlowup), its
    * rows bit-reversed, and all are committed in one Merkle tree. The input matrices are uploaded
    * once and may be kept (the quotient needs the trace's own coset LDE when lqc > logBlowup).
    * CPU twin: cosetLdeBitReversed (src/field/dft.ts) per matrix, then commitMatrices
@@ -156,8 +156,8 @@ export interface Backend {
   ): Promise<CommittedHandle>;
 
   /**
-   * Folded quotient over Q = GEN * H_(2^(logN + lqc)) (uni-stark steps 7-8, docs/protocol.md §10.4): for each
-   * point x_j of Q in natural order, q_j = (sum_k alpha^(N-1-k) C_k(x_j)) / Z_H(x_j), with the
+   * Folded quotient over Q = GEN * H_(2^(logN + lqc)) (uni-stark steps 7-8,
+   * docs/protocol.md §10.4): for each point x_j of Q in natural order, q_j = (sum_k alpha^(N-1-k) C_k(x_j)) / Z_H(x_j), with the
    * trace on Q taken from matrix 0 of `trace` (the first 2^(logN+lqc) bit-reversed LDE rows when
    * lqc <= logBlowup, else a coset LDE of the trace by 2^lqc with shift GEN), next-row offset
    * 2^lqc, selectors and periodic columns on Q. CPU twin: evalFoldedQuotient with

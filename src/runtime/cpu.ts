@@ -90,7 +90,7 @@ export class CpuCommitted implements CommittedHandle {
 
   /** The LDE inputs (null for batches committed as they are). */
   get source(): LdeSource | null {
-    this.tree;
+    if (!this.#tree) throw new Error('CpuBackend: committed handle used after release');
     return this.#source;
   }
 
