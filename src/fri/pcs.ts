@@ -16,9 +16,6 @@ import type { BatchOpening, FriProof } from './proof.ts';
 import { proveFri } from './prover.ts';
 import type { Challenger } from './transcript.ts';
 
-export type { HeightGroup, ReduceTerm } from './open.ts';
-export { barycentricSums, evaluateLdeAt, reduceRange, reduceTerms, scaleBarycentric } from './open.ts';
-
 /** A multiplicative coset domain (shift, logSize) (TwoAdicMultiplicativeCoset). */
 export interface Domain {
   readonly shift: number;
