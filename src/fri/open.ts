@@ -1,5 +1,5 @@
 /**
- * The CPU specification of the PCS opening arithmetic (P§8.6 steps 1 and 3), mirroring
+ * The CPU specification of the PCS opening arithmetic (docs/protocol.md §8.6 steps 1 and 3), mirroring
  * Plonky3/Plonky3:fri/src/two_adic_pcs.rs (open): barycentric evaluation of a committed LDE at
  * an out-of-domain point, and the reduced-opening vectors per height. The backends run these
  * (CpuBackend whole, ParallelCpuBackend on row ranges); the WGSL kernels are checked against them.
@@ -122,7 +122,7 @@ export interface HeightGroup {
 /**
  * Groups every opened (matrix, point) pair by committed height, in PCS order, with its power of
  * alpha (restarting at 0 per height, counting across rounds, matrices, points and columns) and
- * sum_c alpha^c y_c (§8.6 step 3).
+ * sum_c alpha^c y_c (docs/protocol.md §8.6 step 3).
  * @param rounds per round: committed matrices, their points and claimed values
  * @param alpha the batching challenge
  * @returns alpha^c for c up to the widest matrix (4 per power) and the groups by log height

@@ -1,5 +1,5 @@
 /**
- * TwoAdicFriPcs, prover side (P§8.4-§8.6), mirroring Plonky3/Plonky3:fri/src/two_adic_pcs.rs at
+ * TwoAdicFriPcs, prover side (docs/protocol.md §8.4-§8.6), mirroring Plonky3/Plonky3:fri/src/two_adic_pcs.rs at
  * v0.6.2: commit = coset LDE (shift GEN / domain shift, rows bit-reversed) + Merkle; open =
  * evaluate every matrix at its points, observe the values, sample the batching challenge, build
  * one reduced-opening vector per height, run FRI.
@@ -16,22 +16,19 @@ import type { BatchOpening, FriProof } from './proof.ts';
 import { proveFri } from './prover.ts';
 import type { Challenger } from './transcript.ts';
 
-export type { HeightGroup, ReduceTerm } from './open.ts';
-export { barycentricSums, evaluateLdeAt, reduceRange, reduceTerms, scaleBarycentric } from './open.ts';
-
 /** A multiplicative coset domain (shift, logSize) (TwoAdicMultiplicativeCoset). */
 export interface Domain {
   readonly shift: number;
   readonly logSize: number;
 }
 
-/** The LDE shift of a domain's evaluations: GEN / domain shift (P§8.4). */
+/** The LDE shift of a domain's evaluations: GEN / domain shift (docs/protocol.md §8.4). */
 function ldeShift(d: Domain): number {
   return mul(GENERATOR, inverse(d.shift));
 }
 
 /**
- * Commits matrices given as natural-order evaluations on their domains (P§8.4).
+ * Commits matrices given as natural-order evaluations on their domains (docs/protocol.md §8.4).
  * @param backend the hot-path implementation
  * @param params FRI parameters (log blowup)
  * @param evals per matrix: its domain and evaluations
@@ -73,7 +70,7 @@ export interface OpenRound {
 }
 
 /**
- * Opens committed rounds at their points and proves it with FRI (P§8.6).
+ * Opens committed rounds at their points and proves it with FRI (docs/protocol.md §8.6).
  * @param backend the hot-path implementation (owner of the rounds' handles)
  * @param params FRI parameters
  * @param rounds the committed rounds and their points

@@ -1,12 +1,12 @@
 /**
- * The proof-of-work search of P§6.4 on a candidate-test state (Plonky3/Plonky3:challenger/src/
+ * The proof-of-work search of docs/protocol.md §6.4 on a candidate-test state (Plonky3/Plonky3:challenger/src/
  * grinding_challenger.rs, grind): the CPU specification of Backend.grind and of the parallel grind
  * jobs. Imports only the hash layer, so every backend can use it.
  */
 import type { Poseidon2Perm } from '../hash/poseidon2.ts';
 
 /**
- * The smallest valid proof-of-work candidate in [start, end) for a template (P§6.4), searched
+ * The smallest valid proof-of-work candidate in [start, end) for a template (docs/protocol.md §6.4), searched
  * sequentially: the CPU specification of Backend.grind (over [0, P)) and of its parallel jobs.
  * @param perm the challenger's permutation
  * @param template the candidate-test state

@@ -1,5 +1,5 @@
 /**
- * FRI prover, commit and query phases (P§9.2, §9.3), mirroring Plonky3/Plonky3:fri/src/prover.rs
+ * FRI prover, commit and query phases (docs/protocol.md §9.2, §9.3), mirroring Plonky3/Plonky3:fri/src/prover.rs
  * at v0.6.2: arity schedule taken from the parameters and observed after the final polynomial,
  * commit-phase PoW per round, one query PoW.
  *
@@ -14,7 +14,7 @@ import type { BatchOpening, CommitPhaseProofStep, FriProof, QueryProof } from '.
 import type { Challenger } from './transcript.ts';
 import { grindWith } from './transcript.ts';
 
-/** The arity of the next round (P§9.2). */
+/** The arity of the next round (docs/protocol.md §9.2). */
 export function nextLogArity(params: FriParams, logCur: number, logNextInput: number | undefined): number {
   const logFinalHeight = params.logBlowup + params.logFinalPolyLen;
   let a = Math.min(params.maxLogArity, logCur - logFinalHeight);

@@ -14,12 +14,12 @@ export interface Challenger {
   sampleBits(bits: number): number;
   grind(bits: number): number;
   checkWitness(bits: number, witness: number): boolean;
-  /** The candidate-test state of P§6.4 (DuplexChallenger.powTemplate), read without side effects. */
+  /** The candidate-test state of docs/protocol.md §6.4 (DuplexChallenger.powTemplate), read without side effects. */
   powTemplate(): PowTemplate;
 }
 
 /**
- * Proof-of-work grinding with the smallest witness (P§6.4): the backend searches the
+ * Proof-of-work grinding with the smallest witness (docs/protocol.md §6.4): the backend searches the
  * challenger's template, then the challenger applies the witness with `checkWitness`.
  * @param ch the challenger
  * @param bits PoW bits (0 returns 0 and observes nothing)

@@ -1,5 +1,5 @@
 /**
- * FRI and two-adic PCS verifier (spec/plonky3.md §8.7, §9.6, §9.7), mirroring
+ * FRI and two-adic PCS verifier (docs/protocol.md §8.7, §9.6, §9.7), mirroring
  * Plonky3/Plonky3:fri/src/verifier.rs and two_adic_pcs.rs at v0.6.2, every check in the
  * spec's order. Failures throw `ProofRejectedError` (caught by `verify` at the API edge).
  *

@@ -16,7 +16,9 @@
  * Plonky3/Plonky3:fri/src/{two_adic_pcs,prover}.rs.
  *
  * Invariants: a handle is only valid on the backend that made it, until `release` or `close`;
- * results are canonical field elements; every operation is async because WebGPU's are.
+ * results are canonical field elements; every operation is async because WebGPU's are, and
+ * reports failure by rejecting (a backend that lost its device rejects every later operation,
+ * which FallbackBackend relies on); operations are called one at a time, in protocol order.
  */
 import type { CompiledAir } from '../air/symbolic.ts';
 import type { Felt } from '../field/babybear.ts';
@@ -36,7 +38,7 @@ export interface MatrixShape {
 }
 
 /**
- * A committed batch of matrices (one Merkle tree over their rows, mixed heights, P§5.3), kept by
+ * A committed batch of matrices (one Merkle tree over their rows, mixed heights, docs/protocol.md §5.3), kept by
  * the backend that made it. Only the root and the shapes are visible.
  */
 export interface CommittedHandle {
@@ -86,7 +88,7 @@ export interface ReduceRound {
 }
 
 /**
- * The candidate-test state of a proof-of-work search (P§6.4, DuplexChallenger.powTemplate):
+ * The candidate-test state of a proof-of-work search (docs/protocol.md §6.4, DuplexChallenger.powTemplate):
  * a candidate w is valid iff, with w written into `state[slot]`, the permuted state's element
  * `rate - 1` has its low `bits` bits zero.
  */
@@ -136,8 +138,8 @@ export interface Backend {
   readonly kind: BackendKind;
 
   /**
-   * Coset LDE and commit (PCS commit, P§8.4): each matrix (natural-order evaluations on a
-   * subgroup H_n) is extended by 2^logBlowup onto the coset shifts[i] * H_(n 2^logBlowup), its
+   * Coset LDE and commit (PCS commit, docs/protocol.md §8.4): each matrix (natural-order
+   * evaluations on a subgroup H_n) is extended by 2^logBlowup onto the coset shifts[i] * H_(n 2^logBlowup), its
    * rows bit-reversed, and all are committed in one Merkle tree. The input matrices are uploaded
    * once and may be kept (the quotient needs the trace's own coset LDE when lqc > logBlowup).
    * CPU twin: cosetLdeBitReversed (src/field/dft.ts) per matrix, then commitMatrices
@@ -154,8 +156,8 @@ export interface Backend {
   ): Promise<CommittedHandle>;
 
   /**
-   * Folded quotient over Q = GEN * H_(2^(logN + lqc)) (uni-stark steps 7-8, P§10.4): for each
-   * point x_j of Q in natural order, q_j = (sum_k alpha^(N-1-k) C_k(x_j)) / Z_H(x_j), with the
+   * Folded quotient over Q = GEN * H_(2^(logN + lqc)) (uni-stark steps 7-8,
+   * docs/protocol.md §10.4): for each point x_j of Q in natural order, q_j = (sum_k alpha^(N-1-k) C_k(x_j)) / Z_H(x_j), with the
    * trace on Q taken from matrix 0 of `trace` (the first 2^(logN+lqc) bit-reversed LDE rows when
    * lqc <= logBlowup, else a coset LDE of the trace by 2^lqc with shift GEN), next-row offset
    * 2^lqc, selectors and periodic columns on Q. CPU twin: evalFoldedQuotient with
@@ -186,7 +188,7 @@ export interface Backend {
   ): Promise<CommittedHandle>;
 
   /**
-   * Out-of-domain evaluation (PCS open step 1, P§8.6): every column of each committed LDE at each
+   * Out-of-domain evaluation (PCS open step 1, docs/protocol.md §8.6): every column of each committed LDE at each
    * of its EF points, by the barycentric formula over the first height / 2^logBlowup rows (the
    * values on GEN * H_n). CPU twin: evaluateLdeAt (src/fri/open.ts). Crosses: points in, values
    * out.
@@ -215,7 +217,7 @@ export interface Backend {
   reduceOpenings(rounds: readonly ReduceRound[], alpha: Ext4): Promise<ExtVectorHandle[]>;
 
   /**
-   * Commit of one FRI round (P§9.2): the vector as a matrix of rows of 2^logArity consecutive
+   * Commit of one FRI round (docs/protocol.md §9.2): the vector as a matrix of rows of 2^logArity consecutive
    * EF values (width 4 * 2^logArity), committed alone. CPU twin: commitMatrices of
    * matrix(v, 4 << logArity). Crosses: the root out.
    * @param v the round's input vector (bit-reversed order)
@@ -225,7 +227,7 @@ export interface Backend {
   commitFriRound(v: ExtVectorHandle, logArity: number): Promise<CommittedHandle>;
 
   /**
-   * FRI fold (P§9.4): logArity arity-2 folds with beta, beta^2, beta^4, ...; then, when `rollIn`
+   * FRI fold (docs/protocol.md §9.4): logArity arity-2 folds with beta, beta^2, beta^4, ...; then, when `rollIn`
    * is given (a reduced opening of the folded height), adds beta^(2^logArity) * rollIn.
    * CPU twin: foldVector (src/fri/fold.ts) and the roll-in loop. Crosses: beta in.
    * @param v the vector (length 2^(m + logArity))
@@ -242,7 +244,7 @@ export interface Backend {
   ): Promise<ExtVectorHandle>;
 
   /**
-   * The final polynomial (P§9.2): the IDFT of the first 2^logFinalPolyLen values of the last
+   * The final polynomial (docs/protocol.md §9.2): the IDFT of the first 2^logFinalPolyLen values of the last
    * folded vector, brought from bit-reversed to natural order. CPU twin: idft (src/field/dft.ts).
    * Crosses: the coefficients out.
    * @param v the last folded vector
@@ -252,7 +254,7 @@ export interface Backend {
   finalPoly(v: ExtVectorHandle, logFinalPolyLen: number): Promise<Uint32Array>;
 
   /**
-   * Proof-of-work grinding (P§6.4): the smallest w >= 0 valid for the template, exactly what a
+   * Proof-of-work grinding (docs/protocol.md §6.4): the smallest w >= 0 valid for the template, exactly what a
    * sequential search from 0 returns. CPU twin: DuplexChallenger.grind / powWitnessSearch
    * (src/fri/pow.ts). Crosses: the template in, the witness out.
    * @param template the challenger's candidate-test state
@@ -262,7 +264,7 @@ export interface Backend {
   grind(template: PowTemplate, bits: number): Promise<number>;
 
   /**
-   * Query openings (MMCS open_batch, P§5.4): for each index of the tallest committed height, the
+   * Query openings (MMCS open_batch, docs/protocol.md §5.4): for each index of the tallest committed height, the
    * row of every matrix (smaller ones at index >> (log difference)) and the sibling path.
    * CPU twin: openBatch (src/merkle/mmcs.ts). Crosses: indices in, rows and paths out.
    * @param committed any commitment of this backend (trace, quotient, FRI round)

@@ -90,12 +90,12 @@ export class CpuCommitted implements CommittedHandle {
 
   /** The LDE inputs (null for batches committed as they are). */
   get source(): LdeSource | null {
-    this.tree;
+    if (!this.#tree) throw new Error('CpuBackend: committed handle used after release');
     return this.#source;
   }
 
   /**
-   * Opens row `index` of the tallest height (smaller matrices at index >> shift), P§5.4.
+   * Opens row `index` of the tallest height (smaller matrices at index >> shift), docs/protocol.md §5.4.
    * @param index row of the tallest matrix
    * @returns the rows and the sibling path
    */
@@ -149,16 +149,6 @@ export type ConfigConstants = 'default' | 'rng-seed-1';
  */
 export function permSetOf(constants: ConfigConstants): Poseidon2ConstantSetName {
   return constants === 'rng-seed-1' ? 'smallrng-seed-1' : 'default';
-}
-
-/**
- * Merkle-commits host matrices on the CPU.
- * @param mmcs the Merkle configuration
- * @param matrices the matrices, caller order
- * @returns a committed handle owned by no backend
- */
-export function commitOnCpu(mmcs: MerkleConfig, matrices: readonly Matrix[]): CpuCommitted {
-  return new CpuCommitted(commitOnCpu, commitMatrices(mmcs, matrices), null);
 }
 
 /**

@@ -1,9 +1,12 @@
 /**
- * ParallelCpuBackend: the CPU backend with its hot operations split across a WorkerPool:
- * coset LDE by column ranges (one job per range, all matrices of a call in one batch) and
- * Merkle commitment by aligned leaf ranges (each job hashes its leaves and builds its subtree,
- * including injected shorter matrices); the few top levels are compressed on the calling thread.
- * Mirrors the parallel loops of Plonky3/Plonky3:dft/src/traits.rs (coset_lde_batch) and
+ * ParallelCpuBackend: every Backend operation, with the heavy loops split across a WorkerPool.
+ * It extends CpuBackend and overrides only the loops beneath the operations: coset LDE by
+ * column ranges (one job per range, all matrices of a call in one batch), Merkle commitment by
+ * aligned leaf ranges (each job hashes its leaves and builds its subtree, including injected
+ * shorter matrices; the few top levels are compressed on the calling thread), quotient rows,
+ * barycentric sums, reduced-opening rows and proof-of-work candidate ranges. FRI folding, the
+ * quotient split and the final polynomial are CpuBackend's. Mirrors the parallel loops of
+ * Plonky3/Plonky3:dft/src/traits.rs (coset_lde_batch) and
  * Plonky3/Plonky3:merkle-tree/src/merkle_tree.rs (MerkleTree::new).
  *
  * By default the calling thread is one more runner: it takes jobs from each pool run's queue
@@ -11,9 +14,9 @@
  * for workers + 1 runners.
  *
  * Invariants: results are byte-identical to CpuBackend for any pool size and either setting of
- * useCallingThread (the same CPU code runs on disjoint ranges); LDE outputs and committed matrices live in SharedArrayBuffer; inputs are
- * copied once into shared memory unless already there. Small inputs, and trees whose heights are
- * not powers of two, take the CpuBackend path.
+ * useCallingThread (the same CPU code runs on disjoint ranges); LDE outputs and committed
+ * matrices live in SharedArrayBuffer; inputs are copied once into shared memory unless already
+ * there. Small inputs, and trees whose heights are not powers of two, take the CpuBackend path.
  */
 import type { QuotientInputs } from '../air/eval.ts';
 import type { CompiledAir } from '../air/symbolic.ts';

@@ -178,7 +178,7 @@ export class FallbackBackend<G extends Backend = WebGpuBackend> implements Backe
 
   /**
    * @param gpu the primary backend (closed by close())
-   * @param cpu the CPU backend (the specification)
+   * @param cpu the CPU backend (the specification; the caller keeps ownership)
    * @param logger pino-style logger
    */
   constructor(gpu: G, cpu: Backend, logger: GpuLogger = NOOP_LOGGER) {
@@ -456,11 +456,10 @@ export class FallbackBackend<G extends Backend = WebGpuBackend> implements Backe
     };
   }
 
-  /** Closes both backends; idempotent. */
+  /** Closes the primary (the CPU backend stays its owner's, as selectBackend's `cpu` does); idempotent. */
   close(): void {
     this.gpuDisabled = true;
     this.gpu.close();
-    this.cpu.close();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -539,20 +538,22 @@ export class FallbackBackend<G extends Backend = WebGpuBackend> implements Backe
       const reason = `${code}: ${e instanceof Error ? e.message : String(e)}`;
       this.fallbacks++;
       this.lastFallbackReason = reason;
+      const fatal = FATAL.has(code) || code === 'backend-lost';
       this.logger.warn(
-        { op, code, reason, fallbacks: this.fallbacks },
-        `GPU ${op} failed; the proof goes on on the CPU`,
+        { op, code, reason, fallbacks: this.fallbacks, disabled: fatal },
+        fatal
+          ? `GPU ${op} failed; GPU disabled for the rest of this run, the proof goes on on the CPU`
+          : `GPU ${op} failed; the proof goes on on the CPU`,
       );
-      if (FATAL.has(code) || code === 'backend-lost') this.disable(op, reason);
+      if (fatal) this.disable();
       this.cpuOps++;
       return { value: await onCpu(), onPrimary: false };
     }
   }
 
-  private disable(op: string, reason: string): void {
+  private disable(): void {
     if (this.gpuDisabled) return;
     this.gpuDisabled = true;
-    this.logger.warn({ op, reason }, 'GPU backend disabled for the rest of this run; using the CPU');
     this.gpu.close();
   }
 }

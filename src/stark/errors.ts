@@ -1,5 +1,5 @@
 /**
- * Typed rejections of the verifier and the codec (spec/verifier-hardening.md §2).
+ * Typed rejections of the verifier and the codec (docs/verifier-hardening.md §2).
  * A `ProofRejectedError` carries a stable `code`, the `check` that failed and, where there is
  * one, the `path` of the offending proof field. The verifier converts every rejection into
  * `{ ok: false, code, detail }`; nothing derived from a proof escapes as an exception.

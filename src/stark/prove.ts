@@ -1,5 +1,5 @@
 /**
- * uni-stark prover, non-ZK (spec/plonky3.md §10.4), mirroring
+ * uni-stark prover, non-ZK (docs/protocol.md §10.4), mirroring
  * Plonky3/Plonky3:uni-stark/src/prover.rs at v0.6.2: commit the trace, observe the instance,
  * sample alpha, evaluate the folded constraints over the quotient domain divided by the
  * vanishing polynomial, commit the quotient chunks, sample zeta, open with the PCS.

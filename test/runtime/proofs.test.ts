@@ -117,6 +117,8 @@ describe('proofs are byte-identical on every backend', () => {
           (b) => expect((b as FallbackBackend<FailingBackend>).fallbacks).toBe(1),
         ],
       ];
+      // the pool-on-both-sides fallback only at small sizes (the in-thread pool clones every job)
+      if (s.trace.values.length > 1 << 12) cases.pop();
       for (const [label, make, check] of cases) {
         const backend = make();
         const got = await prove(s.air, s.trace, s.publics, s.config, { backend });

@@ -1,6 +1,6 @@
 /**
  * Parallel proof-of-work grinding: ParallelCpuBackend.grind returns exactly the smallest
- * witness that DuplexChallenger.grind finds sequentially (spec/plonky3.md §6.4), for several
+ * witness that DuplexChallenger.grind finds sequentially (docs/protocol.md §6.4), for several
  * transcripts and bit counts, and the challenger then accepts it.
  */
 import { describe, expect, it } from 'vitest';

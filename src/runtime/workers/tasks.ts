@@ -308,7 +308,7 @@ export function runReduceJob(job: ReduceJob): void {
   );
 }
 
-/** One range of proof-of-work candidates [start, end) tested on a template state (§6.4). */
+/** One range of proof-of-work candidates [start, end) tested on a template state (docs/protocol.md §6.4). */
 export interface GrindJob {
   readonly perm: Poseidon2ConstantSetName;
   readonly state: readonly number[];
