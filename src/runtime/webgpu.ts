@@ -11,7 +11,7 @@
  * src/shaders/*.wgsl.ts; plumbing: src/runtime/webgpu/engine.ts; PCS/FRI plans:
  * src/runtime/webgpu/ops.ts; quotient: src/runtime/webgpu/quotient.ts.
  *
- * Supported shapes: power-of-two heights (mixed heights allowed, P§5.3). Others throw GpuError
+ * Supported shapes: power-of-two heights (mixed heights allowed, docs/protocol.md §5.3). Others throw GpuError
  * 'unsupported'; buffers above the device's binding limit throw 'too-large'; device loss throws
  * 'device-lost' and every wait times out (GpuContext). FallbackBackend (select.ts) answers all of
  * these on the CPU with identical bytes.
@@ -20,15 +20,15 @@
  * close() (a FRI round's commitment shares its vector's buffer, freed when both are released);
  * nothing here imports node or webgpu.
  */
-import { type Felt, GENERATOR, MONTY_R, mul } from '../field/babybear.ts';
+import { type Felt, GENERATOR } from '../field/babybear.ts';
 import { reverseSliceIndexBits } from '../field/bit-reverse.ts';
 import { idft } from '../field/dft.ts';
 import { type Ext4, ext4AddInto, ext4MulInto, ext4SquareInto } from '../field/ext4.ts';
 import { height, type Matrix, matrix } from '../field/matrix.ts';
-import { foldTwiddles, foldVector } from '../fri/fold.ts';
+import { foldVector } from '../fri/fold.ts';
 import { evaluateLdeAt } from '../fri/open.ts';
 import { createPoseidon2 } from '../hash/poseidon2.ts';
-import { DIGEST_ELEMS, type Digest, type Poseidon2Constants } from '../hash/types.ts';
+import { DIGEST_ELEMS, type Poseidon2Constants } from '../hash/types.ts';
 import {
   commitMatrices,
   type MerkleConfig,
@@ -36,9 +36,6 @@ import {
   type MerkleTree,
   openBatch,
 } from '../merkle/mmcs.ts';
-import { FieldOp, fieldOpWgsl } from '../shaders/field.wgsl.ts';
-import { foldArity2Wgsl } from '../shaders/fri.wgsl.ts';
-import { permuteKernelWgsl } from '../shaders/poseidon2.wgsl.ts';
 import { splitChunkWgsl } from '../shaders/quotient.wgsl.ts';
 import {
   type Backend,
@@ -46,7 +43,6 @@ import {
   BackendKind,
   type CommittedHandle,
   type ExtVectorHandle,
-  type MatrixShape,
   type PowTemplate,
   type QuotientSpec,
   type ReduceRound,
@@ -60,17 +56,20 @@ import {
   isPow2,
   newPlan,
   type Plan,
-  toMontgomeryArray,
   WG,
 } from './webgpu/engine.ts';
+import { GpuCommitted, GpuVector, Shared } from './webgpu/handles.ts';
+import { WebGpuKernels } from './webgpu/kernels.ts';
 import {
   type DeviceReduceTerm,
+  ext4Pow,
   type GatherLayout,
   grindOnDevice,
   planEvaluateAt,
   planFold,
   planGather,
   planReduce,
+  sameIndices,
   unpackGather,
 } from './webgpu/ops.ts';
 import { planQuotient } from './webgpu/quotient.ts';
@@ -86,67 +85,6 @@ export interface WebGpuBackendOptions {
 /** FRI vectors of at most this many EF elements are committed and folded on host copies. */
 export const HOST_TAIL_LEN = 256;
 
-/** A device buffer shared by handles; destroyed when the last holder lets go. */
-class Shared {
-  refs = 1;
-  readonly buffer: GPUBuffer;
-  constructor(buffer: GPUBuffer) {
-    this.buffer = buffer;
-  }
-  drop(): void {
-    if (--this.refs === 0) this.buffer.destroy();
-  }
-}
-
-/** A commitment of WebGpuBackend: device LDEs and tree, or (FRI tail) a host tree. */
-class GpuCommitted implements CommittedHandle {
-  readonly handle = 'committed' as const;
-  released = false;
-  readonly owner: WebGpuBackend;
-  readonly root: Digest;
-  readonly shapes: readonly MatrixShape[];
-  /** Device LDEs (committed order); empty for a host tree. */
-  readonly ldes: readonly DeviceMatrix[];
-  /** The shared buffers of `ldes`. */
-  readonly held: readonly Shared[];
-  /** planIdft outputs of the inputs (for the quotient's own LDE when lqc > logBlowup). */
-  readonly coeffs: readonly DeviceMatrix[];
-  readonly tree: DeviceTree | null;
-  readonly host: MerkleTree | null;
-  constructor(
-    owner: WebGpuBackend,
-    root: Digest,
-    shapes: readonly MatrixShape[],
-    dev: { ldes: DeviceMatrix[]; held: Shared[]; coeffs: DeviceMatrix[]; tree: DeviceTree } | null,
-    host: MerkleTree | null,
-  ) {
-    this.owner = owner;
-    this.root = root;
-    this.shapes = shapes;
-    this.ldes = dev?.ldes ?? [];
-    this.held = dev?.held ?? [];
-    this.coeffs = dev?.coeffs ?? [];
-    this.tree = dev?.tree ?? null;
-    this.host = host;
-  }
-}
-
-/** An EF vector of WebGpuBackend: in a device buffer, or (FRI tail) on the host. */
-class GpuVector implements ExtVectorHandle {
-  readonly handle = 'ext-vector' as const;
-  released = false;
-  readonly owner: WebGpuBackend;
-  readonly length: number;
-  readonly shared: Shared | null;
-  host: Uint32Array | null;
-  constructor(owner: WebGpuBackend, length: number, shared: Shared | null, host: Uint32Array | null) {
-    this.owner = owner;
-    this.length = length;
-    this.shared = shared;
-    this.host = host;
-  }
-}
-
 /** The WebGPU backend. */
 export class WebGpuBackend implements Backend {
   readonly kind: BackendKind = BackendKind.webgpu;
@@ -156,6 +94,8 @@ export class WebGpuBackend implements Backend {
   readonly constants: Poseidon2Constants;
   /** Plans, tables and the LDE / Merkle plans. */
   readonly engine: Engine;
+  /** Single-kernel entry points (tests and benchmarks of each kernel against its CPU twin). */
+  readonly kernels: WebGpuKernels;
   private readonly ownsContext: boolean;
   private readonly mmcs: MerkleConfig;
   private readonly live = new Set<GpuCommitted>();
@@ -174,6 +114,7 @@ export class WebGpuBackend implements Backend {
     this.constants = opts.constants;
     this.ownsContext = opts.ownsContext ?? true;
     this.engine = new Engine(ctx, opts.constants);
+    this.kernels = new WebGpuKernels(this.engine);
     this.mmcs = { perm: createPoseidon2(opts.constants) };
   }
 
@@ -697,131 +638,6 @@ export class WebGpuBackend implements Backend {
     }
   }
 
-  /**
-   * Coset LDE in the committed (bit-reversed) row order, on the GPU (twin of cosetLdeBitReversed).
-   * @param m natural-order evaluations (height a power of two)
-   * @param logBlowup log2 of the blowup
-   * @param shift coset shift
-   * @returns the LDE matrix
-   * @throws {GpuError} as ldeAndCommit
-   */
-  async cosetLdeBitReversed(m: Matrix, logBlowup: number, shift: Felt): Promise<Matrix> {
-    if (!isPow2(height(m))) throw new GpuError(GpuErrorCode.unsupported, 'LDE height not a power of two');
-    const e = this.engine;
-    const plan = newPlan();
-    try {
-      const src = { buffer: await e.tempUpload(plan, m.values, 'lde-in'), width: m.width, rows: height(m) };
-      const out = await e.planLde(plan, src, logBlowup, shift, false);
-      await e.run(plan, 'lde');
-      const [values] = await this.ctx.read([{ buffer: out.buffer, offset: 0, size: out.rows * m.width * 4 }]);
-      return { values, width: m.width };
-    } finally {
-      e.release(plan);
-    }
-  }
-
-  /**
-   * Leaf hashes of the concatenated rows of equal-height matrices (twin of sponge.hashRows).
-   * @param matrices matrices of one height, in hashing order
-   * @returns 8 * height digest words
-   * @throws {GpuError} as ldeAndCommit
-   */
-  async hashRows(matrices: readonly Matrix[]): Promise<Uint32Array> {
-    const h = height(matrices[0]);
-    const e = this.engine;
-    const plan = newPlan();
-    try {
-      const ins: DeviceMatrix[] = [];
-      for (const m of matrices) {
-        if (height(m) !== h) throw new RangeError('hashRows: matrices of different heights');
-        ins.push({ buffer: await e.tempUpload(plan, m.values, 'matrix'), width: m.width, rows: h });
-      }
-      const out = await e.temp(plan, h * DIGEST_ELEMS, 'digests');
-      await e.planAbsorb(plan, ins, out, 0);
-      await e.run(plan, 'hashRows');
-      const [d] = await this.ctx.read([{ buffer: out, offset: 0, size: h * DIGEST_ELEMS * 4 }]);
-      return d;
-    } finally {
-      e.release(plan);
-    }
-  }
-
-  /**
-   * Applies the Poseidon2-16 permutation to each 16-word state (twin of Poseidon2Perm.permute).
-   * @param states 16 n canonical words
-   * @returns the permuted states
-   * @throws {GpuError} as ldeAndCommit
-   */
-  async permuteStates(states: Uint32Array): Promise<Uint32Array> {
-    const n = states.length / 16;
-    const e = this.engine;
-    const plan = newPlan();
-    try {
-      const buf = await e.tempUpload(plan, states, 'states');
-      const pipeline = await this.ctx.pipeline(`p2:${WG}`, () => permuteKernelWgsl({ wg: WG }));
-      plan.steps.push({ pipeline, resources: [buf], params: [n], threads: n, rc: true });
-      await e.run(plan, 'permute');
-      const [out] = await this.ctx.read([{ buffer: buf, offset: 0, size: states.byteLength }]);
-      return out;
-    } finally {
-      e.release(plan);
-    }
-  }
-
-  /**
-   * One FRI arity-2 fold of a flat EF vector (twin of foldVectorArity2, spec §9.4).
-   * @param v flat EF vector in bit-reversed order, 8m words (m >= 1 a power of two)
-   * @param beta EF challenge (4 words)
-   * @returns the folded vector, 4m words
-   * @throws {GpuError} as ldeAndCommit
-   */
-  async foldArity2(v: Uint32Array, beta: Uint32Array): Promise<Uint32Array> {
-    const m = v.length / 8;
-    if (!isPow2(m)) throw new GpuError(GpuErrorCode.unsupported, 'fold: length not a power of two');
-    const e = this.engine;
-    const plan = newPlan();
-    try {
-      const lm = Math.log2(m);
-      const vin = await e.tempUpload(plan, v, 'fri-in');
-      const out = await e.temp(plan, 4 * m, 'fri-out');
-      const tw = await e.table(plan, `fold:${lm}`, () => toMontgomeryArray(foldTwiddles(lm)));
-      const pipeline = await this.ctx.pipeline(`fold:${WG}`, () => foldArity2Wgsl({ wg: WG }));
-      const b = Array.from(beta, (x) => mul(x, MONTY_R));
-      plan.steps.push({ pipeline, resources: [vin, out, tw], params: [...b, m], threads: m });
-      await e.run(plan, 'fold');
-      const [r] = await this.ctx.read([{ buffer: out, offset: 0, size: 16 * m }]);
-      return r;
-    } finally {
-      e.release(plan);
-    }
-  }
-
-  /**
-   * Element-wise field operation on the GPU (kernel test hook; twins: babybear add/sub/mul/halve, ext4Mul).
-   * @param op FieldOp code
-   * @param a canonical words (EF: 4 per element)
-   * @param b canonical words, same length as a
-   * @returns the results
-   * @throws {GpuError} as ldeAndCommit
-   */
-  async fieldOp(op: FieldOp, a: Uint32Array, b: Uint32Array): Promise<Uint32Array> {
-    const n = op === FieldOp.extMul || op === FieldOp.extInv ? a.length / 4 : a.length;
-    const e = this.engine;
-    const plan = newPlan();
-    try {
-      const ba = await e.tempUpload(plan, a, 'a');
-      const bb = await e.tempUpload(plan, b, 'b');
-      const out = await e.temp(plan, a.length, 'out');
-      const pipeline = await this.ctx.pipeline(`field:${WG}`, () => fieldOpWgsl({ wg: WG }));
-      plan.steps.push({ pipeline, resources: [ba, bb, out], params: [n, op], threads: n });
-      await e.run(plan, 'fieldOp');
-      const [r] = await this.ctx.read([{ buffer: out, offset: 0, size: a.byteLength }]);
-      return r;
-    } finally {
-      e.release(plan);
-    }
-  }
-
   /** Releases every handle's buffers, the cached tables, and closes the context (if owned); idempotent. */
   close(): void {
     if (this.closed) return;
@@ -856,23 +672,4 @@ export class WebGpuBackend implements Backend {
     }
     return x.host;
   }
-}
-
-function sameIndices(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** alpha^k in EF. */
-function ext4Pow(alpha: Ext4, k: number): Uint32Array {
-  const out = Uint32Array.of(1, 0, 0, 0);
-  const b = Uint32Array.from(alpha.subarray(0, 4));
-  let e = k;
-  while (e > 0) {
-    if (e & 1) ext4MulInto(out, 0, out, 0, b, 0);
-    ext4MulInto(b, 0, b, 0, b, 0);
-    e >>>= 1;
-  }
-  return out;
 }

@@ -1,5 +1,5 @@
 /**
- * FRI arity-2 folding over the degree-4 extension in WGSL (spec/plonky3.md §9.4).
+ * FRI arity-2 folding over the degree-4 extension in WGSL (docs/protocol.md §9.4).
  * CPU twin: src/fri/fold.ts (foldVectorArity2). Mirrors Plonky3/Plonky3:fri/src/two_adic_pcs.rs
  * (TwoAdicFriFolding::fold_matrix) for log_arity 1.
  *
@@ -71,7 +71,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
 export const GatherMode = { rows: 0, paths: 1 } as const;
 
 /**
- * Query gather (MMCS open_batch for many indices at once, P§5.4), into one output buffer.
+ * Query gather (MMCS open_batch for many indices at once, docs/protocol.md §5.4), into one output buffer.
  * rows: t < nq * width: dst[dst_base + q stride + c] = src[(idx[q] >> shift) width + c].
  * paths: t < nq * layers * 8: digest e of the sibling of node idx[q] >> l in layer l, layer l
  * starting at digest 2H - (2H >> l) of the tree buffer: dst[dst_base + q stride + 8 l + e].

@@ -1,5 +1,5 @@
 /**
- * Proof-of-work grinding (P§6.4) in WGSL: each invocation tests one candidate w = base + t of the
+ * Proof-of-work grinding (docs/protocol.md §6.4) in WGSL: each invocation tests one candidate w = base + t of the
  * challenger's candidate-test state (DuplexChallenger.powTemplate) and records the smallest valid
  * one with atomicMin, so a batch yields exactly the witness a sequential search finds when any
  * candidate of the batch is valid. CPU twin: DuplexChallenger.grind / powWitnessSearch.

@@ -1,5 +1,5 @@
 /**
- * PCS opening kernels (P§8.6): barycentric evaluation of committed LDE columns at an out-of-domain
+ * PCS opening kernels (docs/protocol.md §8.6): barycentric evaluation of committed LDE columns at an out-of-domain
  * point, and the reduced-opening vectors (DEEP quotients summed per height).
  * CPU twins: src/fri/open.ts (barycentricSums + scaleBarycentric = evaluateLdeAt, reduceRange).
  * Mirrors Plonky3/Plonky3:fri/src/two_adic_pcs.rs (open) at v0.6.2.

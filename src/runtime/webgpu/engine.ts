@@ -326,12 +326,12 @@ export class Engine {
 
   /**
    * Appends leaf hashing and all compression levels of the MMCS tree over `mats` (power-of-two
-   * heights, tallest group hashed first, smaller groups injected at their level, P§5.3).
+   * heights, tallest group hashed first, smaller groups injected at their level, docs/protocol.md §5.3).
    * @param keep allocate the tree outside the plan (the caller owns it)
    */
   async planTree(plan: Plan, mats: readonly DeviceMatrix[], keep: boolean): Promise<DeviceTree> {
     if (mats.length === 0) throw new RangeError('commit: no matrices');
-    // stable sort by height, tallest first (§5.3)
+    // stable sort by height, tallest first (docs/protocol.md §5.3)
     const order = mats.map((m, i) => ({ m, i })).sort((a, b) => b.m.rows - a.m.rows || a.i - b.i);
     const H = order[0].m.rows;
     const groups = new Map<number, DeviceMatrix[]>();

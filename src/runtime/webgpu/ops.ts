@@ -12,7 +12,7 @@
  * operation appends to a plan and reads nothing back itself except `grindOnDevice`.
  */
 import { exp, GENERATOR, inverse, MONTY_R, mul, P, twoAdicGenerator } from '../../field/babybear.ts';
-import { ext4MulBaseInto, ext4MulInto, ext4SquareInto } from '../../field/ext4.ts';
+import { type Ext4, ext4MulBaseInto, ext4MulInto, ext4SquareInto } from '../../field/ext4.ts';
 import { foldTwiddles } from '../../fri/fold.ts';
 import { DIGEST_ELEMS } from '../../hash/types.ts';
 import { foldArity2Wgsl, GatherMode, gatherWgsl, rollInWgsl } from '../../shaders/fri.wgsl.ts';
@@ -281,6 +281,26 @@ export function unpackGather(
       at += DIGEST_ELEMS;
     }
     out.push({ openedValues, proof });
+  }
+  return out;
+}
+
+/** Whether two index lists are equal. */
+export function sameIndices(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** alpha^k in EF. */
+export function ext4Pow(alpha: Ext4, k: number): Uint32Array {
+  const out = Uint32Array.of(1, 0, 0, 0);
+  const b = Uint32Array.from(alpha.subarray(0, 4));
+  let e = k;
+  while (e > 0) {
+    if (e & 1) ext4MulInto(out, 0, out, 0, b, 0);
+    ext4MulInto(b, 0, b, 0, b, 0);
+    e >>>= 1;
   }
   return out;
 }
