@@ -35,7 +35,7 @@ import {
   TAMPER_CATALOGUE,
   type TamperBase,
   type TamperCase,
-} from './tamper.ts';
+} from '../../tamper/index.ts';
 
 /** Progress of a run. */
 export interface StressProgress {
