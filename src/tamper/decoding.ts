@@ -167,6 +167,10 @@ export const CLASS_A: readonly TamperCase[] = [
   bytesCase('A6.degree-bits-nonminimal', ['DECODE_NONCANONICAL_VARINT'], (b) =>
     env(b, overlongVarint(b.body, b.body.length)),
   ),
+  bytesCase('A6.length-nonminimal', ['DECODE_NONCANONICAL_VARINT'], (b) => {
+    const o = bodyOffsets(b.body).traceLocal;
+    return env(b, overlongVarint(b.body, varintEnd(b.body, o)));
+  }),
   bytesCase('A6.felt-nonminimal', ['DECODE_NONCANONICAL_VARINT'], (b) => {
     const e = varintEnd(b.body, bodyOffsets(b.body).traceCap + 1); // first trace-cap element
     return env(b, overlongVarint(b.body, e));
