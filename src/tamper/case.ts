@@ -110,8 +110,8 @@ export function bytesCase(
 }
 
 /**
- * A structure-aware case: `f` edits a decoded copy of the body (returning false when the case
- * does not apply), which is re-encoded and wrapped in the base's envelope.
+ * A structure-aware case: `f` edits a decoded copy of the body, which is re-encoded and wrapped
+ * in the base's envelope; `f` returns false when the case does not apply to this proof.
  * @param id case id; its first letter is the class
  * @param expect expected codes, undefined for any rejection
  * @param f the edit
@@ -119,7 +119,7 @@ export function bytesCase(
 export function editCase(
   id: string,
   expect: readonly RejectionCode[] | undefined,
-  f: (p: MutableProof, b: TamperBase) => boolean | undefined,
+  f: (p: MutableProof, b: TamperBase) => unknown,
 ): TamperCase {
   return {
     id,

@@ -75,17 +75,14 @@ export const CLASS_B: readonly TamperCase[] = [
   ...BAD_DEGREE_BITS.map(([name, db]) =>
     editCase(`B2.degree-bits-${name}`, ['SHAPE_DEGREE_BITS_RANGE'], (p, b) => {
       p.degreeBits = db(b.config);
-      return true;
     }),
   ),
   editCase('B2.degree-bits+1', undefined, (p) => {
     p.degreeBits += 1;
-    return true;
   }),
   editCase('B2.degree-bits-1', undefined, (p) => {
     if (p.degreeBits < 2) return false;
     p.degreeBits -= 1;
-    return true;
   }),
 ];
 
