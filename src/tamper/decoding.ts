@@ -10,6 +10,7 @@ import { getConfig, type StarkConfig } from '../stark/config.ts';
 import {
   ENVELOPE_ID_LENGTH_OFFSET,
   ENVELOPE_VERSION_OFFSET,
+  type EnvelopeLayout,
   envelopeLayout,
   wrapEnvelope,
 } from '../stark/envelope.ts';
@@ -24,8 +25,7 @@ export function anotherPreset(c: StarkConfig): StarkConfig {
 }
 
 /** Layout of the base's envelope. */
-const layoutOf = (b: TamperBase): ReturnType<typeof envelopeLayout> =>
-  envelopeLayout(circuitIdOf(b.air).length);
+const layoutOf = (b: TamperBase): EnvelopeLayout => envelopeLayout(circuitIdOf(b.air).length);
 
 /** The base's envelope with its declared body length set to `n`. */
 function withBodyLength(b: TamperBase, n: number): Uint8Array {
@@ -39,35 +39,23 @@ const filler = (n: number): Uint8Array => new Uint8Array(n).map((_, i) => Math.i
 
 const sizeBound = (b: TamperBase): number => maxProofBytesFor(compiledFor(b.air), b.config);
 
-/** Codes of a length prefix changed by a small amount: a shape check or the decoder stumbling. */
+/** A length prefix changed by a small amount: a shape check fires, or the decoder stumbles. */
+const STUMBLE: readonly RejectionCode[] = [
+  'SHAPE_TRACE_LOCAL_WIDTH',
+  'DECODE_TRUNCATED',
+  'DECODE_NONCANONICAL_FIELD',
+  'DECODE_BAD_TAG',
+];
 const A5_SMALL: Record<string, readonly RejectionCode[]> = {
-  '-1': [
-    'SHAPE_TRACE_LOCAL_WIDTH',
-    'DECODE_TRUNCATED',
-    'DECODE_NONCANONICAL_FIELD',
-    'DECODE_BAD_TAG',
-    'DECODE_LENGTH_LIMIT',
-  ],
-  '+1': [
-    'SHAPE_TRACE_LOCAL_WIDTH',
-    'DECODE_TRUNCATED',
-    'DECODE_NONCANONICAL_FIELD',
-    'DECODE_BAD_TAG',
-    'DECODE_LENGTH_LIMIT',
-  ],
-  '0': [
-    'SHAPE_TRACE_LOCAL_WIDTH',
-    'DECODE_TRUNCATED',
-    'DECODE_NONCANONICAL_FIELD',
-    'DECODE_BAD_TAG',
-    'DECODE_NONCANONICAL_VARINT',
-  ],
+  '-1': [...STUMBLE, 'DECODE_LENGTH_LIMIT'],
+  '+1': [...STUMBLE, 'DECODE_LENGTH_LIMIT'],
+  '0': [...STUMBLE, 'DECODE_NONCANONICAL_VARINT'],
 };
 
-const HUGE_LENGTHS: readonly (readonly [string, readonly number[]])[] = [
-  ['2^32-1', [0xff, 0xff, 0xff, 0xff, 0x0f]],
-  ['2^31', [0x80, 0x80, 0x80, 0x80, 0x08]],
-  ['2^53-1', [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x0f]],
+const HUGE_LENGTHS: readonly (readonly [string, number])[] = [
+  ['2^32-1', 2 ** 32 - 1],
+  ['2^31', 2 ** 31],
+  ['2^53-1', 2 ** 53 - 1],
 ];
 
 const NON_FIELD: readonly (readonly [string, number])[] = [
@@ -152,7 +140,7 @@ export const CLASS_A: readonly TamperCase[] = [
   ...HUGE_LENGTHS.map(([name, v]) =>
     bytesCase(`A5.trace-local-len-${name}`, ['DECODE_LENGTH_LIMIT'], (b) => {
       const o = bodyOffsets(b.body).traceLocal;
-      return env(b, splice(b.body, o, o + 1, v));
+      return env(b, splice(b.body, o, o + 1, encodeVarint(v)));
     }),
   ),
   ...Object.entries(A5_SMALL).map(([d, codes]) =>
@@ -246,8 +234,9 @@ export interface EnvelopeTamper {
   mutate(envelope: Uint8Array): Uint8Array;
 }
 
-/** Header length of an envelope as its id-length byte declares it. */
-const bodyStart = (e: Uint8Array): number => envelopeLayout(e[ENVELOPE_ID_LENGTH_OFFSET] ?? 0).body;
+/** The header layout an envelope's id-length byte declares. */
+const declaredLayout = (e: Uint8Array): EnvelopeLayout => envelopeLayout(e[ENVELOPE_ID_LENGTH_OFFSET] ?? 0);
+const bodyStart = (e: Uint8Array): number => declaredLayout(e).body;
 
 /**
  * The canary's mutations of a valid envelope: a flipped bit in the configuration digest, at the
@@ -258,7 +247,7 @@ export const CANARY_TAMPERS: readonly EnvelopeTamper[] = [
     id: 'A4.config-digest-bit',
     label: 'config digest bit',
     expect: ['POLICY_PRESET_MISMATCH'],
-    mutate: (e) => xorByte(e, envelopeLayout(e[ENVELOPE_ID_LENGTH_OFFSET] ?? 0).configDigest, 0x01),
+    mutate: (e) => xorByte(e, declaredLayout(e).configDigest, 0x01),
   },
   { id: 'L2.body-first-bit', label: 'body first byte', mutate: (e) => xorByte(e, bodyStart(e), 0x01) },
   {
