@@ -9,10 +9,12 @@
  *   - the node's preflight canary (src/node/engine.ts) runs `CANARY_TAMPERS`, which need only the
  *     envelope bytes.
  *
- * Classes A (decoding.ts), B, C, K (statement.ts), D to I (openings.ts) are cases here; L and M
- * are the sweeps (`prefixes`, `bitFlips`) and the random class R. J (forced challenges,
- * test/stark/codes.test.ts), B3 to B5 (verifier options and configuration) and H4, H6 (unit tests
- * of `verifyBatch`) are not mutations of proof bytes and stay with the tests that name them.
+ * Classes A (decoding.ts), B, C, K (statement.ts) and D to I (openings.ts) are cases here, and
+ * so are the canary's mutations (classes A and L). The sweeps of classes L and M are generators
+ * (`prefixes`, `bitFlips`), and class R (`randomCases`) draws from the caller's generator. J
+ * (forced challenges, test/stark/codes.test.ts), B3 to B5 (verifier options and configuration)
+ * and H4, H6 (unit tests of `verifyBatch`) are not mutations of proof bytes and stay with the
+ * tests that name them.
  *
  * No Plonky3 counterpart (upstream's tamper tests live in fri/tests and uni-stark/tests).
  * Imports src/stark and src/field only; nothing in the library imports it except src/node.
@@ -23,10 +25,7 @@ import { CLASS_D, CLASS_E, CLASS_F, CLASS_G, CLASS_H, CLASS_I } from './openings
 import { CLASS_B, CLASS_C, CLASS_K } from './statement.ts';
 
 export {
-  env,
-  envelopeOf,
   isUnchanged,
-  raw,
   type TamperBase,
   type TamperCase,
   type TamperInput,
