@@ -10,7 +10,7 @@
 # Usage:
 #   scripts/device-check.sh bundle             # here: build .tmp/device/device-check.mjs only
 #   scripts/device-check.sh local              # here: run that bundle on the local adapter (lavapipe)
-#   scripts/device-check.sh pack [PACK_SH]     # here: bundle + pack (PACK_SH default ../shared/device/pack.sh)
+#   scripts/device-check.sh pack PACK_SH       # here: bundle + pack with the lent machine's pack script
 #   scripts/device-check.sh run                # on the GPU machine, repo root, with .device-carry carried
 # Env: PLONKY3_GPU_BENCH_SIZES (default 16x64,20x64: log2 rows x columns), PLONKY3_GPU_PROOF_SIZES
 # (Fibonacci log2 rows, default 16,20), PLONKY3_GPU_P2_SIZES (Poseidon2 AIR log2 rows, default
@@ -37,7 +37,7 @@ case "${1:-}" in
     ;;
   pack)
     build
-    bash "${2:-${PACK_SH:-../shared/device/pack.sh}}" "$bundle"
+    bash "${2:-${PACK_SH:?usage: scripts/device-check.sh pack PACK_SH (the device pack script)}}" "$bundle"
     ;;
   run)
     [ -f .device-carry/run.sh ] || { echo "device-check: .device-carry/ missing; run 'scripts/device-check.sh pack' here and carry it" >&2; exit 2; }
