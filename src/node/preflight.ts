@@ -152,7 +152,12 @@ export async function runPreflight(
   const canary: CanaryResult[] = [];
   if (opts.canary !== false && report.params.size > 0) {
     const families = [...report.params.keys()];
-    const engine = createStarkEngine({ preset: cfg.securityPreset, size: cfg.size, families });
+    const engine = createStarkEngine({
+      preset: cfg.securityPreset,
+      size: cfg.size,
+      families,
+      allowInsecure: cfg.allowInsecure,
+    });
     for (const family of families) {
       const p = report.params.get(family);
       if (!p) continue;

@@ -98,7 +98,9 @@ interface Problem {
 }
 
 /** Runs preflight with --json and as text; checks both name the same problems and never a bare errno. */
-async function preflight(cfg: string): Promise<{ report: { ok: boolean; lastKeyRotation: string | null; problems: Problem[] }; text: string }> {
+async function preflight(
+  cfg: string,
+): Promise<{ report: { ok: boolean; lastKeyRotation: string | null; problems: Problem[] }; text: string }> {
   const json = await cli(['preflight', '--config', cfg, '--json', '--no-canary']);
   expect(json.killed, 'preflight --json was killed: it hung or read without bound').toBe(false);
   expect(json.code).toBe(1);
@@ -183,7 +185,10 @@ describe.skipIf(process.platform === 'win32' || !existsSync('/dev/zero'))('a sym
     const dir = mkdtempSync(join(root, 'links-'));
     writeFileSync(join(dir, 'real'), 'x');
     symlinkSync(join(dir, 'real'), join(dir, 'link'));
-    expect(await readCacheFile(join(dir, 'link'), 100)).toMatchObject({ ok: false, kind: 'FILE_NOT_REGULAR' });
+    expect(await readCacheFile(join(dir, 'link'), 100)).toMatchObject({
+      ok: false,
+      kind: 'FILE_NOT_REGULAR',
+    });
     const zero = await readCacheFile('/dev/zero', 100);
     expect(zero).toMatchObject({ ok: false, kind: 'FILE_NOT_REGULAR' });
     expect(zero.ok === false && !zero.missing && zero.message).toMatch(/character device/);

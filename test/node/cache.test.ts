@@ -173,7 +173,10 @@ describe('preflight', () => {
     const f = join(s.proofs, paramsFileName('state'));
     writeFileSync(f, readFileSync(f, 'utf8').replace('"logRows": 3', '"logRows": 4'));
     resealManifest(s.proofs, (m) => {
-      m.files[paramsFileName('state')] = { sha256: sha256Hex(readFileSync(f)), bytes: readFileSync(f).length };
+      m.files[paramsFileName('state')] = {
+        sha256: sha256Hex(readFileSync(f)),
+        bytes: readFileSync(f).length,
+      };
     });
     const r = await runPreflight(s.cfg, { env: {}, gpuProbe });
     expect(r.problems.map((p) => p.kind)).toEqual(['EXPECTED_DIGEST_MISMATCH']);

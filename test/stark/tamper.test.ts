@@ -34,7 +34,7 @@ function rawCode(
   publics: number[] = PUBLICS,
   a: Air = air,
 ): RejectionCode | 'OK' {
-  const r = verify(a, bytes, publics, cfg, { format: 'postcard' });
+  const r = verify(a, bytes, publics, cfg, { format: 'postcard', allowInsecure: true });
   return r.ok ? 'OK' : r.code;
 }
 function envCode(
@@ -43,7 +43,7 @@ function envCode(
   publics: number[] = PUBLICS,
   a: Air = air,
 ): RejectionCode | 'OK' {
-  const r = verify(a, bytes, publics, cfg);
+  const r = verify(a, bytes, publics, cfg, { allowInsecure: true });
   return r.ok ? 'OK' : r.code;
 }
 const mutate = (base: Uint8Array, f: Mut): Uint8Array => encodeProof(f(clone(decodeProof(base))));
@@ -58,7 +58,7 @@ describe('hardening §4.A bytes and decoding', () => {
   it('A1 empty input and non-byte inputs', () => {
     expect(rawCode(new Uint8Array(0))).toBe('DECODE_EMPTY');
     for (const bad of [null, 'abc', 42, [1, 2], {}]) {
-      const r = verify(air, bad, PUBLICS, fixture, { format: 'postcard' });
+      const r = verify(air, bad, PUBLICS, fixture, { format: 'postcard', allowInsecure: true });
       expect(r.ok ? 'OK' : r.code).toBe('DECODE_BAD_INPUT_TYPE');
     }
   });
@@ -88,6 +88,7 @@ describe('hardening §4.A bytes and decoding', () => {
     expect(envCode(wrapEnvelope(GOLDEN, 'unknown@1', fixture))).toBe('VK_UNKNOWN_CIRCUIT');
     const r = verify(air, wrapEnvelope(GOLDEN, 'poseidon2@1', fixture), PUBLICS, fixture, {
       knownCircuits: [id, 'poseidon2@1'],
+      allowInsecure: true,
     });
     expect(r.ok ? 'OK' : r.code).toBe('VK_MISMATCH');
     expect(envCode(wrapEnvelope(GOLDEN, id, PRESETS['insecure-test']))).toBe('POLICY_PRESET_MISMATCH');
@@ -195,7 +196,7 @@ describe('hardening §4.A bytes and decoding', () => {
       b.set(GOLDEN.subarray(1576), 1575 + e.length);
       expect(rawCode(b)).toBe('DECODE_NONCANONICAL_FIELD');
     }
-    const r = verify(air, GOLDEN, [0, 1, 0x78000001], fixture, { format: 'postcard' });
+    const r = verify(air, GOLDEN, [0, 1, 0x78000001], fixture, { format: 'postcard', allowInsecure: true });
     expect(r.ok ? 'OK' : r.code).toBe('DECODE_NONCANONICAL_FIELD');
   });
   it('A8 option tags 2..255', () => {
@@ -245,9 +246,19 @@ describe('hardening §4.B parameters and policy', () => {
     expect(rawCode(mutate(GOLDEN, (p) => with_(p, { degreeBits: 4 })))).not.toBe('OK');
   });
   it('B3 degree_bits different from a static-height verifying key', () => {
-    const r = verify(air, GOLDEN, PUBLICS, fixture, { format: 'postcard', expectedDegreeBits: 4 });
+    const r = verify(air, GOLDEN, PUBLICS, fixture, {
+      format: 'postcard',
+      expectedDegreeBits: 4,
+      allowInsecure: true,
+    });
     expect(r.ok ? 'OK' : r.code).toBe('VK_DEGREE_MISMATCH');
-    expect(verify(air, GOLDEN, PUBLICS, fixture, { format: 'postcard', expectedDegreeBits: 3 })).toEqual({
+    expect(
+      verify(air, GOLDEN, PUBLICS, fixture, {
+        format: 'postcard',
+        expectedDegreeBits: 3,
+        allowInsecure: true,
+      }),
+    ).toEqual({
       ok: true,
     });
   });
@@ -274,6 +285,7 @@ describe('hardening §4.C statement binding', () => {
     );
     const r = verify(other, wrapEnvelope(GOLDEN, circuitIdOf(air), fixture), PUBLICS, fixture, {
       knownCircuits: [circuitIdOf(air), circuitIdOf(other)],
+      allowInsecure: true,
     });
     expect(r.ok ? 'OK' : r.code).toBe('VK_MISMATCH');
   });
@@ -564,7 +576,7 @@ describe('hardening §5.2 mutation sweep', () => {
       for (const mask of [0x01, 0x80]) {
         const b = bytes.slice();
         b[i] ^= mask;
-        const r = verify(air, b, PUBLICS, cfg, { format: 'postcard' });
+        const r = verify(air, b, PUBLICS, cfg, { format: 'postcard', allowInsecure: true });
         if (r.ok) accepted++;
         else expect(r.code, `byte ${i} ^ ${mask}`).not.toBe('INTERNAL_INVARIANT');
       }
