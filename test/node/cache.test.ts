@@ -22,6 +22,8 @@ import {
   canaryFileName,
   computeExpectedDigests,
   MANIFEST_FILE,
+  type ManifestBody,
+  type ManifestEntry,
   ProofCache,
   paramsFileName,
   preloadCache,
@@ -48,7 +50,13 @@ function writeConfig(dir: string, extra = ''): string {
 }
 
 /** Edits a manifest and re-seals it (a consistent manifest whose entries disagree with the files). */
-function resealManifest(proofs: string, edit: (m: any) => void): void {
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+/** A manifest body as a test may edit it. */
+type EditableManifest = Writable<Omit<ManifestBody, 'files'>> & {
+  files: Record<string, Writable<ManifestEntry>>;
+};
+
+function resealManifest(proofs: string, edit: (m: EditableManifest) => void): void {
   const mf = join(proofs, MANIFEST_FILE);
   const { integrity: _, ...m } = JSON.parse(readFileSync(mf, 'utf8'));
   edit(m);
