@@ -40,7 +40,7 @@ import { checkSecurityPolicy, securityReport } from './security.ts';
 export const ProofFormat = { envelope: 'envelope', postcard: 'postcard' } as const;
 export type ProofFormat = (typeof ProofFormat)[keyof typeof ProofFormat];
 
-/** The global hard cap on a proof's size in bytes (hardening §3.3); options can only lower it. */
+/** The global hard cap on a proof's size in bytes (docs/verifier-hardening.md §3.3); options can only lower it. */
 export const MAX_PROOF_BYTES: number = 16 * 1024 * 1024;
 
 /** Options of `verify`. Every one is validated before any proof byte is read. */
@@ -510,7 +510,7 @@ export const KNOWN_REJECTION_CODES: ReadonlySet<string> = new Set(Object.values(
  * Caller misuse that is not proof data — an invalid option (NaN, negative, non-integer), an
  * invalid configuration, a test-only preset or parameters below the preset's security floor
  * without `{ allowInsecure: true }` — throws VerifierConfigError before any proof byte is read
- * (hardening §1.5). Everything derived from `proofBytes` and `publicValues` is a result, never a
+ * (docs/verifier-hardening.md §1). Everything derived from `proofBytes` and `publicValues` is a result, never a
  * throw: a Proxy, an object with hostile getters or species, a throwing length getter are
  * DECODE_BAD_INPUT_TYPE; the bytes are copied once and the public values read once.
  * @param air the AIR being verified

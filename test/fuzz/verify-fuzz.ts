@@ -1,5 +1,5 @@
 /**
- * The fuzz target for `verify` (spec/verifier-hardening.md §5.3, issue 12): structure-aware
+ * The fuzz target for `verify` (docs/verifier-hardening.md §5.3, issue 12): structure-aware
  * mutations of real valid proofs, in both wire formats (envelope and bare postcard), generated
  * with fast-check and checked against the verifier's contract:
  *   - never accepted unless the input is byte-identical to the valid proof and its public values;
