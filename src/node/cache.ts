@@ -501,6 +501,27 @@ export async function readCacheFile(
   maxBytes: number,
   exactBytes?: number,
 ): Promise<CacheFileRead> {
+  // lstat first: a FIFO, device or socket is refused without being opened at all (opening some
+  // devices has side effects); the fstat after the open confirms it is still the same regular file.
+  let before: Stats;
+  try {
+    before = await lstat(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { ok: false, missing: true };
+    return {
+      ok: false,
+      missing: false,
+      kind: CacheProblemKind.readError,
+      message: `cannot stat: ${errMessage(e)}`,
+    };
+  }
+  if (!before.isFile())
+    return {
+      ok: false,
+      missing: false,
+      kind: CacheProblemKind.notRegular,
+      message: `is ${await describePath(path)}; the cache holds regular files only`,
+    };
   let fh: Awaited<ReturnType<typeof open>>;
   try {
     fh = await open(path, OPEN_FLAGS);
@@ -535,6 +556,13 @@ export async function readCacheFile(
   }
   try {
     const st = await fh.stat();
+    if (st.ino !== before.ino || st.dev !== before.dev)
+      return {
+        ok: false,
+        missing: false,
+        kind: CacheProblemKind.readError,
+        message: 'was replaced while being opened',
+      };
     if (!st.isFile())
       return {
         ok: false,
