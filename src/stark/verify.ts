@@ -66,7 +66,7 @@ export interface VerifyOptions {
 }
 
 /** Validated options: every value read exactly once. */
-interface CheckedOptions {
+export interface CheckedVerifyOptions {
   readonly format: ProofFormat;
   readonly knownCircuits: readonly string[] | undefined;
   readonly compiled: CompiledAir | undefined;
@@ -107,7 +107,7 @@ function intOption(o: object, key: string, lo: number, hi: number): number | und
  * @returns the options, each read once
  * @throws {VerifierConfigError} for an invalid option
  */
-export function checkVerifyOptions(opts: unknown): CheckedOptions {
+export function checkVerifyOptions(opts: unknown): CheckedVerifyOptions {
   if (opts === undefined) opts = {};
   if (opts === null || typeof opts !== 'object') throw optionError('options', 'an object', opts);
   const format = readProp(opts, 'format', 'verify options') ?? 'envelope';
@@ -116,13 +116,19 @@ export function checkVerifyOptions(opts: unknown): CheckedOptions {
   const kc = readProp(opts, 'knownCircuits', 'verify options');
   let knownCircuits: string[] | undefined;
   if (kc !== undefined) {
-    if (!Array.isArray(kc)) throw optionError('knownCircuits', 'an array of circuit ids', kc);
+    let isArray: boolean;
+    try {
+      isArray = Array.isArray(kc); // throws for a revoked Proxy
+    } catch {
+      isArray = false;
+    }
+    if (!isArray) throw optionError('knownCircuits', 'an array of circuit ids', kc);
     knownCircuits = [];
-    const n = readProp(kc, 'length', 'verify options.knownCircuits');
+    const n = readProp(kc as object, 'length', 'verify options.knownCircuits');
     if (typeof n !== 'number' || !Number.isSafeInteger(n) || n > 1 << 16)
       throw optionError('knownCircuits.length', 'a count up to 65536', n);
     for (let i = 0; i < n; i++) {
-      const id = readProp(kc, String(i), 'verify options.knownCircuits');
+      const id = readProp(kc as object, String(i), 'verify options.knownCircuits');
       if (typeof id !== 'string') throw optionError(`knownCircuits[${i}]`, 'a string', id);
       knownCircuits.push(id);
     }

@@ -46,6 +46,15 @@ describe('proof bytes that are not a plain Uint8Array (defect 5)', () => {
       },
     });
     expect(code(raw(throwing))).toBe('DECODE_BAD_INPUT_TYPE');
+    const { proxy, revoke } = Proxy.revocable(GOLDEN.slice(), {});
+    revoke();
+    expect(code(raw(proxy))).toBe('DECODE_BAD_INPUT_TYPE');
+    const pv = Proxy.revocable([0, 1, 21], {});
+    pv.revoke();
+    expect(code(raw(GOLDEN, pv.proxy))).toBe('DECODE_BAD_INPUT_TYPE');
+    const kc = Proxy.revocable(['fibonacci@1'], {});
+    kc.revoke();
+    expect(() => raw(GOLDEN, PUBLICS, { ...TEST, knownCircuits: kc.proxy })).toThrow(VerifierConfigError);
   });
   it('other values: DECODE_BAD_INPUT_TYPE', () => {
     for (const v of [
