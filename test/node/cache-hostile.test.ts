@@ -38,9 +38,10 @@ const root = mkdtempSync(join(tmpdir(), 'p3hostile-'));
 const FAMILIES = ['consensus', 'uptime'];
 /** Kill bound of one CLI run: far above its normal ~2 s, far below a hang. */
 const CLI_TIMEOUT_MS = 60_000;
-const canMkfifo = (() => {
+// FIFOs are made with coreutils' `mknod PATH p` (Debian base system, like `mkfifo`).
+const canMakeFifo = (() => {
   try {
-    execFileSync('mkfifo', ['--version'], { stdio: 'ignore' });
+    execFileSync('mknod', ['--version'], { stdio: 'ignore' });
     return process.platform !== 'win32';
   } catch {
     return false;
@@ -147,14 +148,14 @@ describe('a directory in place of a cache file', () => {
   }
 });
 
-describe.skipIf(!canMkfifo)('a FIFO in the cache', () => {
+describe.skipIf(!canMakeFifo)('a FIFO in the cache', () => {
   it('in place of the parameter file and of the manifest: reported at once, never blocks', async () => {
     const s = scenario('fifo');
     const params = join(s.proofs, paramsFileName('uptime'));
     const manifest = join(s.proofs, MANIFEST_FILE);
     for (const p of [params, manifest]) {
       rmSync(p);
-      execFileSync('mkfifo', [p]);
+      execFileSync('mknod', [p, 'p']);
     }
     const { report } = await preflight(s.cfg);
     for (const p of [params, manifest]) {
