@@ -50,7 +50,7 @@ export function hashRange(
   for (let i = inOff; i < end; i += SPONGE_RATE) {
     const m = Math.min(end - i, SPONGE_RATE);
     for (let j = 0; j < m; j++) st[j] = input[i + j];
-    perm.permute(st, 0);
+    perm.permuteMany(st, 0, 1);
   }
   for (let j = 0; j < DIGEST_ELEMS; j++) out[outOff + j] = st[j];
 }
@@ -107,12 +107,12 @@ export function hashRows(
       for (let c = 0; c < w; c++) {
         st[pos++] = vals[base + c];
         if (pos === SPONGE_RATE) {
-          perm.permute(st, 0);
+          perm.permuteMany(st, 0, 1);
           pos = 0;
         }
       }
     }
-    if (pos > 0) perm.permute(st, 0);
+    if (pos > 0) perm.permuteMany(st, 0, 1);
     const d = outOff + r * DIGEST_ELEMS;
     for (let j = 0; j < DIGEST_ELEMS; j++) o[d + j] = st[j];
   }
@@ -145,12 +145,12 @@ export function hashConcat(
     for (let c = 0; c < w; c++) {
       st[pos++] = row[c];
       if (pos === SPONGE_RATE) {
-        perm.permute(st, 0);
+        perm.permuteMany(st, 0, 1);
         pos = 0;
       }
     }
   }
-  if (pos > 0) perm.permute(st, 0);
+  if (pos > 0) perm.permuteMany(st, 0, 1);
   for (let j = 0; j < DIGEST_ELEMS; j++) o[outOff + j] = st[j];
   return o;
 }
