@@ -1,7 +1,7 @@
 /**
  * Generates src/hash/poseidon2-kernel16.ts: the width-16 Poseidon2 permutation written out on 16
- * locals (no array traffic between rounds) with lazily reduced S-box products. The clear twin it
- * must agree with is `permuteClear` in src/hash/poseidon2.ts (checked by test/hash/poseidon2.test.ts,
+ * locals per group of rounds, with lazily reduced S-box products. The single-state twin it
+ * must agree with is `permute` in src/hash/poseidon2.ts (checked by test/hash/poseidon2.test.ts,
  * which also checks that the committed file is what this script prints).
  *
  * Run: node scripts/run-ts.mjs scripts/gen-poseidon2-kernel.ts
@@ -77,9 +77,10 @@ export function kernelSource(): string {
   e('// generated, do not edit');
   e('// by scripts/gen-poseidon2-kernel.ts');
   e('/**');
-  e(' * The width-16 Poseidon2 permutation on 16 locals (Plonky3/Plonky3:poseidon2/src/lib.rs,');
-  e(' * baby-bear/src/poseidon2.rs, v0.6.2): the fast twin of `permuteClear` in ./poseidon2.ts,');
-  e(' * which states each step plainly. Same rounds, same constants, same results on every input.');
+  e(' * The width-16 Poseidon2 permutation with its rounds on 16 locals (Plonky3/Plonky3:poseidon2/');
+  e(' * src/lib.rs, baby-bear/src/poseidon2.rs, v0.6.2): the batch twin of `permute` in ./poseidon2.ts.');
+  e(' * Same rounds, same constants, same results on every input. Four functions rather than one:');
+  e(' * V8 optimizes small functions sooner, at the same steady-state speed (bench/hash.bench.ts).');
   e(' *');
   e(' * Arithmetic (every value an integer held exactly in a double or an int32):');
   e(' * - lazy product of a, b < 2^32: e = a*b/P in doubles is within 2^-18 of the truth (a*b < 2^64),');
@@ -95,53 +96,59 @@ export function kernelSource(): string {
   e(' * Inputs may be any u32 (the first linear layer reduces them); outputs are canonical.');
   e(' */');
   e('');
-  e('/**');
-  e(' * Permutes s[o .. o + 16) in place.');
-  e(' * @param s states');
-  e(' * @param o offset of the state');
-  e(' * @param rcInit 4 x 16 initial external round constants, row-major');
-  e(' * @param rcTerm 4 x 16 terminal external round constants, row-major');
-  e(' * @param rcInt the 13 internal round constants');
-  e(' */');
-  e('export function permute16(');
-  e('  s: Uint32Array,');
-  e('  o: number,');
-  e('  rcInit: Float64Array,');
-  e('  rcTerm: Float64Array,');
-  e('  rcInt: Float64Array,');
-  e('): void {');
-  e('  // Local constants: module bindings are reloaded and type-checked on every use in optimized code.');
+  const prelude = (): void => {
+    e('  // Local constants: module bindings are reloaded and type-checked on every use in optimized code.');
+    e('  const p = 0x78000001;');
+    e('  const invP = 1 / 0x78000001;');
+    e(`  const bias = ${LAZY_BIAS};`);
+    e('  let q = 0;');
+    e('  let r = 0;');
+    e('  let t = 0;');
+  };
+  const load = (): void => {
+    for (let i = 0; i < W; i++) e(`  let s${i} = s[o + ${i}];`);
+  };
+  const store = (): void => {
+    for (let i = 0; i < W; i++) e(`  s[o + ${i}] = s${i};`);
+  };
+
+  e('/** The external linear layer on s[o .. o + 16) (the layer before the first round). */');
+  e('function externalLinear16(s: Uint32Array, o: number): void {');
   e('  const p = 0x78000001;');
   e('  const invP = 1 / 0x78000001;');
-  e(`  const bias = ${LAZY_BIAS};`);
-  e('  let q = 0;');
   e('  let r = 0;');
   e('  let t = 0;');
-  for (let i = 0; i < W; i++) e(`  let s${i} = s[o + ${i}];`);
-  e('  {');
-  e('    // initial external linear layer');
-  external('    ', S, S);
+  load();
+  external('  ', S, S);
+  store();
+  e('}');
+  e('');
+  e('/** Four full rounds: S-box (s + rc)^7 on every lane, then the external layer; rc is 4 x 16. */');
+  e('function fullRounds16(s: Uint32Array, o: number, rc: Float64Array): void {');
+  prelude();
+  load();
+  e('  for (let k = 0; k < 64; k += 16) {');
+  for (let i = 0; i < W; i++) {
+    e(`    const x${i} = s${i} + rc[k + ${i}];`);
+    e(`    let a${i} = 0;`);
+    e(`    let b${i} = 0;`);
+    e(`    let c${i} = 0;`);
+    mul('    ', `a${i}`, `x${i}`, `x${i}`);
+    mul('    ', `b${i}`, `a${i}`, `x${i}`);
+    mul('    ', `c${i}`, `a${i}`, `a${i}`);
+    mul('    ', `a${i}`, `b${i}`, `c${i}`);
+  }
+  external('    ', lanes('a'), S);
   e('  }');
-  const fullRounds = (rc: string, label: string): void => {
-    e(`  for (let k = 0; k < 64; k += 16) {`);
-    e(`    // ${label} full round: S-box (s + rc)^7 on every lane, then the external layer`);
-    for (let i = 0; i < W; i++) {
-      e(`    const x${i} = s${i} + ${rc}[k + ${i}];`);
-      e(`    let a${i} = 0;`);
-      e(`    let b${i} = 0;`);
-      e(`    let c${i} = 0;`);
-      mul('    ', `a${i}`, `x${i}`, `x${i}`);
-      mul('    ', `b${i}`, `a${i}`, `x${i}`);
-      mul('    ', `c${i}`, `a${i}`, `a${i}`);
-      mul('    ', `a${i}`, `b${i}`, `c${i}`);
-    }
-    external('    ', lanes('a'), S);
-    e('  }');
-  };
-  fullRounds('rcInit', 'initial');
+  store();
+  e('}');
+  e('');
+  e('/** The partial rounds: S-box on lane 0, then sum + V[i] * s[i] with V applied by shifts. */');
+  e('function partialRounds16(s: Uint32Array, o: number, rcInt: Float64Array): void {');
+  prelude();
+  load();
   e('  const n = rcInt.length;');
   e('  for (let k = 0; k < n; k++) {');
-  e('    // partial round: S-box on lane 0, then sum + V[i] * s[i]');
   e('    const x = s0 + rcInt[k];');
   e('    let x2 = 0;');
   e('    let x3 = 0;');
@@ -180,8 +187,28 @@ export function kernelSource(): string {
     reduce('    ', `s${i}`, 't');
   }
   e('  }');
-  fullRounds('rcTerm', 'terminal');
-  for (let i = 0; i < W; i++) e(`  s[o + ${i}] = s${i};`);
+  store();
+  e('}');
+  e('');
+  e('/**');
+  e(' * Permutes s[o .. o + 16) in place.');
+  e(' * @param s states');
+  e(' * @param o offset of the state');
+  e(' * @param rcInit 4 x 16 initial external round constants, row-major');
+  e(' * @param rcTerm 4 x 16 terminal external round constants, row-major');
+  e(' * @param rcInt the 13 internal round constants');
+  e(' */');
+  e('export function permute16(');
+  e('  s: Uint32Array,');
+  e('  o: number,');
+  e('  rcInit: Float64Array,');
+  e('  rcTerm: Float64Array,');
+  e('  rcInt: Float64Array,');
+  e('): void {');
+  e('  externalLinear16(s, o);');
+  e('  fullRounds16(s, o, rcInit);');
+  e('  partialRounds16(s, o, rcInt);');
+  e('  fullRounds16(s, o, rcTerm);');
   e('}');
   return `${out.join('\n')}\n`;
 }

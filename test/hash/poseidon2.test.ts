@@ -11,6 +11,7 @@ import { inverse, P } from '../../src/field/babybear.ts';
 import {
   constantSetDigest,
   createPoseidon2,
+  KERNEL_MIN_BATCH,
   POSEIDON2_CONSTANT_SETS,
   permuteTraced,
   poseidon2ForSet,
@@ -285,17 +286,24 @@ describe('permuteMany (the generated width-16 kernel) against permute and the Bi
     }
   });
 
+  it('batches of KERNEL_MIN_BATCH states and more run the kernel', () => {
+    expect(KERNEL_MIN_BATCH).toBeGreaterThan(1);
+    expect(KERNEL_MIN_BATCH).toBeLessThanOrEqual(8);
+  });
+
+  /** Permutes 8 copies of `input` (a kernel-sized batch) and returns them. */
+  const batchOf8 = (perm: ReturnType<typeof createPoseidon2>, input: readonly number[]): number[][] => {
+    const buf = new Uint32Array(16 * 8);
+    for (let k = 0; k < 8; k++) buf.set(input, 16 * k);
+    perm.permuteMany(buf, 0, 8);
+    return Array.from({ length: 8 }, (_, k) => Array.from(buf.subarray(16 * k, 16 * k + 16)));
+  };
+
   it('known answers: reference/poseidon2_babybear.json width16 and the smallrng-seed-1 vectors', () => {
     const perm = poseidon2ForSet('default');
-    for (const c of REF.width16) {
-      const s = u32(c.input);
-      perm.permuteMany(s, 0, 1);
-      expect(Array.from(s)).toEqual(c.output);
-    }
+    for (const c of REF.width16) expect(batchOf8(perm, c.input)).toEqual(Array(8).fill(c.output));
     const small = poseidon2ForSet('smallrng-seed-1');
-    const z = new Uint32Array(16);
-    small.permuteMany(z, 0, 1);
-    expect(Array.from(z)).toEqual(SMALL.permutation_of_zeros);
+    expect(batchOf8(small, Array(16).fill(0))).toEqual(Array(8).fill(SMALL.permutation_of_zeros));
   });
 
   const edge = fc.constantFrom(
@@ -314,23 +322,27 @@ describe('permuteMany (the generated width-16 kernel) against permute and the Bi
   );
   const word = fc.oneof(fc.integer({ min: 0, max: P - 1 }), fc.integer({ min: 0, max: 2 ** 32 - 1 }), edge);
 
-  it('random u32 states, both width-16 sets: permuteMany == permute == BigInt reference (mod P)', () => {
+  it('random u32 batches, both width-16 sets: permuteMany == permute == BigInt reference (mod P)', () => {
     fc.assert(
-      fc.property(fc.array(word, { minLength: 16, maxLength: 16 }), fc.boolean(), (xs, which) => {
+      fc.property(fc.array(word, { minLength: 16 * 8, maxLength: 16 * 8 }), fc.boolean(), (xs, which) => {
         const c = which ? POSEIDON2_DEFAULT_16 : POSEIDON2_SMALLRNG_SEED1_16;
         const perm = createPoseidon2(c);
         const fast = u32(xs);
-        perm.permuteMany(fast, 0, 1);
-        expect(Array.from(fast)).toEqual(permuted(c, xs));
-        expect(Array.from(fast)).toEqual(
-          refPermute(
-            c,
-            INTERNAL_DIAG_16,
-            xs.map((x) => x % P),
-          ),
-        );
+        perm.permuteMany(fast, 0, 8);
+        for (let k = 0; k < 8; k++) {
+          const state = xs.slice(16 * k, 16 * k + 16);
+          const got = Array.from(fast.subarray(16 * k, 16 * k + 16));
+          expect(got).toEqual(permuted(c, state));
+          expect(got).toEqual(
+            refPermute(
+              c,
+              INTERNAL_DIAG_16,
+              state.map((x) => x % P),
+            ),
+          );
+        }
       }),
-      { numRuns: 200, seed: 20261203 },
+      { numRuns: 60, seed: 20261203 },
     );
   });
 

@@ -109,3 +109,24 @@ describe('compressLayer (batched Merkle layer)', () => {
     expect([out[2], out[3 + 8 * count]]).toEqual([9, 9]);
   });
 });
+
+describe('hashRows (rows hashed in batches)', () => {
+  it('equals hashConcat of each concatenated row, for 150 rows (several batches) of widths 3, 13, 8', () => {
+    const perm = poseidon2ForSet('default');
+    const h = 150;
+    const widths = [3, 13, 8];
+    const mats = widths.map((w, m) => {
+      const v = new Uint32Array(h * w);
+      for (let i = 0; i < v.length; i++) v[i] = (i * 2246822519 + m * 3266489917) % 0x78000001;
+      return matrix(v, w);
+    });
+    const got = hashRows(perm, mats, new Uint32Array(8 * h + 4), 4);
+    for (let r = 0; r < h; r++) {
+      const want = hashConcat(
+        perm,
+        mats.map((m) => m.values.subarray(r * m.width, (r + 1) * m.width)),
+      );
+      expect(Array.from(got.subarray(4 + 8 * r, 12 + 8 * r))).toEqual(Array.from(want));
+    }
+  });
+});
