@@ -219,3 +219,22 @@ export function plonky3Reference(
   }
   return out;
 }
+
+/** Units where a larger figure is better; for the rest (times, sizes) smaller is better. */
+const HIGHER_IS_BETTER: ReadonlySet<string> = new Set(['ops/s', 'x']);
+
+/**
+ * Ours against each recorded Plonky3 figure, as a cost ratio (>1: ours is slower or larger):
+ * ours / theirs for times and sizes, theirs / ours for rates.
+ * @param r a row
+ * @returns e.g. 'scalar 1T 2.31x; AVX2 1T 9.80x', or '' without figures
+ */
+export function referenceRatios(r: BenchRow): string {
+  return (r.reference ?? [])
+    .filter((f) => f.unit === r.unit && f.value > 0 && r.value > 0)
+    .map((f) => {
+      const ratio = HIGHER_IS_BETTER.has(r.unit) ? f.value / r.value : r.value / f.value;
+      return `${f.label} ${ratio.toFixed(2)}x`;
+    })
+    .join('; ');
+}
