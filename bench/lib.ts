@@ -8,7 +8,7 @@
 
 import { execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { Bench } from 'tinybench';
 
 /** Options every suite receives. */
@@ -125,6 +125,8 @@ export interface MachineInfo {
   readonly cpuModel: string;
   readonly cores: number;
   readonly memGiB: number;
+  /** 1-minute load average when the run started (other processes on the machine skew timings). */
+  readonly loadAvg1?: number;
 }
 
 /** Node version, CPU model, core count and memory of this machine. */
@@ -138,6 +140,7 @@ export function machineInfo(): MachineInfo {
     cpuModel: c[0]?.model ?? 'unknown',
     cores: c.length,
     memGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    loadAvg1: Math.round(loadavg()[0] * 100) / 100,
   };
 }
 

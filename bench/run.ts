@@ -161,7 +161,8 @@ function printTable(
 /** The line naming a results file under its table(s). */
 function sourceLine(path: string, f: ResultsFile): string {
   const m = f.machine;
-  return `Data: \`${path}\` (git ${f.git}, ${f.date.slice(0, 10)}${f.quick ? ', quick run' : ''}; ${m.cpuModel} x${m.cores}, node ${m.node}).`;
+  const load = m.loadAvg1 === undefined ? '' : `, load average ${m.loadAvg1} at start`;
+  return `Data: \`${path}\` (git ${f.git}, ${f.date.slice(0, 10)}${f.quick ? ', quick run' : ''}; ${m.cpuModel} x${m.cores}, node ${m.node}${load}).`;
 }
 
 /**
@@ -224,7 +225,9 @@ async function main(): Promise<void> {
   if (unknown.length > 0) throw new Error(`unknown suite(s): ${unknown.join(', ')}`);
   const opts: BenchOptions = { quick: values.quick ?? false, log: (m) => process.stderr.write(`${m}\n`) };
   const machine = machineInfo();
-  opts.log(`node ${machine.node}, ${machine.cpuModel} x${machine.cores}${opts.quick ? ', quick' : ''}`);
+  opts.log(
+    `node ${machine.node}, ${machine.cpuModel} x${machine.cores}, load average ${machine.loadAvg1}${opts.quick ? ', quick' : ''}`,
+  );
   const rows: BenchRow[] = [];
   for (const s of SUITES) {
     if (!wanted.includes(s.name)) continue;
