@@ -225,6 +225,7 @@ async function main(): Promise<void> {
   if (unknown.length > 0) throw new Error(`unknown suite(s): ${unknown.join(', ')}`);
   const opts: BenchOptions = { quick: values.quick ?? false, log: (m) => process.stderr.write(`${m}\n`) };
   const machine = machineInfo();
+  const git = gitShortSha(); // the code measured: read before the run, in case HEAD moves meanwhile
   opts.log(
     `node ${machine.node}, ${machine.cpuModel} x${machine.cores}, load average ${machine.loadAvg1}${opts.quick ? ', quick' : ''}`,
   );
@@ -259,7 +260,6 @@ async function main(): Promise<void> {
     if (!a || !b) throw new Error('--compare expects two row prefixes, e.g. cpu,webgpu');
     printCompare(rows, a, b, values.markdown ?? false);
   }
-  const git = gitShortSha();
   const out = values.out ?? `bench/results/${today()}-${git}.json`;
   const file: ResultsFile = {
     date: new Date().toISOString(),
