@@ -12,10 +12,11 @@ import type { CompiledAir } from '../air/symbolic.ts';
 import { FAMILIES, type FamilyName, type FamilySize } from '../circuits/families.ts';
 import type { Backend } from '../runtime/backend.ts';
 import { getConfig, type StarkConfig } from '../stark/config.ts';
-import { wrapEnvelope } from '../stark/envelope.ts';
+import { ENVELOPE_ID_LENGTH_OFFSET, envelopeHeaderLength, wrapEnvelope } from '../stark/envelope.ts';
 import type { VerifyResult } from '../stark/errors.ts';
 import { prove } from '../stark/prove.ts';
 import { circuitIdOf, verify } from '../stark/verify.ts';
+import { CANARY_TAMPERS } from '../tamper/index.ts';
 import { constantSetOf, familyAir } from './cache.ts';
 import type { ProofSegments } from './metrics.ts';
 
@@ -102,8 +103,9 @@ export function createStarkEngine(opts: StarkEngineOptions): ProofEngine {
  * @returns the byte sizes
  */
 export function proofSegments(proof: Uint8Array, numPublicValues: number): ProofSegments {
-  const idLen = proof.length > 5 ? proof[5] : 0;
-  const header = proof.length >= 42 + idLen && idLen > 0 ? 42 + idLen : 0;
+  const idLen = proof.length > ENVELOPE_ID_LENGTH_OFFSET ? proof[ENVELOPE_ID_LENGTH_OFFSET] : 0;
+  const headerLen = envelopeHeaderLength(idLen);
+  const header = proof.length >= headerLen && idLen > 0 ? headerLen : 0;
   return {
     totalBytes: proof.length,
     paramsBytes: header,
@@ -113,24 +115,12 @@ export function proofSegments(proof: Uint8Array, numPublicValues: number): Proof
 }
 
 /**
- * Deterministic tampered copies of a valid envelope proof for the canary: a flipped bit in the
- * configuration digest, at the start, middle and end of the body, and a truncated copy.
+ * Deterministic tampered copies of a valid envelope proof for the canary: the tamper catalogue's
+ * `CANARY_TAMPERS` (a flipped bit in the configuration digest, at the start, middle and end of
+ * the body, and a truncated copy).
  * @param proof the valid envelope proof
- * @returns the tampered copies, each with a label
+ * @returns the tampered copies, each with its label
  */
 export function tamperedVariants(proof: Uint8Array): { label: string; bytes: Uint8Array }[] {
-  const idLen = proof[5] ?? 0;
-  const body = 42 + idLen;
-  const flip = (label: string, at: number): { label: string; bytes: Uint8Array } => {
-    const b = proof.slice();
-    b[at] ^= 0x01;
-    return { label, bytes: b };
-  };
-  return [
-    flip('config digest bit', 6 + idLen),
-    flip('body first byte', body),
-    flip('body middle byte', body + Math.floor((proof.length - body) / 2)),
-    flip('body last byte', proof.length - 1),
-    { label: 'truncated', bytes: proof.slice(0, proof.length - 7) },
-  ];
+  return CANARY_TAMPERS.map((t) => ({ label: t.label, bytes: t.mutate(proof) }));
 }

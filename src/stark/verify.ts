@@ -29,7 +29,7 @@ import type { DecodeLimits } from './codec.ts';
 import { decodeProof, varintLength } from './codec.ts';
 import type { StarkConfig } from './config.ts';
 import { validateConfig } from './config.ts';
-import { checkEnvelope, parseEnvelope } from './envelope.ts';
+import { checkEnvelope, envelopeHeaderLength, MAX_CIRCUIT_ID_LENGTH, parseEnvelope } from './envelope.ts';
 import type { VerifyResult } from './errors.ts';
 import { ProofRejectedError, reject } from './errors.ts';
 import { challengerFor, mmcsFor } from './instance.ts';
@@ -105,7 +105,7 @@ export function maxProofBytesFor(c: CompiledAir, config: StarkConfig): number {
   total += len(rounds) + rounds * cap + len(rounds) + 5 * rounds;
   total += len(f.numQueries) + f.numQueries * perQuery;
   total += len(2 ** f.logFinalPolyLen) + 20 * 2 ** f.logFinalPolyLen + 5 + 10;
-  return Math.ceil(total * 1.1) + 42 + 64;
+  return Math.ceil(total * 1.1) + envelopeHeaderLength(MAX_CIRCUIT_ID_LENGTH);
 }
 
 /** Z_D(x) = (x / shift)^|D| - 1 for an EF point. */

@@ -14,6 +14,14 @@ import { getConfig, type StarkConfig } from '../../stark/config.ts';
 import { wrapEnvelope } from '../../stark/envelope.ts';
 import type { ProvePhases } from '../../stark/prove.ts';
 import { circuitIdOf, compiledFor, verify } from '../../stark/verify.ts';
+import {
+  isUnchanged,
+  randomCases,
+  seededRng,
+  TAMPER_CATALOGUE,
+  type TamperBase,
+  type TamperCase,
+} from '../../tamper/index.ts';
 import type { NodeMetrics } from '../metrics.ts';
 import { createMainThreadPool, createProverPool, type ProverPool } from './prover-pool.ts';
 import { defaultProvider, type StatementProvider } from './provider.ts';
@@ -28,14 +36,6 @@ import {
 } from './report.ts';
 import { allocateProofs, type FamilySpec, type Scenario } from './scenario.ts';
 import { summarize } from './stats.ts';
-import {
-  isUnchanged,
-  randomCases,
-  seededRng,
-  TAMPER_CATALOGUE,
-  type TamperBase,
-  type TamperCase,
-} from './tamper.ts';
 
 /** Progress of a run. */
 export interface StressProgress {
@@ -328,7 +328,7 @@ export async function runStress(scenario: Scenario, opts: StressOptions = {}): P
 
   const families: FamilyReport[] = fams.map((f) => {
     const c = compiledFor(f.air);
-    const mean = (k: keyof ProvePhases): number =>
+    const mean = (k: Exclude<keyof ProvePhases, 'ledger'>): number =>
       f.phases.length
         ? Math.round((f.phases.reduce((s, p) => s + p[k], 0) / f.phases.length) * 1000) / 1000
         : 0;
