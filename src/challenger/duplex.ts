@@ -16,11 +16,15 @@
  */
 import { P } from '../field/babybear.ts';
 
-/** A permutation the challenger can run: width and an in-place `permute`. */
+/** A permutation the challenger can run: width, and `permuteMany` (consecutive states in place). */
 export interface ChallengerPermutation {
   readonly width: number;
-  permute(state: Uint32Array, offset?: number): void;
+  /** Permutes states[offset + k * width ..) in place for k < count. */
+  permuteMany(states: Uint32Array, offset: number, count: number): void;
 }
+
+/** Proof-of-work candidates tested per `permuteMany` call. */
+const GRIND_BATCH = 64;
 
 /** Transcript event kinds: observe, sample (value popped), and with `logDuplex` absorb/squeeze. */
 export type TranscriptKind = 'obs' | 'smp' | 'absorb' | 'squeeze';
@@ -78,7 +82,8 @@ export class DuplexChallenger {
   private inputLen = 0;
   /** Pending outputs are state[0 .. outputLen). */
   private outputLen = 0;
-  private readonly scratch: Uint32Array;
+  /** Grinding states, allocated by the first `grind`. */
+  private scratch: Uint32Array | null = null;
 
   /**
    * @param perm the permutation (Poseidon2-16 in every configuration)
@@ -98,7 +103,6 @@ export class DuplexChallenger {
     this.logDuplex = options.logDuplex ?? false;
     this.state = new Uint32Array(width);
     this.input = new Uint32Array(rate);
-    this.scratch = new Uint32Array(width);
   }
 
   /**
@@ -217,21 +221,32 @@ export class DuplexChallenger {
     if (bits === 0) return 0;
     const mask = (1 << bits) - 1;
     const rate = this.rate;
+    const width = this.width;
     const j = this.inputLen;
+    if (this.scratch === null) this.scratch = new Uint32Array(width * GRIND_BATCH);
     const s = this.scratch;
     const tag = this.state[rate] + j + 1;
     const capacity0 = tag >= P ? tag - P : tag;
-    for (let w = 0; w < P; w++) {
-      s.set(this.state);
-      for (let i = 0; i < j; i++) s[i] = this.input[i];
-      s[j] = w;
-      for (let i = j + 1; i < rate; i++) s[i] = 0;
-      s[rate] = capacity0;
-      this.perm.permute(s, 0);
-      if ((s[rate - 1] & mask) === 0) {
-        if (!this.checkWitness(bits, w))
-          throw new ChallengerError('grind: shortcut and checkWitness disagree');
-        return w;
+    // Candidates w0 .. w0 + GRIND_BATCH - 1 are permuted together; the first hit in order wins,
+    // so the witness is the smallest, as with one candidate at a time.
+    for (let w0 = 0; w0 < P; w0 += GRIND_BATCH) {
+      const count = Math.min(GRIND_BATCH, P - w0);
+      for (let k = 0; k < count; k++) {
+        const o = k * width;
+        s.set(this.state, o);
+        for (let i = 0; i < j; i++) s[o + i] = this.input[i];
+        s[o + j] = w0 + k;
+        for (let i = j + 1; i < rate; i++) s[o + i] = 0;
+        s[o + rate] = capacity0;
+      }
+      this.perm.permuteMany(s, 0, count);
+      for (let k = 0; k < count; k++) {
+        if ((s[k * width + rate - 1] & mask) === 0) {
+          const w = w0 + k;
+          if (!this.checkWitness(bits, w))
+            throw new ChallengerError('grind: shortcut and checkWitness disagree');
+          return w;
+        }
       }
     }
     throw new ChallengerError(`grind: no witness for ${bits} bits`);
@@ -286,7 +301,7 @@ export class DuplexChallenger {
       this.log?.push(['squeeze', 0]);
     }
     this.inputLen = 0;
-    this.perm.permute(st, 0);
+    this.perm.permuteMany(st, 0, 1);
     this.outputLen = rate;
   }
 }
