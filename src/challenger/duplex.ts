@@ -15,6 +15,7 @@
  * optional transcript log records exactly what the challenger observes and samples.
  */
 import { P } from '../field/babybear.ts';
+import { powWitnessSearch } from './pow.ts';
 
 /** A permutation the challenger can run: width, and `permuteMany` (consecutive states in place). */
 export interface ChallengerPermutation {
@@ -22,9 +23,6 @@ export interface ChallengerPermutation {
   /** Permutes states[offset + k * width ..) in place for k < count. */
   permuteMany(states: Uint32Array, offset: number, count: number): void;
 }
-
-/** Proof-of-work candidates tested per `permuteMany` call. */
-const GRIND_BATCH = 64;
 
 /** Transcript event kinds: observe, sample (value popped), and with `logDuplex` absorb/squeeze. */
 export type TranscriptKind = 'obs' | 'smp' | 'absorb' | 'squeeze';
@@ -83,7 +81,6 @@ export class DuplexChallenger {
   /** Pending outputs are state[0 .. outputLen). */
   private outputLen = 0;
   /** Grinding states, allocated by the first `grind`. */
-  private scratch: Uint32Array | null = null;
 
   /**
    * @param perm the permutation (Poseidon2-16 in every configuration)
@@ -219,37 +216,10 @@ export class DuplexChallenger {
   grind(bits: number): number {
     checkBits(bits);
     if (bits === 0) return 0;
-    const mask = (1 << bits) - 1;
-    const rate = this.rate;
-    const width = this.width;
-    const j = this.inputLen;
-    if (this.scratch === null) this.scratch = new Uint32Array(width * GRIND_BATCH);
-    const s = this.scratch;
-    const tag = this.state[rate] + j + 1;
-    const capacity0 = tag >= P ? tag - P : tag;
-    // Candidates w0 .. w0 + GRIND_BATCH - 1 are permuted together; the first hit in order wins,
-    // so the witness is the smallest, as with one candidate at a time.
-    for (let w0 = 0; w0 < P; w0 += GRIND_BATCH) {
-      const count = Math.min(GRIND_BATCH, P - w0);
-      for (let k = 0; k < count; k++) {
-        const o = k * width;
-        s.set(this.state, o);
-        for (let i = 0; i < j; i++) s[o + i] = this.input[i];
-        s[o + j] = w0 + k;
-        for (let i = j + 1; i < rate; i++) s[o + i] = 0;
-        s[o + rate] = capacity0;
-      }
-      this.perm.permuteMany(s, 0, count);
-      for (let k = 0; k < count; k++) {
-        if ((s[k * width + rate - 1] & mask) === 0) {
-          const w = w0 + k;
-          if (!this.checkWitness(bits, w))
-            throw new ChallengerError('grind: shortcut and checkWitness disagree');
-          return w;
-        }
-      }
-    }
-    throw new ChallengerError(`grind: no witness for ${bits} bits`);
+    const w = powWitnessSearch(this.perm, this.powTemplate(), bits, 0, P);
+    if (w < 0) throw new ChallengerError(`grind: no witness for ${bits} bits`);
+    if (!this.checkWitness(bits, w)) throw new ChallengerError('grind: search and checkWitness disagree');
+    return w;
   }
 
   /**
