@@ -15,6 +15,7 @@ import { getConfig, type StarkConfig } from '../stark/config.ts';
 import { ENVELOPE_ID_LENGTH_OFFSET, envelopeHeaderLength, wrapEnvelope } from '../stark/envelope.ts';
 import type { VerifyResult } from '../stark/errors.ts';
 import { prove } from '../stark/prove.ts';
+import { checkSecurityPolicy } from '../stark/security.ts';
 import { circuitIdOf, verify } from '../stark/verify.ts';
 import { CANARY_TAMPERS } from '../tamper/index.ts';
 import { constantSetOf, familyAir } from './cache.ts';
@@ -55,13 +56,18 @@ export interface StarkEngineOptions {
   readonly families: readonly FamilyName[];
   /** Hot-path backend (default the stark CPU backend). */
   readonly backend?: Backend;
+  /**
+   * Accept a test-only preset (the node config's `allow_insecure`). Without it an insecure preset
+   * is refused here, at construction, with VerifierConfigError.
+   */
+  readonly allowInsecure?: boolean;
 }
 
 /**
  * Builds the engine from src/stark.
  * @param opts preset, size, families, backend
  * @returns the engine
- * @throws {VerifierConfigError} for an unknown preset
+ * @throws {VerifierConfigError} for an unknown preset, or a test-only one without `allowInsecure`
  * @example
  * const engine = createStarkEngine({ preset: 'c100', size: 'production', families: FAMILY_NAMES });
  */
@@ -73,6 +79,8 @@ export function createStarkEngine(opts: StarkEngineOptions): ProofEngine {
     const { air, compiled } = familyAir(f, cs);
     loaded.set(f, { air, compiled, id: circuitIdOf(air) });
   }
+  const allowInsecure = opts.allowInsecure === true;
+  for (const l of loaded.values()) checkSecurityPolicy(config, l.compiled, allowInsecure);
   const known = [...loaded.values()].map((l) => l.id);
   return {
     backend: opts.backend?.kind ?? 'cpu',
@@ -90,7 +98,11 @@ export function createStarkEngine(opts: StarkEngineOptions): ProofEngine {
     verify(family: FamilyName, proof: Uint8Array, publicValues: ArrayLike<number>): VerifyResult {
       const l = loaded.get(family);
       if (!l) return { ok: false, code: 'VK_UNKNOWN_CIRCUIT', detail: `family '${family}' is not loaded` };
-      return verify(l.air, proof, publicValues, config, { compiled: l.compiled, knownCircuits: known });
+      return verify(l.air, proof, publicValues, config, {
+        compiled: l.compiled,
+        knownCircuits: known,
+        allowInsecure,
+      });
     },
   };
 }

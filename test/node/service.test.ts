@@ -62,7 +62,12 @@ describe('service with the real STARK engine (insecure-test, test sizes)', () =>
   let svc: ProofService;
   let metrics: NodeMetrics;
   beforeAll(async () => {
-    const engine = createStarkEngine({ preset: 'insecure-test', size: 'test', families: FAMILY_NAMES });
+    const engine = createStarkEngine({
+      preset: 'insecure-test',
+      size: 'test',
+      families: FAMILY_NAMES,
+      allowInsecure: true,
+    });
     metrics = new NodeMetrics();
     svc = await ProofService.start({
       engine,
