@@ -11,8 +11,8 @@
  */
 
 export { checkConstraints } from './air/check.ts';
-export type { CompiledAir } from './air/symbolic.ts';
-export { compileAir } from './air/symbolic.ts';
+export type { CompiledAir } from './air/program.ts';
+export { compileAir } from './air/program.ts';
 export { fibonacciPublicValues, generateFibonacciTrace } from './circuits/fibonacci.ts';
 export type { Matrix } from './field/matrix.ts';
 export { height, matrix } from './field/matrix.ts';

@@ -10,7 +10,8 @@
 import type { Matrix } from '../field/matrix.ts';
 import { type Air, AirError } from './air.ts';
 import { evalConstraintBlocks } from './eval.ts';
-import { type CompiledAir, compileAir, exprToString } from './symbolic.ts';
+import { type CompiledAir, compileAir } from './program.ts';
+import { exprToString } from './symbolic.ts';
 
 /** A constraint that does not vanish on some row. */
 export class ConstraintError extends Error {

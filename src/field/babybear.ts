@@ -162,6 +162,21 @@ export function twoAdicGenerator(bits: number): Felt {
   return TWO_ADIC_GENERATORS[bits];
 }
 
+/**
+ * ceil_log2(n): the smallest k with 2^k >= n (0 for n <= 1), as Plonky3's `log2_ceil_usize`.
+ * @param n a non-negative safe integer
+ * @returns k
+ */
+export function ceilLog2(n: number): number {
+  let k = 0;
+  let p = 1;
+  while (p < n) {
+    p *= 2;
+    k++;
+  }
+  return k;
+}
+
 /** Reduces any safe non-negative integer (e.g. a usize from the transcript) mod P. */
 export function fromU64(n: number): Felt {
   return n % P;

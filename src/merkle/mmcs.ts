@@ -12,6 +12,7 @@
  * `verifyBatch` treats every argument as hostile and throws nothing but `MerkleError`.
  * Extension-field matrices (ExtensionMmcs, §5.6) are committed as their flattened base matrices.
  */
+import { ceilLog2 } from '../field/babybear.ts';
 import { height, type Matrix } from '../field/matrix.ts';
 import { compressInto, compressLayer } from '../hash/compress.ts';
 import type { Poseidon2Perm } from '../hash/poseidon2.ts';
@@ -75,17 +76,6 @@ export interface BatchOpening {
 }
 
 const ZERO_DIGEST = new Uint32Array(DIGEST_ELEMS);
-
-/** ceil(log2(n)) for a safe integer n >= 1 (0 for n <= 1). */
-function ceilLog2(n: number): number {
-  let k = 0;
-  let p = 1;
-  while (p < n) {
-    p *= 2;
-    k++;
-  }
-  return k;
-}
 
 /** Next power of two >= n (1 for n <= 1). */
 function npt(n: number): number {

@@ -17,7 +17,7 @@ import { constants as FS, type Stats } from 'node:fs';
 import { lstat, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Air } from '../air/air.ts';
-import { type CompiledAir, compileAir } from '../air/symbolic.ts';
+import { type CompiledAir, compileAir } from '../air/program.ts';
 import { FAMILIES, FAMILY_NAMES, type FamilyName, type FamilySize } from '../circuits/families.ts';
 import {
   constantSetDigest,

@@ -8,7 +8,7 @@
  * construction; a family not loaded is refused (VK_UNKNOWN_CIRCUIT), never generated lazily.
  */
 import type { Air } from '../air/air.ts';
-import type { CompiledAir } from '../air/symbolic.ts';
+import type { CompiledAir } from '../air/program.ts';
 import { FAMILIES, type FamilyName, type FamilySize } from '../circuits/families.ts';
 import type { Backend } from '../runtime/backend.ts';
 import { getConfig, type StarkConfig } from '../stark/config.ts';

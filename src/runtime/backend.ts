@@ -20,7 +20,7 @@
  * reports failure by rejecting (a backend that lost its device rejects every later operation,
  * which FallbackBackend relies on); operations are called one at a time, in protocol order.
  */
-import type { CompiledAir } from '../air/symbolic.ts';
+import type { CompiledAir } from '../air/program.ts';
 import type { Felt } from '../field/babybear.ts';
 import type { Ext4 } from '../field/ext4.ts';
 import type { Matrix } from '../field/matrix.ts';

@@ -10,13 +10,10 @@
  * Invariants: a handle holds its data until released; handles of another backend instance are
  * refused; nothing crosses a device, so the ledger stays zero.
  */
-import {
-  evalFoldedQuotient,
-  periodicColumnsOnCoset,
-  type QuotientInputs,
-  selectorsOnCoset,
-} from '../air/eval.ts';
-import type { CompiledAir } from '../air/symbolic.ts';
+
+import { periodicColumnsOnCoset, selectorsOnCoset } from '../air/domain.ts';
+import { evalFoldedQuotient, type QuotientInputs } from '../air/eval.ts';
+import type { CompiledAir } from '../air/program.ts';
 import { powWitnessSearch } from '../challenger/pow.ts';
 import { type Felt, GENERATOR } from '../field/babybear.ts';
 import { bitReverseRows, reverseSliceIndexBits } from '../field/bit-reverse.ts';
@@ -230,7 +227,7 @@ export class CpuBackend implements Backend {
       nextOffset: 2 ** lqc % qSize,
       publics: spec.publics,
       selectors: selectorsOnCoset(k, GENERATOR, logQ),
-      periodic: periodicColumnsOnCoset(c, k, GENERATOR, logQ),
+      periodic: periodicColumnsOnCoset(c.air.periodicColumns, k, GENERATOR, logQ),
     };
     const q = new Uint32Array(4 * qSize);
     await this.quotientRows(c, inputs, alpha, q);

@@ -19,7 +19,7 @@
  * there. Small inputs, and trees whose heights are not powers of two, take the CpuBackend path.
  */
 import type { QuotientInputs } from '../air/eval.ts';
-import type { CompiledAir } from '../air/symbolic.ts';
+import type { CompiledAir } from '../air/program.ts';
 import { add, type Felt } from '../field/babybear.ts';
 import { height, type Matrix, matrix } from '../field/matrix.ts';
 import { reduceTerms, scaleBarycentric } from '../fri/open.ts';

@@ -18,7 +18,7 @@
  * Invariants: registers and buffers are canonical; `aux` holds [pw (4N, Montgomery) | uniforms |
  * Z period | 1/Z period | periodic header (offset, mask per column) | periodic data].
  */
-import { Insn } from '../air/symbolic.ts';
+import { Insn } from '../air/program.ts';
 import { ext4Wgsl } from './ext4.wgsl.ts';
 import { babyBearWgsl, linearIdWgsl } from './field.wgsl.ts';
 

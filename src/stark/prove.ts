@@ -8,8 +8,7 @@
  */
 
 import type { Air } from '../air/air.ts';
-import type { CompiledAir } from '../air/symbolic.ts';
-import { compileAir } from '../air/symbolic.ts';
+import { type CompiledAir, compileAir } from '../air/program.ts';
 import { GENERATOR, mul, P, twoAdicGenerator } from '../field/babybear.ts';
 import { ext4MulBaseInto } from '../field/ext4.ts';
 import type { Matrix } from '../field/matrix.ts';

@@ -12,7 +12,7 @@
  * The preset table of §6.1 (105.6 bits at 2^16 and 100.6 at 2^21 for c100, c100-compact and
  * udr-q100) is reproduced by these formulas; test/stark/security.test.ts pins them.
  */
-import type { CompiledAir } from '../air/symbolic.ts';
+import type { CompiledAir } from '../air/program.ts';
 import { P } from '../field/babybear.ts';
 import type { StarkConfig } from './config.ts';
 import { conjecturedSoundnessBits } from './config.ts';

@@ -9,9 +9,9 @@
  * The work is bounded by the configuration and the AIR, never by a length read from the proof.
  */
 import type { Air } from '../air/air.ts';
-import { evalFoldedAtPoint, periodicAtPoint, selectorsAtPoint } from '../air/eval.ts';
-import type { CompiledAir } from '../air/symbolic.ts';
-import { compileAirCached } from '../air/symbolic.ts';
+import { periodicValuesAtPoint, selectorsAtPoint, vanishingAtBase, vanishingAtPoint } from '../air/domain.ts';
+import { evalFoldedAtPoint } from '../air/eval.ts';
+import { type CompiledAir, compileAirCached } from '../air/program.ts';
 import { GENERATOR, inverse, mul, P, twoAdicGenerator } from '../field/babybear.ts';
 import {
   ext4AddInto,
@@ -237,22 +237,6 @@ export function maxProofBytesFor(c: CompiledAir, config: StarkConfig): number {
   return Math.ceil(total * 1.1) + envelopeHeaderLength(MAX_CIRCUIT_ID_LENGTH);
 }
 
-/** Z_D(x) = (x / shift)^|D| - 1 for an EF point. */
-function vanishingAt(x: Uint32Array, shift: number, logSize: number): Uint32Array {
-  const t = new Uint32Array(4);
-  ext4MulBaseInto(t, 0, x, 0, inverse(shift));
-  for (let i = 0; i < logSize; i++) ext4MulInto(t, 0, t, 0, t, 0);
-  t[0] = t[0] === 0 ? P - 1 : t[0] - 1;
-  return t;
-}
-
-/** Z_D(y) for a base point y. */
-function vanishingAtBase(y: number, shift: number, logSize: number): number {
-  let t = mul(y, inverse(shift));
-  for (let i = 0; i < logSize; i++) t = mul(t, t);
-  return t === 0 ? P - 1 : t - 1;
-}
-
 /**
  * Verifies a decoded proof (§10.5), throwing `ProofRejectedError` on failure.
  * @param c compiled AIR
@@ -338,10 +322,10 @@ export function verifyProofObject(
   chl.observeSlice(proof.commitments.quotientChunks);
   const zeta = chl.sampleExt();
   // 8.
-  const zT = vanishingAt(zeta, 1, k);
+  const zT = vanishingAtPoint(zeta, 1, k);
   if (ext4IsZero(zT)) reject('OOD_POINT_IN_DOMAIN', 'zeta lies in the trace domain');
   // 9.
-  const periodic = (c.air.periodicColumns ?? []).map((col) => periodicAtPoint(col, k, zeta));
+  const periodic = periodicValuesAtPoint(c.air.periodicColumns, k, zeta);
   // 10.
   const zetaNext = new Uint32Array(4);
   ext4MulBaseInto(zetaNext, 0, zeta, 0, twoAdicGenerator(k));
@@ -367,7 +351,7 @@ export function verifyProofObject(
   // 12. recompose the quotient at zeta
   const qz = new Uint32Array(4);
   const t = new Uint32Array(4);
-  const zs = chunkShifts.map((sh) => vanishingAt(zeta, sh, k));
+  const zs = chunkShifts.map((sh) => vanishingAtPoint(zeta, sh, k));
   for (let i = 0; i < nChunks; i++) {
     const zi = Uint32Array.of(1, 0, 0, 0);
     for (let j = 0; j < nChunks; j++) {

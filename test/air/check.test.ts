@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Air } from '../../src/air/air.ts';
 import { ConstraintError, checkConstraints } from '../../src/air/check.ts';
-import { periodicColumnsOnCoset, periodicValuesAtPoint } from '../../src/air/eval.ts';
-import { compileAir } from '../../src/air/symbolic.ts';
+import { periodicColumnsOnCoset, periodicValuesAtPoint } from '../../src/air/domain.ts';
+import { compileAir } from '../../src/air/program.ts';
 import { matrix } from '../../src/field/matrix.ts';
 
 const periodicAir: Air = {
@@ -57,8 +57,8 @@ describe('checkConstraints', () => {
   });
   it('periodic helpers return one value per column', () => {
     const c = compileAir(periodicAir);
-    expect(periodicValuesAtPoint(c, 3, Uint32Array.of(5, 6, 7, 8)).length).toBe(4);
-    const cols = periodicColumnsOnCoset(c, 3, 31, 4);
+    expect(periodicValuesAtPoint(c.air.periodicColumns, 3, Uint32Array.of(5, 6, 7, 8)).length).toBe(4);
+    const cols = periodicColumnsOnCoset(c.air.periodicColumns, 3, 31, 4);
     expect(cols.length).toBe(1);
     expect(cols[0].length).toBe(8);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Air, AirBuilder } from '../../src/air/air.ts';
-import { compileAir, compileAirCached } from '../../src/air/symbolic.ts';
+import { compileAir, compileAirCached } from '../../src/air/program.ts';
 import { fibonacciAir } from '../../src/circuits/fibonacci.ts';
 
 /** A mutable toy AIR: x0 * x1 = pub0 on every row, with fields a test may edit. */

@@ -2,15 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Air, AirBuilder } from '../../src/air/air.ts';
 import {
-  evalFoldedAtPoint,
-  evalFoldedQuotient,
-  foldingPowers,
   periodicAtPoint,
   periodicOnCoset,
   selectorsAtPoint,
   selectorsOnCoset,
-} from '../../src/air/eval.ts';
-import { compileAir } from '../../src/air/symbolic.ts';
+} from '../../src/air/domain.ts';
+import { evalFoldedAtPoint, evalFoldedQuotient, foldingPowers } from '../../src/air/eval.ts';
+import { compileAir } from '../../src/air/program.ts';
 import { matrix } from '../../src/field/matrix.ts';
 import { type E, e, eadd, eb, einv, emul, epow, esub, finv, fmul, fpow, fsub, PB, toU32 } from './ref-ef.ts';
 

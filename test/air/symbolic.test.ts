@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { type Air, type AirBuilder, AirError } from '../../src/air/air.ts';
-import {
-  ceilLog2,
-  compileAir,
-  ExprOp,
-  ExprPool,
-  logQuotientChunksFor,
-  SymbolicBuilder,
-} from '../../src/air/symbolic.ts';
+import { compileAir, logQuotientChunksFor } from '../../src/air/program.ts';
+import { ExprOp, ExprPool, SymbolicBuilder } from '../../src/air/symbolic.ts';
+import { ceilLog2 } from '../../src/field/babybear.ts';
 
 const P = 2013265921;
 

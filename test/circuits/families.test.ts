@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ConstraintError, checkConstraints } from '../../src/air/check.ts';
-import { compileAir } from '../../src/air/symbolic.ts';
+import { compileAir } from '../../src/air/program.ts';
 import { FAMILIES, FAMILY_NAMES, FamilyInputError, getFamily } from '../../src/circuits/families.ts';
 import { P } from '../../src/field/babybear.ts';
 import { compress } from '../../src/hash/compress.ts';

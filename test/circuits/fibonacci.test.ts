@@ -1,13 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConstraintError, checkConstraints } from '../../src/air/check.ts';
-import {
-  evalFoldedAtPoint,
-  evalFoldedQuotient,
-  selectorsAtPoint,
-  selectorsOnCoset,
-} from '../../src/air/eval.ts';
-import { compileAir } from '../../src/air/symbolic.ts';
+import { selectorsAtPoint, selectorsOnCoset } from '../../src/air/domain.ts';
+import { evalFoldedAtPoint, evalFoldedQuotient } from '../../src/air/eval.ts';
+import { compileAir } from '../../src/air/program.ts';
 import { fibonacciAir, fibonacciPublicValues, generateFibonacciTrace } from '../../src/circuits/fibonacci.ts';
 import { matrix } from '../../src/field/matrix.ts';
 import { type E, e, eadd, eb, einv, emul, esub, fmul, fpow, toU32 } from '../air/ref-ef.ts';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConstraintError, checkConstraints } from '../../src/air/check.ts';
-import { evalFoldedAtPoint, evalFoldedQuotient, selectorsOnCoset } from '../../src/air/eval.ts';
-import { compileAir } from '../../src/air/symbolic.ts';
+import { selectorsOnCoset } from '../../src/air/domain.ts';
+import { evalFoldedAtPoint, evalFoldedQuotient } from '../../src/air/eval.ts';
+import { compileAir } from '../../src/air/program.ts';
 import { BUILTIN_AIRS, getBuiltinAir } from '../../src/circuits/index.ts';
 import {
   createPoseidon2Air,

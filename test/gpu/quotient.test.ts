@@ -7,8 +7,9 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Air, AirBuilder } from '../../src/air/air.ts';
-import { evalFoldedQuotient, periodicOnCoset, selectorsOnCoset } from '../../src/air/eval.ts';
-import { compileAir } from '../../src/air/symbolic.ts';
+import { periodicOnCoset, selectorsOnCoset } from '../../src/air/domain.ts';
+import { evalFoldedQuotient } from '../../src/air/eval.ts';
+import { compileAir } from '../../src/air/program.ts';
 import { FAMILIES } from '../../src/circuits/families.ts';
 import { fibonacciAir, fibonacciPublicValues, generateFibonacciTrace } from '../../src/circuits/fibonacci.ts';
 import { createPoseidon2Air, generatePoseidon2Trace } from '../../src/circuits/poseidon2-air.ts';

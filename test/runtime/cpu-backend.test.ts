@@ -5,8 +5,9 @@
  * handles, close) and the zero ledger. Random inputs from xorshift32, seeds in the titles.
  */
 import { describe, expect, it } from 'vitest';
-import { evalFoldedQuotient, periodicColumnsOnCoset, selectorsOnCoset } from '../../src/air/eval.ts';
-import { compileAir } from '../../src/air/symbolic.ts';
+import { periodicColumnsOnCoset, selectorsOnCoset } from '../../src/air/domain.ts';
+import { evalFoldedQuotient } from '../../src/air/eval.ts';
+import { compileAir } from '../../src/air/program.ts';
 import { DuplexChallenger } from '../../src/challenger/duplex.ts';
 import { createPoseidon2Air } from '../../src/circuits/poseidon2-air.ts';
 import { GENERATOR, mul, P } from '../../src/field/babybear.ts';
@@ -86,7 +87,7 @@ describe('CpuBackend operations = the CPU functions they specify', () => {
           nextOffset: 2 ** lqc,
           publics,
           selectors: selectorsOnCoset(k, GENERATOR, logQ),
-          periodic: periodicColumnsOnCoset(c, k, GENERATOR, logQ),
+          periodic: periodicColumnsOnCoset(c.air.periodicColumns, k, GENERATOR, logQ),
         },
         alpha,
       );

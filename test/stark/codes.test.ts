@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compileAir } from '../../src/air/symbolic.ts';
+import { compileAir } from '../../src/air/program.ts';
 import { fibonacciAir, fibonacciPublicValues, generateFibonacciTrace } from '../../src/circuits/fibonacci.ts';
 import { GENERATOR } from '../../src/field/babybear.ts';
 import type { Challenger } from '../../src/fri/transcript.ts';

@@ -6,7 +6,7 @@
  * re-encoded (decode ∘ encode = id) and a tampered copy must be rejected.
  */
 import { describe, expect, it } from 'vitest';
-import { compileAir } from '../../src/air/symbolic.ts';
+import { compileAir } from '../../src/air/program.ts';
 import { fibonacciAir, fibonacciPublicValues, generateFibonacciTrace } from '../../src/circuits/fibonacci.ts';
 import { createPoseidon2Air, generatePoseidon2Trace } from '../../src/circuits/poseidon2-air.ts';
 import { decodeProof, encodeProof } from '../../src/stark/codec.ts';

@@ -3,7 +3,7 @@
  * and the floor enforcement of §6.2 (tamper class B5: POLICY_SECURITY_BELOW_FLOOR).
  */
 import { describe, expect, it } from 'vitest';
-import { compileAir } from '../../src/air/symbolic.ts';
+import { compileAir } from '../../src/air/program.ts';
 import { fibonacciAir, fibonacciPublicValues, generateFibonacciTrace } from '../../src/circuits/fibonacci.ts';
 import { getConfig } from '../../src/stark/config.ts';
 import { prove } from '../../src/stark/prove.ts';

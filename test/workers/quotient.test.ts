@@ -7,8 +7,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Air } from '../../src/air/air.ts';
-import { evalFoldedQuotient, periodicOnCoset, selectorsOnCoset } from '../../src/air/eval.ts';
-import { compileAir } from '../../src/air/symbolic.ts';
+import { periodicOnCoset, selectorsOnCoset } from '../../src/air/domain.ts';
+import { evalFoldedQuotient } from '../../src/air/eval.ts';
+import { compileAir } from '../../src/air/program.ts';
 import { fibonacciAir } from '../../src/circuits/fibonacci.ts';
 import { createPoseidon2Air } from '../../src/circuits/poseidon2-air.ts';
 import { GENERATOR, P } from '../../src/field/babybear.ts';

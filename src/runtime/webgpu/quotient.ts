@@ -7,17 +7,17 @@
  * CPU twin: src/air/eval.ts `evalFoldedQuotient` with the inputs src/stark/prove.ts builds.
  * Mirrors Plonky3/Plonky3:uni-stark/src/prover.rs (compute_quotient_values).
  */
-import { evalUniforms, foldingPowers, periodicColumnsOnCoset } from '../../air/eval.ts';
-import type { CompiledAir } from '../../air/symbolic.ts';
+
+import { periodicColumnsOnCoset, vanishingOnCoset } from '../../air/domain.ts';
+import { evalUniforms, foldingPowers } from '../../air/eval.ts';
+import type { CompiledAir } from '../../air/program.ts';
 import {
   add,
   batchInverse,
-  exp,
   GENERATOR,
   inverse,
   MONTY_R,
   mul,
-  sub,
   twoAdicGenerator,
 } from '../../field/babybear.ts';
 import {
@@ -89,19 +89,11 @@ export async function planQuotient(
     const v = u[ue[i + 1]];
     for (let k = 0; k < 4; k++) uc[k] = add(uc[k], mul(v, pw[4 * ue[i] + k]));
   }
-  // Z(x_j) = GEN^n (g_Q^n)^j - 1 has period 2^lqc (as selectorsOnCoset).
-  const n = 2 ** logN;
-  const gQ = twoAdicGenerator(logQ);
+  // Z(x_j) = GEN^n (g_Q^n)^j - 1 has period 2^lqc.
   const period = 2 ** lqc;
-  const zs = new Uint32Array(period);
-  const step = exp(gQ, n);
-  let t = exp(GENERATOR, n);
-  for (let j = 0; j < period; j++) {
-    zs[j] = sub(t, 1);
-    t = mul(t, step);
-  }
+  const zs = vanishingOnCoset(logN, GENERATOR, logQ);
   const izs = batchInverse(zs);
-  const per = periodicColumnsOnCoset(c, logN, GENERATOR, logQ);
+  const per = periodicColumnsOnCoset(c.air.periodicColumns, logN, GENERATOR, logQ);
   const uOff = 4 * N;
   const zOff = uOff + u.length;
   const izOff = zOff + period;
@@ -130,7 +122,7 @@ export async function planQuotient(
   params[P.width] = c.width;
   params[P.nextOffset] = 2 ** lqc % qSize;
   params[P.genMont] = mul(GENERATOR, MONTY_R);
-  params[P.gQMont] = mul(gQ, MONTY_R);
+  params[P.gQMont] = mul(twoAdicGenerator(logQ), MONTY_R);
   params[P.gInv] = inverse(twoAdicGenerator(logN));
   params[P.zMask] = period - 1;
   params[P.uOff] = uOff;

@@ -13,7 +13,7 @@
  * those of cosetLdeBitReversed / commitMatrices element for element (CPU code, same order).
  */
 import { evalFoldedQuotient, type QuotientInputs } from '../../air/eval.ts';
-import type { CompiledAir } from '../../air/symbolic.ts';
+import type { CompiledAir } from '../../air/program.ts';
 import { powWitnessSearch } from '../../challenger/pow.ts';
 import type { Felt } from '../../field/babybear.ts';
 import { cosetLdeBitReversed } from '../../field/dft.ts';
