@@ -27,6 +27,7 @@ import { formatGpuLedger, GpuContext } from '../src/runtime/gpu-context.ts';
 import { WebGpuBackend } from '../src/runtime/webgpu.ts';
 import { getConfig } from '../src/stark/config.ts';
 import { prove } from '../src/stark/prove.ts';
+import { kernelsOf } from '../test/gpu/kernel-harness.ts';
 import type { BenchOptions, BenchRow } from './lib.ts';
 
 const SUITE = 'gpu';
@@ -222,14 +223,14 @@ async function benchSize(
   const gpuReps = opts.quick ? 2 : 5;
 
   // LDE alone
-  const gl = await gpu.kernels.cosetLdeBitReversed(m, LOG_BLOWUP, GENERATOR); // warm-up + check
+  const gl = await kernelsOf(gpu).cosetLdeBitReversed(m, LOG_BLOWUP, GENERATOR); // warm-up + check
   const tl = performance.now();
   const cl = cosetLdeBitReversed(m, LOG_BLOWUP, GENERATOR);
   const firstLde = performance.now() - tl;
   if (!same(gl.values, cl.values)) throw new Error(`gpu bench: LDE mismatch at ${label}`);
   const cpuLde =
     cpuReps === 1 ? firstLde : await timeMs(() => cosetLdeBitReversed(m, LOG_BLOWUP, GENERATOR), cpuReps);
-  const gpuLde = await timeMs(() => gpu.kernels.cosetLdeBitReversed(m, LOG_BLOWUP, GENERATOR), gpuReps);
+  const gpuLde = await timeMs(() => kernelsOf(gpu).cosetLdeBitReversed(m, LOG_BLOWUP, GENERATOR), gpuReps);
   rows.push(...triple(`lde ${label}`, n, cpuLde, gpuLde, adapter));
   opts.log(
     `  lde ${label}: cpu ${cpuLde.toFixed(1)} ms, gpu ${gpuLde.toFixed(1)} ms, x${(cpuLde / gpuLde).toFixed(1)}`,

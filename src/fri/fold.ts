@@ -9,8 +9,10 @@
  * `foldVector` is the CPU twin of the WGSL fold kernel.
  */
 import { exp, halve, inverse, mul, twoAdicGenerator } from '../field/babybear.ts';
-import { reverseBitsLen } from '../field/bit-reverse.ts';
+import { reverseBitsLen, reverseSliceIndexBits } from '../field/bit-reverse.ts';
+import { idft } from '../field/dft.ts';
 import { ext4AddInto, ext4MulBaseInto, ext4MulInto, ext4SquareInto, ext4SubInto } from '../field/ext4.ts';
+import { matrix } from '../field/matrix.ts';
 
 const halfInvCache = new Map<number, Uint32Array>();
 
@@ -70,6 +72,48 @@ export function foldVector(v: Uint32Array, beta: Uint32Array, logArity: number):
     ext4SquareInto(b, 0, b, 0);
   }
   return cur;
+}
+
+/**
+ * The roll-in of a folded vector: folded += beta^(2^logArity) * rollIn, in place (§9.4; the
+ * reduced opening of the next height joins the fold).
+ * @param folded the folded vector, flat EF
+ * @param rollIn a flat EF vector of the same length
+ * @param beta the round's challenge
+ * @param logArity log2 of the arity
+ * @throws {RangeError} if the lengths differ
+ */
+export function rollInto(
+  folded: Uint32Array,
+  rollIn: Uint32Array,
+  beta: Uint32Array,
+  logArity: number,
+): void {
+  if (rollIn.length !== folded.length) throw new RangeError('foldFri: roll-in length differs');
+  const bp = Uint32Array.from(beta);
+  for (let k = 0; k < logArity; k++) ext4SquareInto(bp, 0, bp, 0);
+  const tmp = new Uint32Array(4);
+  for (let i = 0; i < folded.length; i += 4) {
+    ext4MulInto(tmp, 0, rollIn, i, bp, 0);
+    ext4AddInto(folded, i, folded, i, tmp, 0);
+  }
+}
+
+/**
+ * The final polynomial's coefficients from the head of the last folded vector (its first
+ * 2^logFinalPolyLen values, bit-reversed order): bring them to natural order, then IDFT.
+ * @param vals the vector (or at least its head), flat EF
+ * @param logFinalPolyLen log2 of the final polynomial's length
+ * @returns 4 * 2^logFinalPolyLen coefficient words
+ * @throws {RangeError} if the vector is shorter than the polynomial
+ */
+export function finalPolyFromEvals(vals: Uint32Array, logFinalPolyLen: number): Uint32Array {
+  const n = 1 << logFinalPolyLen;
+  if (4 * n > vals.length) throw new RangeError('finalPoly: vector shorter than the final polynomial');
+  const idx = reverseSliceIndexBits(Array.from({ length: n }, (_, i) => i));
+  const rows = new Uint32Array(4 * n);
+  for (let i = 0; i < n; i++) rows.set(vals.subarray(4 * idx[i], 4 * idx[i] + 4), 4 * i);
+  return idft(matrix(rows, 4)).values;
 }
 
 /**

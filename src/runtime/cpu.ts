@@ -16,11 +16,10 @@ import { evalFoldedQuotient, type QuotientInputs } from '../air/eval.ts';
 import type { CompiledAir } from '../air/program.ts';
 import { powWitnessSearch } from '../challenger/pow.ts';
 import { type Felt, GENERATOR } from '../field/babybear.ts';
-import { bitReverseRows, reverseSliceIndexBits } from '../field/bit-reverse.ts';
-import { cosetLde, cosetLdeBitReversed, idft } from '../field/dft.ts';
-import { ext4AddInto, ext4MulInto, ext4SquareInto } from '../field/ext4.ts';
+import { bitReverseRows } from '../field/bit-reverse.ts';
+import { cosetLde, cosetLdeBitReversed } from '../field/dft.ts';
 import { height, type Matrix, matrix } from '../field/matrix.ts';
-import { foldVector } from '../fri/fold.ts';
+import { finalPolyFromEvals, foldVector, rollInto } from '../fri/fold.ts';
 import { evaluateLdeAt, reduceOpenings } from '../fri/open.ts';
 import { type Poseidon2ConstantSetName, poseidon2ForSet } from '../hash/poseidon2.ts';
 import type { Digest } from '../hash/types.ts';
@@ -335,17 +334,7 @@ export class CpuBackend implements Backend {
   ): Promise<CpuExtVector> {
     this.check();
     const folded = foldVector(this.vector(v).values, beta, logArity);
-    if (rollIn !== null) {
-      const r = this.vector(rollIn).values;
-      if (r.length !== folded.length) throw new RangeError('foldFri: roll-in length differs');
-      const bp = Uint32Array.from(beta);
-      for (let k = 0; k < logArity; k++) ext4SquareInto(bp, 0, bp, 0);
-      const tmp = new Uint32Array(4);
-      for (let i = 0; i < folded.length; i += 4) {
-        ext4MulInto(tmp, 0, r, i, bp, 0);
-        ext4AddInto(folded, i, folded, i, tmp, 0);
-      }
-    }
+    if (rollIn !== null) rollInto(folded, this.vector(rollIn).values, beta, logArity);
     return new CpuExtVector(this, folded);
   }
 
@@ -357,13 +346,7 @@ export class CpuBackend implements Backend {
    */
   async finalPoly(v: ExtVectorHandle, logFinalPolyLen: number): Promise<Uint32Array> {
     this.check();
-    const vals = this.vector(v).values;
-    const n = 1 << logFinalPolyLen;
-    if (4 * n > vals.length) throw new RangeError('finalPoly: vector shorter than the final polynomial');
-    const idx = reverseSliceIndexBits(Array.from({ length: n }, (_, i) => i));
-    const rows = new Uint32Array(4 * n);
-    for (let i = 0; i < n; i++) rows.set(vals.subarray(4 * idx[i], 4 * idx[i] + 4), 4 * i);
-    return idft(matrix(rows, 4)).values;
+    return finalPolyFromEvals(this.vector(v).values, logFinalPolyLen);
   }
 
   /**

@@ -21,11 +21,9 @@
  * nothing here imports node or webgpu.
  */
 import { type Felt, GENERATOR } from '../field/babybear.ts';
-import { reverseSliceIndexBits } from '../field/bit-reverse.ts';
-import { idft } from '../field/dft.ts';
-import { type Ext4, ext4AddInto, ext4MulInto, ext4SquareInto } from '../field/ext4.ts';
+import { type Ext4, ext4AddInto, ext4MulInto } from '../field/ext4.ts';
 import { height, type Matrix, matrix } from '../field/matrix.ts';
-import { foldVector } from '../fri/fold.ts';
+import { finalPolyFromEvals, foldVector, rollInto } from '../fri/fold.ts';
 import { evaluateLdeAt } from '../fri/open.ts';
 import { createPoseidon2 } from '../hash/poseidon2.ts';
 import { DIGEST_ELEMS, type Poseidon2Constants } from '../hash/types.ts';
@@ -59,18 +57,15 @@ import {
   WG,
 } from './webgpu/engine.ts';
 import { GpuCommitted, GpuVector, Shared } from './webgpu/handles.ts';
-import { WebGpuKernels } from './webgpu/kernels.ts';
 import {
   type DeviceReduceTerm,
+  evaluateOnDevice,
   ext4Pow,
-  type GatherLayout,
+  gatherOpenings,
   grindOnDevice,
-  planEvaluateAt,
   planFold,
-  planGather,
   planReduce,
   sameIndices,
-  unpackGather,
 } from './webgpu/ops.ts';
 import { planQuotient } from './webgpu/quotient.ts';
 
@@ -94,8 +89,6 @@ export class WebGpuBackend implements Backend {
   readonly constants: Poseidon2Constants;
   /** Plans, tables and the LDE / Merkle plans. */
   readonly engine: Engine;
-  /** Single-kernel entry points (tests and benchmarks of each kernel against its CPU twin). */
-  readonly kernels: WebGpuKernels;
   private readonly ownsContext: boolean;
   private readonly mmcs: MerkleConfig;
   private readonly live = new Set<GpuCommitted>();
@@ -114,7 +107,6 @@ export class WebGpuBackend implements Backend {
     this.constants = opts.constants;
     this.ownsContext = opts.ownsContext ?? true;
     this.engine = new Engine(ctx, opts.constants);
-    this.kernels = new WebGpuKernels(this.engine);
     this.mmcs = { perm: createPoseidon2(opts.constants) };
   }
 
@@ -143,22 +135,29 @@ export class WebGpuBackend implements Backend {
       if (!isPow2(height(m)))
         throw new GpuError(GpuErrorCode.unsupported, 'ldeAndCommit: height not a power of two');
     }
-    const e = this.engine;
+    return this.commitWith(async (plan, kept, coeffs, ldes) => {
+      for (let k = 0; k < evals.length; k++) {
+        const src = await this.ctx.upload(evals[k].values, 'trace');
+        kept.push(src);
+        const m = { buffer: src, width: evals[k].width, rows: height(evals[k]) };
+        await this.planLde(plan, m, logBlowup, shifts[k], kept, coeffs, ldes);
+      }
+    });
+  }
+
+  /**
+   * Runs `build` (which plans the LDEs and pushes the buffers to keep), then commits the LDEs;
+   * on failure every kept buffer is destroyed.
+   */
+  private async commitWith(
+    build: (plan: Plan, kept: GPUBuffer[], coeffs: DeviceMatrix[], ldes: DeviceMatrix[]) => Promise<void>,
+  ): Promise<GpuCommitted> {
     const plan = newPlan();
     const kept: GPUBuffer[] = [];
     try {
       const coeffs: DeviceMatrix[] = [];
       const ldes: DeviceMatrix[] = [];
-      for (let k = 0; k < evals.length; k++) {
-        const src = await this.ctx.upload(evals[k].values, 'trace');
-        kept.push(src);
-        const m = { buffer: src, width: evals[k].width, rows: height(evals[k]) };
-        await e.planIdft(plan, m);
-        coeffs.push(m);
-        const lde = await e.planExtend(plan, m, logBlowup, shifts[k], true);
-        kept.push(lde.buffer);
-        ldes.push(lde);
-      }
+      await build(plan, kept, coeffs, ldes);
       return await this.commitDevice(
         plan,
         ldes,
@@ -170,8 +169,25 @@ export class WebGpuBackend implements Backend {
       for (const b of kept) b.destroy();
       throw err;
     } finally {
-      e.release(plan);
+      this.engine.release(plan);
     }
+  }
+
+  /** Plans IDFT (in place: `m` becomes coefficients) and coset LDE of `m`, keeping the LDE. */
+  private async planLde(
+    plan: Plan,
+    m: DeviceMatrix,
+    logBlowup: number,
+    shift: Felt,
+    kept: GPUBuffer[],
+    coeffs: DeviceMatrix[],
+    ldes: DeviceMatrix[],
+  ): Promise<void> {
+    await this.engine.planIdft(plan, m);
+    coeffs.push(m);
+    const lde = await this.engine.planExtend(plan, m, logBlowup, shift, true);
+    kept.push(lde.buffer);
+    ldes.push(lde);
   }
 
   /** Plans the tree over device matrices, runs the plan, reads the root; the handle owns `kept`. */
@@ -242,19 +258,14 @@ export class WebGpuBackend implements Backend {
     shifts: readonly Felt[],
   ): Promise<CommittedHandle> {
     const q = this.vector(quotient);
-    const e = this.engine;
-    const plan = newPlan();
-    const kept: GPUBuffer[] = [];
-    try {
-      const src = q.shared?.buffer ?? (await e.tempUpload(plan, q.host as Uint32Array, 'quotient'));
-      const rows = q.length / numChunks;
-      if (!isPow2(rows) || shifts.length !== numChunks)
-        throw new GpuError(GpuErrorCode.unsupported, 'commitQuotient: bad chunk shape');
+    const rows = q.length / numChunks;
+    if (!isPow2(rows) || shifts.length !== numChunks)
+      throw new GpuError(GpuErrorCode.unsupported, 'commitQuotient: bad chunk shape');
+    return this.commitWith(async (plan, kept, coeffs, ldes) => {
+      const src = q.shared?.buffer ?? (await this.engine.tempUpload(plan, q.host as Uint32Array, 'quotient'));
       const split = await this.ctx.pipeline(`split:${WG}`, () => splitChunkWgsl({ wg: WG }));
-      const coeffs: DeviceMatrix[] = [];
-      const ldes: DeviceMatrix[] = [];
       for (let i = 0; i < numChunks; i++) {
-        const chunk = await e.storage(4 * rows, 'quotient-chunk');
+        const chunk = await this.engine.storage(4 * rows, 'quotient-chunk');
         kept.push(chunk);
         plan.steps.push({
           pipeline: split,
@@ -262,26 +273,9 @@ export class WebGpuBackend implements Backend {
           params: [i, numChunks, rows],
           threads: rows,
         });
-        const m = { buffer: chunk, width: 4, rows };
-        await e.planIdft(plan, m);
-        coeffs.push(m);
-        const lde = await e.planExtend(plan, m, logBlowup, shifts[i], true);
-        kept.push(lde.buffer);
-        ldes.push(lde);
+        await this.planLde(plan, { buffer: chunk, width: 4, rows }, logBlowup, shifts[i], kept, coeffs, ldes);
       }
-      return await this.commitDevice(
-        plan,
-        ldes,
-        ldes.map((l) => new Shared(l.buffer)),
-        coeffs,
-        kept,
-      );
-    } catch (err) {
-      for (const b of kept) b.destroy();
-      throw err;
-    } finally {
-      e.release(plan);
-    }
+    });
   }
 
   /**
@@ -301,34 +295,7 @@ export class WebGpuBackend implements Backend {
     if (c.host !== null) {
       return c.host.matrices.map((m, mi) => points[mi].map((z) => evaluateLdeAt(m, logBlowup, z)));
     }
-    const e = this.engine;
-    const plan = newPlan();
-    try {
-      let total = 0;
-      for (let mi = 0; mi < c.ldes.length; mi++) total += 4 * c.ldes[mi].width * points[mi].length;
-      if (total === 0) return points.map((ps) => ps.map(() => new Uint32Array(0)));
-      const out = await e.temp(plan, total, 'opened-values');
-      const weights = new Map<string, GPUBuffer>();
-      let at = 0;
-      for (let mi = 0; mi < c.ldes.length; mi++) {
-        for (const z of points[mi]) {
-          await planEvaluateAt(e, plan, c.ldes[mi], logBlowup, z, out, at, weights);
-          at += 4 * c.ldes[mi].width;
-        }
-      }
-      await e.run(plan, 'evaluateAt');
-      const [all] = await this.ctx.read([{ buffer: out, offset: 0, size: 4 * total }]);
-      at = 0;
-      return c.ldes.map((m, mi) =>
-        points[mi].map(() => {
-          const v = all.slice(at, at + 4 * m.width);
-          at += 4 * m.width;
-          return v;
-        }),
-      );
-    } finally {
-      e.release(plan);
-    }
+    return evaluateOnDevice(this.engine, c.ldes, logBlowup, points);
   }
 
   /**
@@ -447,16 +414,7 @@ export class WebGpuBackend implements Backend {
     if (r !== null && r.length !== len) throw new RangeError('foldFri: roll-in length differs');
     if (x.host !== null) {
       const folded = foldVector(x.host, beta, logArity);
-      if (r !== null) {
-        const rv = await this.hostValues(r);
-        const bp = Uint32Array.from(beta);
-        for (let k = 0; k < logArity; k++) ext4SquareInto(bp, 0, bp, 0);
-        const tmp = new Uint32Array(4);
-        for (let i = 0; i < folded.length; i += 4) {
-          ext4MulInto(tmp, 0, rv, i, bp, 0);
-          ext4AddInto(folded, i, folded, i, tmp, 0);
-        }
-      }
+      if (r !== null) rollInto(folded, await this.hostValues(r), beta, logArity);
       return new GpuVector(this, len, null, folded);
     }
     const e = this.engine;
@@ -492,10 +450,7 @@ export class WebGpuBackend implements Backend {
     if (n > x.length) throw new RangeError('finalPoly: vector shorter than the final polynomial');
     const vals =
       x.host ?? (await this.ctx.read([{ buffer: (x.shared as Shared).buffer, offset: 0, size: 16 * n }]))[0];
-    const idx = reverseSliceIndexBits(Array.from({ length: n }, (_, i) => i));
-    const rows = new Uint32Array(4 * n);
-    for (let i = 0; i < n; i++) rows.set(vals.subarray(4 * idx[i], 4 * idx[i] + 4), 4 * i);
-    return idft(matrix(rows, 4)).values;
+    return finalPolyFromEvals(vals, logFinalPolyLen);
   }
 
   /**
@@ -542,37 +497,14 @@ export class WebGpuBackend implements Backend {
       if (hd > logH) continue;
       targets.push({ c: d, indices: indices.map((i) => i >>> (logH - hd)) });
     }
-    const e = this.engine;
-    const plan = newPlan();
-    try {
-      const nq = indices.length;
-      let words = 0;
-      for (const tg of targets) {
-        let stride = (tg.c.tree as DeviceTree).layerSizes.length * DIGEST_ELEMS - DIGEST_ELEMS;
-        for (const m of tg.c.ldes) stride += m.width;
-        words += stride * nq;
-      }
-      const dst = await e.temp(plan, Math.max(1, words), 'query-openings');
-      const layouts: GatherLayout[] = [];
-      let base = 0;
-      for (const tg of targets) {
-        const idx = await e.tempUpload(plan, Uint32Array.from(tg.indices), 'query-indices');
-        const l = await planGather(e, plan, tg.c.ldes, tg.c.tree as DeviceTree, idx, nq, dst, base);
-        layouts.push(l);
-        base += l.stride * nq;
-      }
-      await e.run(plan, 'openRows');
-      const [all] = await this.ctx.read([{ buffer: dst, offset: 0, size: 4 * words }]);
-      for (let k = 1; k < targets.length; k++) {
-        this.prefetched.set(targets[k].c, {
-          indices: targets[k].indices,
-          openings: unpackGather(all, layouts[k], nq),
-        });
-      }
-      return unpackGather(all, layouts[0], nq);
-    } finally {
-      e.release(plan);
+    const all = await gatherOpenings(
+      this.engine,
+      targets.map((t) => ({ ldes: t.c.ldes, tree: t.c.tree as DeviceTree, indices: t.indices })),
+    );
+    for (let k = 1; k < targets.length; k++) {
+      this.prefetched.set(targets[k].c, { indices: targets[k].indices, openings: all[k] });
     }
+    return all[0];
   }
 
   /**
@@ -612,30 +544,15 @@ export class WebGpuBackend implements Backend {
    */
   async commit(matrices: readonly Matrix[]): Promise<CommittedHandle> {
     this.ctx.check();
-    const plan = newPlan();
-    const kept: GPUBuffer[] = [];
-    try {
-      const ms: DeviceMatrix[] = [];
+    return this.commitWith(async (_plan, kept, _coeffs, ldes) => {
       for (const m of matrices) {
         if (!isPow2(height(m)))
           throw new GpuError(GpuErrorCode.unsupported, 'commit: height not a power of two');
         const b = await this.ctx.upload(m.values, 'matrix');
         kept.push(b);
-        ms.push({ buffer: b, width: m.width, rows: height(m) });
+        ldes.push({ buffer: b, width: m.width, rows: height(m) });
       }
-      return await this.commitDevice(
-        plan,
-        ms,
-        ms.map((m) => new Shared(m.buffer)),
-        [],
-        kept,
-      );
-    } catch (err) {
-      for (const b of kept) b.destroy();
-      throw err;
-    } finally {
-      this.engine.release(plan);
-    }
+    });
   }
 
   /** Releases every handle's buffers, the cached tables, and closes the context (if owned); idempotent. */

@@ -6,6 +6,7 @@
  * (also written to $OUT/device-check.json when OUT is set). Exit code 1 if any check fails.
  * Not a vitest file (no .test.ts suffix): it runs stand-alone under plain Node.
  */
+
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchRow } from '../../bench/lib.ts';
@@ -31,6 +32,7 @@ import { mmcsFor } from '../../src/stark/instance.ts';
 import { prove } from '../../src/stark/prove.ts';
 import { verify } from '../../src/stark/verify.ts';
 import { randomFelts, rng } from './gpu-env-core.ts';
+import { kernelsOf } from './kernel-harness.ts';
 
 interface Check {
   name: string;
@@ -80,20 +82,20 @@ async function main(): Promise<number> {
     const b = randomFelts(r, 1 << 20);
     a.set([0, 1, P - 1, P - 1]);
     b.set([P - 1, P - 1, P - 1, 1]);
-    const g = await gpu.kernels.fieldOp(FieldOp.mul, a, b);
+    const g = await kernelsOf(gpu).fieldOp(FieldOp.mul, a, b);
     for (let i = 0; i < a.length; i++) if (g[i] !== mul(a[i], b[i])) return false;
     return true;
   });
   await check('poseidon2-16 permute 2^14 states', async () => {
     const s = randomFelts(r, 16 << 14);
-    const g = await gpu.kernels.permuteStates(s);
+    const g = await kernelsOf(gpu).permuteStates(s);
     const c = s.slice();
     for (let k = 0; k < 1 << 14; k++) perm.permute(c, 16 * k);
     return same(g, c);
   });
   await check('hashRows widths 3+8+13, 2^12 rows', async () => {
     const ms = [3, 8, 13].map((w) => ({ values: randomFelts(r, w << 12), width: w }));
-    return same(await gpu.kernels.hashRows(ms), hashRows(perm, ms));
+    return same(await kernelsOf(gpu).hashRows(ms), hashRows(perm, ms));
   });
   for (const [logH, w, lb] of [
     [14, 16, 1],
@@ -103,7 +105,7 @@ async function main(): Promise<number> {
     await check(`coset LDE 2^${logH} x ${w} blowup 2^${lb}`, async () => {
       const m: Matrix = { values: randomFelts(r, w << logH), width: w };
       return same(
-        (await gpu.kernels.cosetLdeBitReversed(m, lb, GENERATOR)).values,
+        (await kernelsOf(gpu).cosetLdeBitReversed(m, lb, GENERATOR)).values,
         cosetLdeBitReversed(m, lb, GENERATOR).values,
       );
     });
@@ -135,7 +137,7 @@ async function main(): Promise<number> {
   await check('FRI fold arity 2, 2^16 pairs', async () => {
     const v = randomFelts(r, 8 << 16);
     const beta = randomFelts(r, 4);
-    return same(await gpu.kernels.foldArity2(v, beta), foldVectorArity2(v, beta));
+    return same(await kernelsOf(gpu).foldArity2(v, beta), foldVectorArity2(v, beta));
   });
   gpu.close();
 

@@ -20,7 +20,7 @@ import { grindWgsl } from '../../shaders/grind.wgsl.ts';
 import { baryWeightsWgsl, COLSUM_WG, colSumsWgsl, reduceWgsl } from '../../shaders/open.wgsl.ts';
 import { BufferUsage } from '../gpu-context.ts';
 import type { DeviceMatrix, DeviceTree, Engine, Plan } from './engine.ts';
-import { toMontgomeryArray, WG } from './engine.ts';
+import { newPlan, toMontgomeryArray, WG } from './engine.ts';
 
 const mont = (x: number): number => mul(x, MONTY_R);
 const montExt = (z: ArrayLike<number>): number[] => [mont(z[0]), mont(z[1]), mont(z[2]), mont(z[3])];
@@ -199,6 +199,99 @@ export async function grindOnDevice(
   throw new Error(`grind: no witness for ${bits} bits`);
 }
 
+/**
+ * Evaluates every column of each LDE at its points (evaluateLdeAt) in one plan and one read.
+ * @param e the engine
+ * @param ldes the committed LDEs
+ * @param logBlowup their blowup
+ * @param points points[m] = EF points of matrix m
+ * @returns values[m][p], 4 words per column
+ */
+export async function evaluateOnDevice(
+  e: Engine,
+  ldes: readonly DeviceMatrix[],
+  logBlowup: number,
+  points: readonly (readonly Ext4[])[],
+): Promise<Uint32Array[][]> {
+  const plan = newPlan();
+  try {
+    let total = 0;
+    for (let mi = 0; mi < ldes.length; mi++) total += 4 * ldes[mi].width * points[mi].length;
+    if (total === 0) return points.map((ps) => ps.map(() => new Uint32Array(0)));
+    const out = await e.temp(plan, total, 'opened-values');
+    const weights = new Map<string, GPUBuffer>();
+    let at = 0;
+    for (let mi = 0; mi < ldes.length; mi++) {
+      for (const z of points[mi]) {
+        await planEvaluateAt(e, plan, ldes[mi], logBlowup, z, out, at, weights);
+        at += 4 * ldes[mi].width;
+      }
+    }
+    await e.run(plan, 'evaluateAt');
+    const [all] = await e.ctx.read([{ buffer: out, offset: 0, size: 4 * total }]);
+    at = 0;
+    return ldes.map((m, mi) =>
+      points[mi].map(() => {
+        const v = all.slice(at, at + 4 * m.width);
+        at += 4 * m.width;
+        return v;
+      }),
+    );
+  } finally {
+    e.release(plan);
+  }
+}
+
+/** One device commitment to gather from: its matrices, tree and query rows (of its tallest matrix). */
+export interface GatherTarget {
+  readonly ldes: readonly DeviceMatrix[];
+  readonly tree: DeviceTree;
+  readonly indices: readonly number[];
+}
+
+/** One query opening: the rows of every matrix and the Merkle path (as openBatch). */
+export interface GatheredOpening {
+  readonly openedValues: Uint32Array[];
+  readonly proof: Uint32Array[];
+}
+
+/**
+ * Gathers the rows and Merkle paths of several device commitments (the same number of queries
+ * each) in one plan and one read.
+ * @param e the engine
+ * @param targets the commitments and their query rows
+ * @returns per target, one opening per query
+ */
+export async function gatherOpenings(
+  e: Engine,
+  targets: readonly GatherTarget[],
+): Promise<GatheredOpening[][]> {
+  const nq = targets[0].indices.length;
+  const plan = newPlan();
+  try {
+    let words = 0;
+    for (const tg of targets) {
+      let stride = tg.tree.layerSizes.length * DIGEST_ELEMS - DIGEST_ELEMS;
+      for (const m of tg.ldes) stride += m.width;
+      words += stride * nq;
+    }
+    const dst = await e.temp(plan, Math.max(1, words), 'query-openings');
+    const layouts: GatherLayout[] = [];
+    let base = 0;
+    for (const tg of targets) {
+      const idx = await e.tempUpload(plan, Uint32Array.from(tg.indices), 'query-indices');
+      const l = await planGather(e, plan, tg.ldes, tg.tree, idx, nq, dst, base);
+      layouts.push(l);
+      base += l.stride * nq;
+    }
+    await e.run(plan, 'openRows');
+    const [all] = await e.ctx.read([{ buffer: dst, offset: 0, size: 4 * words }]);
+    return layouts.map((l) => unpackGather(all, l, nq));
+  } finally {
+    e.release(plan);
+  }
+}
+
 /** Where one commitment's openings land in the gather buffer. */
 export interface GatherLayout {
   /** First word of this commitment's block. */
@@ -262,12 +355,8 @@ export async function planGather(
  * @param nq number of queries
  * @returns one opening per query
  */
-export function unpackGather(
-  words: Uint32Array,
-  l: GatherLayout,
-  nq: number,
-): { openedValues: Uint32Array[]; proof: Uint32Array[] }[] {
-  const out: { openedValues: Uint32Array[]; proof: Uint32Array[] }[] = [];
+export function unpackGather(words: Uint32Array, l: GatherLayout, nq: number): GatheredOpening[] {
+  const out: GatheredOpening[] = [];
   for (let q = 0; q < nq; q++) {
     let at = l.base + q * l.stride;
     const openedValues: Uint32Array[] = [];

@@ -1,25 +1,34 @@
 /**
- * Single-kernel entry points of WebGpuBackend, each a round trip (upload, one kernel plan, read
+ * Test-only kernel harness: single-kernel entry points driven through a WebGpuBackend's engine
+ * (its GpuContext, plans and shader modules), each a round trip (upload, one kernel plan, read
  * back), for the tests and benchmarks that compare every WGSL kernel with its CPU twin: coset LDE
  * (cosetLdeBitReversed), row hashing (sponge.hashRows), the Poseidon2 permutation, the FRI arity-2
  * fold (foldVectorArity2) and element-wise field operations. The prover never calls these.
  * Mirrors Plonky3/Plonky3:dft/src/traits.rs, symmetric/src/sponge.rs and fri/src/two_adic_pcs.rs.
  */
-import { type Felt, MONTY_R, mul } from '../../field/babybear.ts';
-import { height, type Matrix } from '../../field/matrix.ts';
-import { foldTwiddles } from '../../fri/fold.ts';
-import { DIGEST_ELEMS } from '../../hash/types.ts';
-import { FieldOp, fieldOpWgsl } from '../../shaders/field.wgsl.ts';
-import { foldArity2Wgsl } from '../../shaders/fri.wgsl.ts';
-import { permuteKernelWgsl } from '../../shaders/poseidon2.wgsl.ts';
-import { GpuError, GpuErrorCode } from '../gpu-context.ts';
-import { type DeviceMatrix, type Engine, isPow2, newPlan, toMontgomeryArray, WG } from './engine.ts';
+import { type Felt, MONTY_R, mul } from '../../src/field/babybear.ts';
+import { height, type Matrix } from '../../src/field/matrix.ts';
+import { foldTwiddles } from '../../src/fri/fold.ts';
+import { DIGEST_ELEMS } from '../../src/hash/types.ts';
+import { GpuError, GpuErrorCode } from '../../src/runtime/gpu-context.ts';
+import {
+  type DeviceMatrix,
+  type Engine,
+  isPow2,
+  newPlan,
+  toMontgomeryArray,
+  WG,
+} from '../../src/runtime/webgpu/engine.ts';
+import type { WebGpuBackend } from '../../src/runtime/webgpu.ts';
+import { FieldOp, fieldOpWgsl } from '../../src/shaders/field.wgsl.ts';
+import { foldArity2Wgsl } from '../../src/shaders/fri.wgsl.ts';
+import { permuteKernelWgsl } from '../../src/shaders/poseidon2.wgsl.ts';
 
 /** The kernels one at a time. */
-export class WebGpuKernels {
+export class KernelHarness {
   private readonly e: Engine;
 
-  /** @param e the backend's engine */
+  /** @param e the engine of the backend under test */
   constructor(e: Engine) {
     this.e = e;
   }
@@ -152,4 +161,20 @@ export class WebGpuKernels {
       e.release(plan);
     }
   }
+}
+
+const HARNESSES = new WeakMap<WebGpuBackend, KernelHarness>();
+
+/**
+ * The kernel harness of a backend (one per backend).
+ * @param backend an open WebGpuBackend
+ * @returns its harness
+ */
+export function kernelsOf(backend: WebGpuBackend): KernelHarness {
+  let k = HARNESSES.get(backend);
+  if (k === undefined) {
+    k = new KernelHarness(backend.engine);
+    HARNESSES.set(backend, k);
+  }
+  return k;
 }
