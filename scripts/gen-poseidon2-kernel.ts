@@ -143,8 +143,14 @@ export function kernelSource(): string {
   store();
   e('}');
   e('');
-  e('/** The partial rounds: S-box on lane 0, then sum + V[i] * s[i] with V applied by shifts. */');
-  e('function partialRounds16(s: Uint32Array, o: number, rcInt: Float64Array): void {');
+  e('/**');
+  e(' * The partial rounds: S-box on lane 0, then sum + V[i] * s[i] with V applied by shifts. Also the');
+  e(' * partial rounds of the single-state `permute` (./poseidon2.ts): canonical in, canonical out.');
+  e(' * @param s states');
+  e(' * @param o offset of the state');
+  e(' * @param rcInt the 13 internal round constants');
+  e(' */');
+  e('export function partialRounds16(s: Uint32Array, o: number, rcInt: Float64Array): void {');
   prelude();
   load();
   e('  const n = rcInt.length;');

@@ -433,8 +433,14 @@ function fullRounds16(s: Uint32Array, o: number, rc: Float64Array): void {
   s[o + 15] = s15;
 }
 
-/** The partial rounds: S-box on lane 0, then sum + V[i] * s[i] with V applied by shifts. */
-function partialRounds16(s: Uint32Array, o: number, rcInt: Float64Array): void {
+/**
+ * The partial rounds: S-box on lane 0, then sum + V[i] * s[i] with V applied by shifts. Also the
+ * partial rounds of the single-state `permute` (./poseidon2.ts): canonical in, canonical out.
+ * @param s states
+ * @param o offset of the state
+ * @param rcInt the 13 internal round constants
+ */
+export function partialRounds16(s: Uint32Array, o: number, rcInt: Float64Array): void {
   // Local constants: module bindings are reloaded and type-checked on every use in optimized code.
   const p = 0x78000001;
   const invP = 1 / 0x78000001;

@@ -9,8 +9,8 @@
  * `constantSetDigest` gives each a stable identifier for the configuration digest.
  *
  * Two paths compute the same permutation. `permute` permutes one state with small step functions
- * (width 16 runs its partial rounds on locals with the diagonal applied by shifts; width 24 and
- * `permuteTraced` use the generic step functions); V8 optimizes these within a few thousand calls,
+ * (width 16 takes its partial rounds from the generated kernel, on locals with the diagonal
+ * applied by shifts; width 24 and `permuteTraced` use the generic step functions); V8 optimizes these within a few thousand calls,
  * which keeps a fresh verifier fast. `permuteMany` permutes a batch: from KERNEL_MIN_BATCH states
  * on it runs the generated width-16 kernel ./poseidon2-kernel16.ts (rounds on 16 locals, lazily
  * reduced S-box products: about 1.5x the throughput once optimized, but slower to optimize).
@@ -29,7 +29,7 @@ import {
   POSEIDON2_DEFAULT_16,
   POSEIDON2_SMALLRNG_SEED1_16,
 } from './poseidon2-constants.ts';
-import { permute16 } from './poseidon2-kernel16.ts';
+import { partialRounds16, permute16 } from './poseidon2-kernel16.ts';
 import type { Poseidon2Constants } from './types.ts';
 
 /** Full rounds on each side of the partial rounds. */
@@ -210,127 +210,6 @@ function partialRound(s: Uint32Array, o: number, w: number, c: number, diag: Uin
   }
 }
 
-// x * 2^-k for canonical x and 1 <= k <= 27 (the internal diagonal of width 16): x = hi * 2^k + lo
-// and 2^-k = -15 * 2^(27-k) mod P (P - 1 = 15 * 2^27), so x / 2^k = hi - lo * 15 * 2^(27-k), with
-// lo * 15 * 2^(27-k) < 15 * 2^27 < P; the result lies in (-P, P).
-
-/**
- * The partial rounds of width 16 on 16 locals, with the fixed diagonal
- * V = [-2, 1, 2, 1/2, 3, 4, -1/2, -3, -4, 1/2^8, 1/4, 1/8, 1/2^27, -1/2^8, -1/16, -1/2^27]
- * applied by shifts and adds (the same values as `partialRound` with INTERNAL_DIAG_16).
- */
-function partialRounds16(s: Uint32Array, o: number, rcInt: Uint32Array): void {
-  // Local constants: module bindings are reloaded and type-checked on every use in optimized code.
-  const p = 0x78000001;
-  const invP = 1 / 0x78000001;
-  const bias = 2 ** -18;
-  let s0 = s[o + 0];
-  let s1 = s[o + 1];
-  let s2 = s[o + 2];
-  let s3 = s[o + 3];
-  let s4 = s[o + 4];
-  let s5 = s[o + 5];
-  let s6 = s[o + 6];
-  let s7 = s[o + 7];
-  let s8 = s[o + 8];
-  let s9 = s[o + 9];
-  let s10 = s[o + 10];
-  let s11 = s[o + 11];
-  let s12 = s[o + 12];
-  let s13 = s[o + 13];
-  let s14 = s[o + 14];
-  let s15 = s[o + 15];
-  let q = 0;
-  let r = 0;
-  let t = 0;
-  const n = rcInt.length;
-  for (let k = 0; k < n; k++) {
-    let x = s0 + rcInt[k];
-    x = (x - p) | 0;
-    x = (x + (p & (x >> 31))) | 0;
-    q = (x * x * invP - bias) | 0;
-    r = (Math.imul(x, x) - Math.imul(q, p) - p) | 0;
-    const x2 = (r + (p & (r >> 31))) | 0;
-    q = (x2 * x * invP - bias) | 0;
-    r = (Math.imul(x2, x) - Math.imul(q, p) - p) | 0;
-    const x3 = (r + (p & (r >> 31))) | 0;
-    q = (x2 * x2 * invP - bias) | 0;
-    r = (Math.imul(x2, x2) - Math.imul(q, p) - p) | 0;
-    const x4 = (r + (p & (r >> 31))) | 0;
-    q = (x3 * x4 * invP - bias) | 0;
-    r = (Math.imul(x3, x4) - Math.imul(q, p) - p) | 0;
-    const x7 = (r + (p & (r >> 31))) | 0;
-    // The sum stays unreduced (< 16P < 2^35; every sum + V[i] * s[i] below lies in (-4P, 21P)).
-    // s1..s15 do not depend on this round's S-box, so their tree sum overlaps with it.
-    const sum =
-      x7 + (s1 + s2 + (s3 + s4) + (s5 + s6 + (s7 + s8)) + (s9 + s10 + (s11 + s12) + (s13 + s14 + s15)));
-    t = sum - 2 * x7;
-    r = t - Math.floor(t * invP) * p;
-    s0 = r >= p ? r - p : r < 0 ? r + p : r;
-    t = sum + s1;
-    r = t - Math.floor(t * invP) * p;
-    s1 = r >= p ? r - p : r < 0 ? r + p : r;
-    t = sum + 2 * s2;
-    r = t - Math.floor(t * invP) * p;
-    s2 = r >= p ? r - p : r < 0 ? r + p : r;
-    t = sum + (s3 >>> 1) - (s3 & 1) * 15 * 2 ** 26;
-    r = t - Math.floor(t * invP) * p;
-    s3 = r >= p ? r - p : r < 0 ? r + p : r;
-    t = sum + 3 * s4;
-    r = t - Math.floor(t * invP) * p;
-    s4 = r >= p ? r - p : r < 0 ? r + p : r;
-    t = sum + 4 * s5;
-    r = t - Math.floor(t * invP) * p;
-    s5 = r >= p ? r - p : r < 0 ? r + p : r;
-    t = sum - (s6 >>> 1) + (s6 & 1) * 15 * 2 ** 26;
-    r = t - Math.floor(t * invP) * p;
-    s6 = r >= p ? r - p : r < 0 ? r + p : r;
-    t = sum - 3 * s7;
-    r = t - Math.floor(t * invP) * p;
-    s7 = r >= p ? r - p : r < 0 ? r + p : r;
-    t = sum - 4 * s8;
-    r = t - Math.floor(t * invP) * p;
-    s8 = r >= p ? r - p : r < 0 ? r + p : r;
-    t = sum + (s9 >>> 8) - (s9 & 0xff) * 15 * 2 ** 19;
-    r = t - Math.floor(t * invP) * p;
-    s9 = r >= p ? r - p : r < 0 ? r + p : r;
-    t = sum + (s10 >>> 2) - (s10 & 0x3) * 15 * 2 ** 25;
-    r = t - Math.floor(t * invP) * p;
-    s10 = r >= p ? r - p : r < 0 ? r + p : r;
-    t = sum + (s11 >>> 3) - (s11 & 0x7) * 15 * 2 ** 24;
-    r = t - Math.floor(t * invP) * p;
-    s11 = r >= p ? r - p : r < 0 ? r + p : r;
-    t = sum + (s12 >>> 27) - (s12 & 0x7ffffff) * 15;
-    r = t - Math.floor(t * invP) * p;
-    s12 = r >= p ? r - p : r < 0 ? r + p : r;
-    t = sum - (s13 >>> 8) + (s13 & 0xff) * 15 * 2 ** 19;
-    r = t - Math.floor(t * invP) * p;
-    s13 = r >= p ? r - p : r < 0 ? r + p : r;
-    t = sum - (s14 >>> 4) + (s14 & 0xf) * 15 * 2 ** 23;
-    r = t - Math.floor(t * invP) * p;
-    s14 = r >= p ? r - p : r < 0 ? r + p : r;
-    t = sum - (s15 >>> 27) + (s15 & 0x7ffffff) * 15;
-    r = t - Math.floor(t * invP) * p;
-    s15 = r >= p ? r - p : r < 0 ? r + p : r;
-  }
-  s[o + 0] = s0;
-  s[o + 1] = s1;
-  s[o + 2] = s2;
-  s[o + 3] = s3;
-  s[o + 4] = s4;
-  s[o + 5] = s5;
-  s[o + 6] = s6;
-  s[o + 7] = s7;
-  s[o + 8] = s8;
-  s[o + 9] = s9;
-  s[o + 10] = s10;
-  s[o + 11] = s11;
-  s[o + 12] = s12;
-  s[o + 13] = s13;
-  s[o + 14] = s14;
-  s[o + 15] = s15;
-}
-
 function flatten(rows: readonly (readonly number[])[], w: number, name: string): Uint32Array {
   if (rows.length !== HALF_FULL_ROUNDS) throw new RangeError(`Poseidon2: ${name} must have 4 rows`);
   const out = new Uint32Array(HALF_FULL_ROUNDS * w);
@@ -389,7 +268,7 @@ class Poseidon2 implements Poseidon2Perm {
     externalLinear(state, offset, w);
     for (let r = 0; r < HALF_FULL_ROUNDS; r++) fullRound(state, offset, w, rcInit, r * w);
     if (w === 16) {
-      partialRounds16(state, offset, rcInt);
+      partialRounds16(state, offset, this.rcIntF);
     } else {
       const rp = rcInt.length;
       for (let r = 0; r < rp; r++) partialRound(state, offset, w, rcInt[r], diag);

@@ -14,18 +14,9 @@ import { EXT_W } from '../field/ext4.ts';
 export const ext4Wgsl: string = /* wgsl */ `
 const EXT_W: u32 = ${EXT_W}u;
 
-// a^e for canonical a, by square-and-multiply in Montgomery form.
+// a^e for canonical a.
 fn bb_pow(a: u32, e: u32) -> u32 {
-  var r = to_mont(1u);
-  var b = to_mont(a);
-  var k = e;
-  loop {
-    if (k == 0u) { break; }
-    if ((k & 1u) == 1u) { r = mont_mul(r, b); }
-    b = mont_mul(b, b);
-    k = k >> 1u;
-  }
-  return from_mont(r);
+  return from_mont(mont_pow(to_mont(a), e));
 }
 
 // 1 / a = a^(P - 2) (0 for a = 0).

@@ -13,6 +13,7 @@
 import { MONTY_R, mul, P } from '../field/babybear.ts';
 import { EXT_W } from '../field/ext4.ts';
 import { ext4Wgsl } from './ext4.wgsl.ts';
+import { bindingsWgsl, loadExt, mainWgsl, storeExt } from './kernel.wgsl.ts';
 
 /** P^-1 mod 2^32 (Plonky3's MONTY_MU for BabyBear). */
 export const MONTY_MU = 0x88000001;
@@ -83,6 +84,20 @@ fn from_mont(a: u32) -> u32 {
   return mont_mul(a, 1u);
 }
 
+// base^e with base in Montgomery form, by square-and-multiply; Montgomery result.
+fn mont_pow(base: u32, e: u32) -> u32 {
+  var r = to_mont(1u);
+  var b = base;
+  var k = e;
+  loop {
+    if (k == 0u) { break; }
+    if ((k & 1u) == 1u) { r = mont_mul(r, b); }
+    b = mont_mul(b, b);
+    k = k >> 1u;
+  }
+  return r;
+}
+
 // Canonical product of canonical a, b.
 fn bb_mul(a: u32, b: u32) -> u32 {
   return mont_mul(mont_mul(a, b), MONTY_R2);
@@ -117,13 +132,6 @@ fn ext_sub(a: vec4<u32>, b: vec4<u32>) -> vec4<u32> {
 export const FieldOp = { add: 0, sub: 1, mul: 2, halve: 3, extMul: 4, inv: 5, extInv: 6 } as const;
 export type FieldOp = (typeof FieldOp)[keyof typeof FieldOp];
 
-/** Dispatch-width helper shared by kernels: a linear invocation index from a 2-D grid. */
-export const linearIdWgsl = (wg: number): string => /* wgsl */ `
-fn linear_id(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
-  return gid.x + gid.y * nwg.x * ${wg}u;
-}
-`;
-
 /**
  * Element-wise field-op kernel (tests the arithmetic against the CPU twins).
  * Bindings: 0 a, 1 b, 2 out (array<u32>), 3 params {n, op}. extMul and extInv treat the arrays as
@@ -134,17 +142,8 @@ fn linear_id(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
 export const fieldOpWgsl = (c: { wg: number }): string => /* wgsl */ `
 ${babyBearWgsl}
 ${ext4Wgsl}
-${linearIdWgsl(c.wg)}
-struct Params { n: u32, op: u32 }
-@group(0) @binding(0) var<storage, read> a: array<u32>;
-@group(0) @binding(1) var<storage, read> b: array<u32>;
-@group(0) @binding(2) var<storage, read_write> out: array<u32>;
-@group(0) @binding(3) var<uniform> params: Params;
-
-@compute @workgroup_size(${c.wg})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = linear_id(gid, nwg);
-  if (i >= params.n) { return; }
+${bindingsWgsl('n: u32, op: u32', { a: 'read', b: 'read', out: 'read_write' })}
+${mainWgsl(c.wg, 'i', 'params.n')}
   switch params.op {
     case ${FieldOp.add}u: { out[i] = bb_add(a[i], b[i]); }
     case ${FieldOp.sub}u: { out[i] = bb_sub(a[i], b[i]); }
@@ -152,14 +151,14 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     case ${FieldOp.halve}u: { out[i] = bb_halve(a[i]); }
     case ${FieldOp.inv}u: { out[i] = bb_inv(a[i]); }
     case ${FieldOp.extInv}u: {
-      let r = ext_inv(vec4<u32>(a[4u * i], a[4u * i + 1u], a[4u * i + 2u], a[4u * i + 3u]));
-      out[4u * i] = r.x; out[4u * i + 1u] = r.y; out[4u * i + 2u] = r.z; out[4u * i + 3u] = r.w;
+      let r = ext_inv(${loadExt('a', 'i')});
+      ${storeExt('out', 'i', 'r')}
     }
     default: {
-      let x = vec4<u32>(a[4u * i], a[4u * i + 1u], a[4u * i + 2u], a[4u * i + 3u]);
-      let y = vec4<u32>(b[4u * i], b[4u * i + 1u], b[4u * i + 2u], b[4u * i + 3u]);
+      let x = ${loadExt('a', 'i')};
+      let y = ${loadExt('b', 'i')};
       let r = ext_mul_mont(x, ext_to_mont(y));
-      out[4u * i] = r.x; out[4u * i + 1u] = r.y; out[4u * i + 2u] = r.z; out[4u * i + 3u] = r.w;
+      ${storeExt('out', 'i', 'r')}
     }
   }
 }

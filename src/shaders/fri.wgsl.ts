@@ -8,7 +8,8 @@
  *
  * Invariants: EF values are 4 consecutive canonical words; beta arrives in Montgomery form.
  */
-import { babyBearWgsl, linearIdWgsl } from './field.wgsl.ts';
+import { babyBearWgsl } from './field.wgsl.ts';
+import { bindingsWgsl, loadExt, mainWgsl, storeExt } from './kernel.wgsl.ts';
 
 /**
  * Arity-2 fold kernel. Bindings: 0 v (8m words), 1 out (4m words), 2 t (m words, Montgomery),
@@ -18,17 +19,8 @@ import { babyBearWgsl, linearIdWgsl } from './field.wgsl.ts';
  */
 export const foldArity2Wgsl = (c: { wg: number }): string => /* wgsl */ `
 ${babyBearWgsl}
-${linearIdWgsl(c.wg)}
-struct Params { beta: vec4<u32>, m: u32 }
-@group(0) @binding(0) var<storage, read> v: array<u32>;
-@group(0) @binding(1) var<storage, read_write> out: array<u32>;
-@group(0) @binding(2) var<storage, read> tw: array<u32>;
-@group(0) @binding(3) var<uniform> params: Params;
-
-@compute @workgroup_size(${c.wg})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = linear_id(gid, nwg);
-  if (i >= params.m) { return; }
+${bindingsWgsl('beta: vec4<u32>, m: u32', { v: 'read', out: 'read_write', tw: 'read' })}
+${mainWgsl(c.wg, 'i', 'params.m')}
   let lo = vec4<u32>(v[8u * i], v[8u * i + 1u], v[8u * i + 2u], v[8u * i + 3u]);
   let hi = vec4<u32>(v[8u * i + 4u], v[8u * i + 5u], v[8u * i + 6u], v[8u * i + 7u]);
   let s = ext_add(lo, hi);
@@ -37,7 +29,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let t = tw[i];
   let dt = vec4<u32>(mont_mul(d.x, t), mont_mul(d.y, t), mont_mul(d.z, t), mont_mul(d.w, t));
   let r = ext_add(half, ext_mul_mont(dt, params.beta));
-  out[4u * i] = r.x; out[4u * i + 1u] = r.y; out[4u * i + 2u] = r.z; out[4u * i + 3u] = r.w;
+  ${storeExt('out', 'i', 'r')}
 }
 `;
 
@@ -50,20 +42,12 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
  */
 export const rollInWgsl = (c: { wg: number }): string => /* wgsl */ `
 ${babyBearWgsl}
-${linearIdWgsl(c.wg)}
-struct Params { bp: vec4<u32>, n: u32 }
-@group(0) @binding(0) var<storage, read_write> out: array<u32>;
-@group(0) @binding(1) var<storage, read> r: array<u32>;
-@group(0) @binding(2) var<uniform> params: Params;
-
-@compute @workgroup_size(${c.wg})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = linear_id(gid, nwg);
-  if (i >= params.n) { return; }
-  let a = vec4<u32>(out[4u * i], out[4u * i + 1u], out[4u * i + 2u], out[4u * i + 3u]);
-  let b = vec4<u32>(r[4u * i], r[4u * i + 1u], r[4u * i + 2u], r[4u * i + 3u]);
+${bindingsWgsl('bp: vec4<u32>, n: u32', { out: 'read_write', r: 'read' })}
+${mainWgsl(c.wg, 'i', 'params.n')}
+  let a = ${loadExt('out', 'i')};
+  let b = ${loadExt('r', 'i')};
   let s = ext_add(a, ext_mul_mont(b, params.bp));
-  out[4u * i] = s.x; out[4u * i + 1u] = s.y; out[4u * i + 2u] = s.z; out[4u * i + 3u] = s.w;
+  ${storeExt('out', 'i', 's')}
 }
 `;
 
@@ -81,17 +65,8 @@ export const GatherMode = { rows: 0, paths: 1 } as const;
  * @returns WGSL source
  */
 export const gatherWgsl = (c: { wg: number }): string => /* wgsl */ `
-${linearIdWgsl(c.wg)}
-struct Params { mode: u32, count: u32, width: u32, shift: u32, dst_base: u32, stride: u32, layers: u32, two_h: u32 }
-@group(0) @binding(0) var<storage, read> src: array<u32>;
-@group(0) @binding(1) var<storage, read> idx: array<u32>;
-@group(0) @binding(2) var<storage, read_write> dst: array<u32>;
-@group(0) @binding(3) var<uniform> params: Params;
-
-@compute @workgroup_size(${c.wg})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let t = linear_id(gid, nwg);
-  if (t >= params.count) { return; }
+${bindingsWgsl('mode: u32, count: u32, width: u32, shift: u32, dst_base: u32, stride: u32, layers: u32, two_h: u32', { src: 'read', idx: 'read', dst: 'read_write' })}
+${mainWgsl(c.wg, 't', 'params.count')}
   if (params.mode == ${GatherMode.rows}u) {
     let q = t / params.width;
     let c = t - q * params.width;

@@ -8,7 +8,8 @@
  * Invariants: width-16 Poseidon2 (the state is 16 canonical words); candidates >= P are skipped.
  */
 import { P } from '../field/babybear.ts';
-import { babyBearWgsl, linearIdWgsl } from './field.wgsl.ts';
+import { babyBearWgsl } from './field.wgsl.ts';
+import { bindingsWgsl, mainWgsl } from './kernel.wgsl.ts';
 import { poseidon2PermuteWgsl } from './poseidon2.wgsl.ts';
 
 /**
@@ -19,16 +20,9 @@ import { poseidon2PermuteWgsl } from './poseidon2.wgsl.ts';
  */
 export const grindWgsl = (c: { wg: number }): string => /* wgsl */ `
 ${babyBearWgsl}
-${linearIdWgsl(c.wg)}
 ${poseidon2PermuteWgsl({ binding: 2 })}
-struct Params { st: array<vec4<u32>, 4>, slot: u32, rate: u32, mask: u32, base: u32, count: u32 }
-@group(0) @binding(0) var<storage, read_write> result: atomic<u32>;
-@group(0) @binding(1) var<uniform> params: Params;
-
-@compute @workgroup_size(${c.wg})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let t = linear_id(gid, nwg);
-  if (t >= params.count) { return; }
+${bindingsWgsl('st: array<vec4<u32>, 4>, slot: u32, rate: u32, mask: u32, base: u32, count: u32', { result: 'read_write atomic<u32>' })}
+${mainWgsl(c.wg, 't', 'params.count')}
   let w = params.base + t;
   if (w >= ${P}u) { return; }
   var s: array<u32, 16>;

@@ -12,7 +12,8 @@
  * Invariants: data is canonical; twiddle tables are Montgomery form: tw[j] = g^j R for j < N/2 of the
  * largest transform, a stage of half-size `half` reads tw[j * (N_table / (2 half))].
  */
-import { babyBearWgsl, linearIdWgsl } from './field.wgsl.ts';
+import { babyBearWgsl } from './field.wgsl.ts';
+import { bindingsWgsl, mainWgsl } from './kernel.wgsl.ts';
 
 /** Byte size of one stage's uniform block (bound at 256-byte aligned offsets). */
 export const NTT_PARAMS_STRIDE = 256;
@@ -26,16 +27,8 @@ export const NTT_PARAMS_STRIDE = 256;
  */
 export const difStageWgsl = (c: { wg: number }): string => /* wgsl */ `
 ${babyBearWgsl}
-${linearIdWgsl(c.wg)}
-struct Params { half: u32, log_half: u32, width: u32, tw_stride: u32, count: u32 }
-@group(0) @binding(0) var<storage, read_write> data: array<u32>;
-@group(0) @binding(1) var<storage, read> tw: array<u32>;
-@group(0) @binding(2) var<uniform> params: Params;
-
-@compute @workgroup_size(${c.wg})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let t = linear_id(gid, nwg);
-  if (t >= params.count) { return; }
+${bindingsWgsl('half: u32, log_half: u32, width: u32, tw_stride: u32, count: u32', { data: 'read_write', tw: 'read' })}
+${mainWgsl(c.wg, 't', 'params.count')}
   let w = params.width;
   let p = t / w;
   let col = t - p * w;
@@ -59,17 +52,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
  */
 export const ldeScatterWgsl = (c: { wg: number }): string => /* wgsl */ `
 ${babyBearWgsl}
-${linearIdWgsl(c.wg)}
-struct Params { width: u32, log_h: u32, count: u32 }
-@group(0) @binding(0) var<storage, read> src: array<u32>;
-@group(0) @binding(1) var<storage, read_write> out: array<u32>;
-@group(0) @binding(2) var<storage, read> scale: array<u32>;
-@group(0) @binding(3) var<uniform> params: Params;
-
-@compute @workgroup_size(${c.wg})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let t = linear_id(gid, nwg);
-  if (t >= params.count) { return; }
+${bindingsWgsl('width: u32, log_h: u32, count: u32', { src: 'read', out: 'read_write', scale: 'read' })}
+${mainWgsl(c.wg, 't', 'params.count')}
   let w = params.width;
   let i = t / w;
   let col = t - i * w;

@@ -9,26 +9,13 @@
  */
 
 import { ext4Wgsl } from './ext4.wgsl.ts';
-import { babyBearWgsl, linearIdWgsl } from './field.wgsl.ts';
+import { babyBearWgsl } from './field.wgsl.ts';
+import { bindingsWgsl, loadExt, mainWgsl, storeExt } from './kernel.wgsl.ts';
 
 /** Threads per workgroup of the column-sum kernel (one workgroup per column). */
 export const COLSUM_WG = 64;
 
 const powWgsl = /* wgsl */ `
-// base^e with base in Montgomery form; Montgomery result.
-fn mont_pow(base: u32, e: u32) -> u32 {
-  var r = to_mont(1u);
-  var b = base;
-  var k = e;
-  loop {
-    if (k == 0u) { break; }
-    if ((k & 1u) == 1u) { r = mont_mul(r, b); }
-    b = mont_mul(b, b);
-    k = k >> 1u;
-  }
-  return r;
-}
-
 fn rev_bits(i: u32, bits: u32) -> u32 {
   return select(0u, reverseBits(i) >> (32u - bits), bits > 0u);
 }
@@ -43,20 +30,13 @@ fn rev_bits(i: u32, bits: u32) -> u32 {
 export const baryWeightsWgsl = (c: { wg: number }): string => /* wgsl */ `
 ${babyBearWgsl}
 ${ext4Wgsl}
-${linearIdWgsl(c.wg)}
 ${powWgsl}
-struct Params { z: vec4<u32>, n: u32, gen_m: u32, g_m: u32 }
-@group(0) @binding(0) var<storage, read_write> out: array<u32>;
-@group(0) @binding(1) var<uniform> params: Params;
-
-@compute @workgroup_size(${c.wg})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = linear_id(gid, nwg);
-  if (i >= params.n) { return; }
+${bindingsWgsl('z: vec4<u32>, n: u32, gen_m: u32, g_m: u32', { out: 'read_write' })}
+${mainWgsl(c.wg, 'i', 'params.n')}
   let x = from_mont(mont_mul(params.gen_m, mont_pow(params.g_m, i)));
   let z = params.z;
   let w = ext_mul_base(ext_inv(vec4<u32>(bb_sub(z.x, x), z.y, z.z, z.w)), x);
-  out[4u * i] = w.x; out[4u * i + 1u] = w.y; out[4u * i + 2u] = w.z; out[4u * i + 3u] = w.w;
+  ${storeExt('out', 'i', 'w')}
 }
 `;
 
@@ -68,12 +48,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
 export const colSumsWgsl = (): string => /* wgsl */ `
 ${babyBearWgsl}
 ${powWgsl}
-struct Params { scale_m: vec4<u32>, n: u32, log_n: u32, width: u32, out_off: u32 }
-@group(0) @binding(0) var<storage, read> mat: array<u32>;
-@group(0) @binding(1) var<storage, read> wts: array<u32>;
-@group(0) @binding(2) var<storage, read_write> out: array<u32>;
-@group(0) @binding(3) var<uniform> params: Params;
-var<workgroup> sh: array<vec4<u32>, ${COLSUM_WG}>;
+${bindingsWgsl('scale_m: vec4<u32>, n: u32, log_n: u32, width: u32, out_off: u32', { mat: 'read', wts: 'read', out: 'read_write' })}var<workgroup> sh: array<vec4<u32>, ${COLSUM_WG}>;
 
 @compute @workgroup_size(${COLSUM_WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
@@ -84,7 +59,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   if (col < params.width) {
     for (var i = t; i < params.n; i += ${COLSUM_WG}u) {
       let f = to_mont(mat[rev_bits(i, params.log_n) * params.width + col]);
-      let w = vec4<u32>(wts[4u * i], wts[4u * i + 1u], wts[4u * i + 2u], wts[4u * i + 3u]);
+      let w = ${loadExt('wts', 'i')};
       acc = ext_add(acc, vec4<u32>(mont_mul(w.x, f), mont_mul(w.y, f), mont_mul(w.z, f), mont_mul(w.w, f)));
     }
   }
@@ -114,22 +89,13 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
 export const reduceWgsl = (c: { wg: number }): string => /* wgsl */ `
 ${babyBearWgsl}
 ${ext4Wgsl}
-${linearIdWgsl(c.wg)}
 ${powWgsl}
-struct Params { rows: u32, log_h: u32, width: u32, n_terms: u32, term_off: u32, gen_m: u32, g_m: u32 }
-@group(0) @binding(0) var<storage, read> mat: array<u32>;
-@group(0) @binding(1) var<storage, read_write> acc: array<u32>;
-@group(0) @binding(2) var<storage, read> aux: array<u32>;
-@group(0) @binding(3) var<uniform> params: Params;
-
 fn aux4(o: u32) -> vec4<u32> {
   return vec4<u32>(aux[o], aux[o + 1u], aux[o + 2u], aux[o + 3u]);
 }
 
-@compute @workgroup_size(${c.wg})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let r = linear_id(gid, nwg);
-  if (r >= params.rows) { return; }
+${bindingsWgsl('rows: u32, log_h: u32, width: u32, n_terms: u32, term_off: u32, gen_m: u32, g_m: u32', { mat: 'read', acc: 'read_write', aux: 'read' })}
+${mainWgsl(c.wg, 'r', 'params.rows')}
   let i = rev_bits(r, params.log_h);
   let x = from_mont(mont_mul(params.gen_m, mont_pow(params.g_m, i)));
   let w = params.width;
@@ -139,7 +105,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     let a = aux4(4u * c);
     mc = ext_add(mc, vec4<u32>(mont_mul(f, a.x), mont_mul(f, a.y), mont_mul(f, a.z), mont_mul(f, a.w)));
   }
-  var s = vec4<u32>(acc[4u * r], acc[4u * r + 1u], acc[4u * r + 2u], acc[4u * r + 3u]);
+  var s = ${loadExt('acc', 'r')};
   for (var t = 0u; t < params.n_terms; t++) {
     let o = params.term_off + 12u * t;
     let z = aux4(o);
@@ -147,6 +113,6 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     let v = ext_mul_mont(ext_mul(ext_sub(aux4(o + 8u), mc), inv), aux4(o + 4u));
     s = ext_add(s, v);
   }
-  acc[4u * r] = s.x; acc[4u * r + 1u] = s.y; acc[4u * r + 2u] = s.z; acc[4u * r + 3u] = s.w;
+  ${storeExt('acc', 'r', 's')}
 }
 `;

@@ -17,7 +17,8 @@ import { MONTY_R, mul, P } from '../field/babybear.ts';
 import { HALF_FULL_ROUNDS } from '../hash/poseidon2.ts';
 import { INTERNAL_DIAG_16 } from '../hash/poseidon2-constants.ts';
 import type { Poseidon2Constants } from '../hash/types.ts';
-import { babyBearWgsl, linearIdWgsl } from './field.wgsl.ts';
+import { babyBearWgsl } from './field.wgsl.ts';
+import { bindingsWgsl, mainWgsl } from './kernel.wgsl.ts';
 
 const WIDTH = 16;
 
@@ -142,16 +143,9 @@ fn compress(l: array<u32, 8>, r: array<u32, 8>) -> array<u32, 8> {
  */
 export const permuteKernelWgsl = (c: { wg: number }): string => /* wgsl */ `
 ${babyBearWgsl}
-${linearIdWgsl(c.wg)}
 ${poseidon2PermuteWgsl({ binding: 2 })}
-struct Params { n: u32 }
-@group(0) @binding(0) var<storage, read_write> states: array<u32>;
-@group(0) @binding(1) var<uniform> params: Params;
-
-@compute @workgroup_size(${c.wg})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let t = linear_id(gid, nwg);
-  if (t >= params.n) { return; }
+${bindingsWgsl('n: u32', { states: 'read_write' })}
+${mainWgsl(c.wg, 't', 'params.n')}
   var s: array<u32, 16>;
   ${unroll(16, (i) => `s[${i}] = states[16u * t + ${i}u];`)}
   permute(&s);
@@ -174,18 +168,9 @@ export const AbsorbFlag = { first: 1, last: 2 } as const;
  */
 export const absorbRowsWgsl = (c: { wg: number }): string => /* wgsl */ `
 ${babyBearWgsl}
-${linearIdWgsl(c.wg)}
 ${poseidon2PermuteWgsl({ binding: 4 })}
-struct Params { rows: u32, width: u32, pos0: u32, flags: u32, digest_off: u32 }
-@group(0) @binding(0) var<storage, read> mat: array<u32>;
-@group(0) @binding(1) var<storage, read_write> state: array<u32>;
-@group(0) @binding(2) var<storage, read_write> digests: array<u32>;
-@group(0) @binding(3) var<uniform> params: Params;
-
-@compute @workgroup_size(${c.wg})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let r = linear_id(gid, nwg);
-  if (r >= params.rows) { return; }
+${bindingsWgsl('rows: u32, width: u32, pos0: u32, flags: u32, digest_off: u32', { mat: 'read', state: 'read_write', digests: 'read_write' })}
+${mainWgsl(c.wg, 'r', 'params.rows')}
   var s: array<u32, 16>;
   if ((params.flags & ${AbsorbFlag.first}u) == 0u) {
     ${unroll(16, (i) => `s[${i}] = state[16u * r + ${i}u];`)}
@@ -230,11 +215,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
 export const compressLevelsWgsl = (): string => /* wgsl */ `
 ${babyBearWgsl}
 ${poseidon2PermuteWgsl({ binding: 3 })}
-struct Params { in_off: u32, n_in: u32, out_off: u32, levels: u32, inject: u32 }
-@group(0) @binding(0) var<storage, read_write> tree: array<u32>;
-@group(0) @binding(1) var<storage, read> inj: array<u32>;
-@group(0) @binding(2) var<uniform> params: Params;
-var<workgroup> sh: array<array<u32, 8>, ${COMPRESS_WG}>;
+${bindingsWgsl('in_off: u32, n_in: u32, out_off: u32, levels: u32, inject: u32', { tree: 'read_write', inj: 'read' })}var<workgroup> sh: array<array<u32, 8>, ${COMPRESS_WG}>;
 
 @compute @workgroup_size(${COMPRESS_WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,

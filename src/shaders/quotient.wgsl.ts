@@ -20,7 +20,8 @@
  */
 import { Insn } from '../air/program.ts';
 import { ext4Wgsl } from './ext4.wgsl.ts';
-import { babyBearWgsl, linearIdWgsl } from './field.wgsl.ts';
+import { babyBearWgsl } from './field.wgsl.ts';
+import { bindingsWgsl, mainWgsl } from './kernel.wgsl.ts';
 
 /** What the generator needs from a compiled AIR. */
 export interface QuotientProgram {
@@ -145,14 +146,12 @@ export function quotientWgsl(c: { wg: number; air: QuotientProgram }): string {
   return /* wgsl */ `
 ${babyBearWgsl}
 ${ext4Wgsl}
-${linearIdWgsl(c.wg)}
-struct Params { uc: vec4<u32>, w: array<vec4<u32>, ${Math.ceil((QUOTIENT_PARAM_WORDS - 4) / 4)}> }
-@group(0) @binding(0) var<storage, read> lde: array<u32>;
-@group(0) @binding(1) var<storage, read_write> out: array<u32>;
-@group(0) @binding(2) var<storage, read> aux: array<u32>;
-${interpreted ? '@group(0) @binding(3) var<storage, read> prog: array<vec4<u32>>;' : ''}
-@group(0) @binding(${interpreted ? 4 : 3}) var<uniform> params: Params;
-
+${bindingsWgsl(
+  `uc: vec4<u32>, w: array<vec4<u32>, ${Math.ceil((QUOTIENT_PARAM_WORDS - 4) / 4)}>`,
+  interpreted
+    ? { lde: 'read', out: 'read_write', aux: 'read', prog: 'read array<vec4<u32>>' }
+    : { lde: 'read', out: 'read_write', aux: 'read' },
+)}
 fn prm(k: u32) -> u32 {
   return params.w[(k - 4u) >> 2u][k & 3u];
 }
@@ -162,11 +161,8 @@ fn fold_emit(acc: vec4<u32>, v: u32, k: u32) -> vec4<u32> {
     mont_mul(v, aux[k + 2u]), mont_mul(v, aux[k + 3u])));
 }
 
-@compute @workgroup_size(${c.wg})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let j = linear_id(gid, nwg);
+${mainWgsl(c.wg, 'j', `prm(${Q.qSize}u)`)}
   let q = prm(${Q.qSize}u);
-  if (j >= q) { return; }
   let log_q = prm(${Q.logQ}u);
   let width = prm(${Q.width}u);
   var nj = j + prm(${Q.nextOffset}u);
@@ -189,16 +185,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     usesSel
       ? `{
     // x_j = GEN g_Q^j (Montgomery powers), Z(x_j) from the period table
-    var xm = prm(${Q.genMont}u);
-    var b = prm(${Q.gQMont}u);
-    var e = j;
-    loop {
-      if (e == 0u) { break; }
-      if ((e & 1u) == 1u) { xm = mont_mul(xm, b); }
-      b = mont_mul(b, b);
-      e = e >> 1u;
-    }
-    let x = from_mont(xm);
+    let x = from_mont(mont_mul(prm(${Q.genMont}u), mont_pow(prm(${Q.gQMont}u), j)));
     sel_trans = bb_sub(x, prm(${Q.gInv}u));
     if (prm(${Q.nIsOne}u) == 0u) {
       let z = aux[prm(${Q.zOff}u) + zi];
@@ -230,16 +217,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
  * @returns WGSL source
  */
 export const splitChunkWgsl = (c: { wg: number }): string => /* wgsl */ `
-${linearIdWgsl(c.wg)}
-struct Params { chunk: u32, n_chunks: u32, rows: u32 }
-@group(0) @binding(0) var<storage, read> q: array<u32>;
-@group(0) @binding(1) var<storage, read_write> out: array<u32>;
-@group(0) @binding(2) var<uniform> params: Params;
-
-@compute @workgroup_size(${c.wg})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let r = linear_id(gid, nwg);
-  if (r >= params.rows) { return; }
+${bindingsWgsl('chunk: u32, n_chunks: u32, rows: u32', { q: 'read', out: 'read_write' })}
+${mainWgsl(c.wg, 'r', 'params.rows')}
   let s = 4u * (params.chunk + r * params.n_chunks);
   out[4u * r] = q[s];
   out[4u * r + 1u] = q[s + 1u];
