@@ -30,6 +30,7 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'run the prover/verifier HTTP service on loopback',
     load: () => import('./commands/serve.ts'),
   },
+  worker: { summary: 'prove proof-queue jobs from Redis', load: () => import('./commands/worker.ts') },
   stress: {
     summary: 'run a stress scenario and write a JSON report',
     load: () => import('./commands/stress.ts'),
