@@ -43,7 +43,12 @@ export const QUEUE_STATES: readonly string[] = Object.freeze(['waiting', 'active
 /** A source of queue depths (src/node/queue/proof-queue.ts ProofQueue). */
 export interface QueueDepthSource {
   readonly name: string;
-  counts(): Promise<Readonly<Record<string, number>>>;
+  counts(): Promise<{
+    readonly waiting: number;
+    readonly active: number;
+    readonly delayed: number;
+    readonly failed: number;
+  }>;
 }
 
 /** Size buckets in bytes: 256 B .. 16 MiB, powers of 4. */
@@ -255,7 +260,8 @@ export class NodeMetrics {
         for (const q of queues) {
           try {
             const c = await q.counts();
-            for (const st of QUEUE_STATES) this.set({ queue: q.name, state: st }, c[st] ?? 0);
+            for (const st of QUEUE_STATES)
+              this.set({ queue: q.name, state: st }, c[st as keyof typeof c] ?? 0);
           } catch {
             // Redis unreachable: keep the last values; the scrape must still answer
           }
