@@ -52,7 +52,7 @@ export interface WorkerProcessOptions {
 export function cliArgv(entry: string | undefined = process.argv[1]): string[] {
   if (entry && /\.(c|m)?js$/.test(entry) && existsSync(entry)) return [process.execPath, entry];
   const candidates = [
-    entry && entry.endsWith('.ts') ? resolve(dirname(entry), '../..') : '',
+    entry?.endsWith('.ts') ? resolve(dirname(entry as string), '../..') : '',
     resolve(dirname(fileURLToPath(import.meta.url)), '../../..'),
     process.cwd(),
   ];
