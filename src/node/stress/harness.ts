@@ -63,6 +63,8 @@ export interface StressOptions {
    * not need it.
    */
   readonly metrics?: NodeMetrics;
+  /** The pool's worker bundle (default dist/worker.js or $PLONKY3_WORKER_BUNDLE). */
+  readonly workerUrl?: string | URL;
   /** Extra tamper cases run after the catalogue (tests: a case the verifier must accept proves the counters work). */
   readonly extraCases?: readonly TamperCase[];
 }
@@ -150,7 +152,7 @@ export async function runStress(scenario: Scenario, opts: StressOptions = {}): P
 
   const pool: ProverPool =
     scenario.mode === 'threads' && opts.provider === undefined
-      ? await createProverPool(provider, scenario.concurrency)
+      ? createProverPool(provider, scenario.concurrency, { workerUrl: opts.workerUrl })
       : createMainThreadPool(provider, scenario.concurrency);
   const tick = ticker('prove', jobs.length, opts);
   let done = 0;
