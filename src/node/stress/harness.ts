@@ -110,6 +110,10 @@ interface FamilyState {
  * const report = await runStress(parseScenario(text), { onProgress: (p) => console.error(p.done) });
  */
 export async function runStress(scenario: Scenario, opts: StressOptions = {}): Promise<StressReport> {
+  if (scenario.mode === 'queue')
+    throw new Error(
+      `scenario ${scenario.name} is a queue scenario: run it with runQueueStress (queue-run.ts)`,
+    );
   const started = new Date();
   const t0 = performance.now();
   const provider = opts.provider ?? defaultProvider();

@@ -73,7 +73,12 @@ export function statementSpecOf(spec: FamilySpec, index: number): StatementSpec 
     );
   if (spec.logRows !== undefined)
     throw new Error(`family '${spec.name}' takes size = "production"|"test", not log_rows`);
-  return { kind: 'family', family: spec.name, input: getFamily(spec.name).sampleInput(spec.size), size: spec.size };
+  return {
+    kind: 'family',
+    family: spec.name,
+    input: getFamily(spec.name).sampleInput(spec.size),
+    size: spec.size,
+  };
 }
 
 /**

@@ -17,8 +17,8 @@ export const WORKER_BUNDLE_ENV = 'PLONKY3_WORKER_BUNDLE';
 
 /**
  * Where dist/worker.js is: $PLONKY3_WORKER_BUNDLE when set, next to this module when bundled
- * into dist/ (cli.js, worker.js), two levels up from dist/runtime/workers/, or the repository's
- * dist/ when running from src/.
+ * into dist/ (cli.js, worker.js), two levels up from dist/runtime/workers/, the repository's
+ * dist/ when running from src/, or dist/ under the working directory (`node scripts/run-ts.mjs`).
  * @returns the first existing candidate
  * @throws {Error} when none exists (run `npm run build`, or pass workerUrl)
  */
@@ -32,6 +32,7 @@ export function defaultNodeWorkerUrl(): URL {
     new URL('./worker.js', import.meta.url),
     new URL('../../worker.js', import.meta.url),
     new URL('../../../dist/worker.js', import.meta.url),
+    pathToFileURL(resolve('dist/worker.js')),
   ];
   for (const u of candidates) if (existsSync(fileURLToPath(u))) return u;
   throw new Error(
