@@ -1,6 +1,8 @@
 /**
  * `p3ts prove --air fibonacci|poseidon2 --log-rows N --public v1,v2,... --out FILE
- *   [--config NAME] [--format envelope|postcard] [config overrides]`
+ *   [--config NAME] [--format envelope|postcard] [--workers N] [config overrides]`
+ * `--workers N` proves on the worker pool (dist/worker.js, N worker threads) through
+ * ParallelCpuBackend; the proof bytes are the same.
  * Exit codes: 0 proof written, 1 proving failed, 2 usage error.
  */
 import { writeFile } from 'node:fs/promises';
@@ -14,7 +16,8 @@ import { builtinStatement, CONFIG_OPTIONS, configFromFlags, parsePublics, UsageE
 const HELP = `usage: p3ts prove --air fibonacci|poseidon2 --log-rows N [--public v1,v2,...] --out FILE
                   [--config plonky3-fixture|c100|...] [--format envelope|postcard]
                   [--log-blowup N] [--num-queries N] [--commit-pow-bits N] [--query-pow-bits N]
-                  [--log-final-poly-len N] [--max-log-arity N] [--constants default|rng-seed-1]`;
+                  [--log-final-poly-len N] [--max-log-arity N] [--constants default|rng-seed-1]
+                  [--workers N]   (prove on N worker threads; same proof bytes)`;
 
 /** Runs the command. */
 export async function run(argv: string[]): Promise<number> {
@@ -27,6 +30,7 @@ export async function run(argv: string[]): Promise<number> {
         public: { type: 'string' },
         out: { type: 'string' },
         format: { type: 'string', default: 'envelope' },
+        workers: { type: 'string' },
         help: { type: 'boolean' },
         ...CONFIG_OPTIONS,
       },
@@ -41,6 +45,8 @@ export async function run(argv: string[]): Promise<number> {
     if (values.format !== 'envelope' && values.format !== 'postcard')
       throw new UsageError('--format expects envelope|postcard');
     if (!/^\d+$/.test(values['log-rows'])) throw new UsageError('--log-rows expects an integer');
+    if (values.workers !== undefined && (!/^\d+$/.test(values.workers) || Number(values.workers) < 1))
+      throw new UsageError('--workers expects a positive integer');
     const config = configFromFlags(values);
     const publics = parsePublics(values.public);
     const st = await builtinStatement(values.air, Number(values['log-rows']), publics, config);
@@ -52,7 +58,18 @@ export async function run(argv: string[]): Promise<number> {
       return 1;
     }
     const t0 = performance.now();
-    const body = await prove(st.air, trace, publics, config);
+    let body: Uint8Array;
+    if (values.workers === undefined) body = await prove(st.air, trace, publics, config);
+    else {
+      const { createNodeWorkerPool } = await import('../../runtime/workers/node-spawn.ts');
+      const { ParallelCpuBackend } = await import('../../runtime/parallel.ts');
+      const pool = createNodeWorkerPool({ size: Number(values.workers) });
+      try {
+        body = await prove(st.air, trace, publics, config, { backend: new ParallelCpuBackend(pool, config) });
+      } finally {
+        pool.close();
+      }
+    }
     const bytes = values.format === 'postcard' ? body : wrapEnvelope(body, circuitIdOf(st.air), config);
     await writeFile(values.out, bytes);
     console.log(
