@@ -39,6 +39,8 @@ export interface QueueStressOptions {
   readonly file?: string;
   /** Progress lines (phase starts, completions). */
   readonly onProgress?: (line: string) => void;
+  /** Environment of the worker processes (default process.env). */
+  readonly env?: NodeJS.ProcessEnv;
   /** Per-phase timeout for all jobs to finish (default 30 min). */
   readonly phaseTimeoutMs?: number;
 }
@@ -149,8 +151,10 @@ export async function runQueueStress(
           await sleep(100);
           c = await queue.counts();
         }
+        // drain the workers first, so every log line they wrote has been read
+        await Promise.all(procs.map((p) => p.stop(120_000)));
         const completions = records.filter((r) => r.msg === 'job completed');
-        const tLast = Math.max(tSubmit, ...completions.map((r) => Number(r.time ?? 0)));
+        let tLast = tSubmit;
         const seen = new Map<string, number>();
         for (const r of completions) seen.set(String(r.jobId), (seen.get(String(r.jobId)) ?? 0) + 1);
         const duplicated = [...seen.values()].reduce((s, v) => s + v - 1, 0);
@@ -174,6 +178,7 @@ export async function runQueueStress(
           }
           if (st?.state !== 'completed' || !st.result) continue;
           completed++;
+          tLast = Math.max(tLast, st.finishedAt ?? 0);
           latency.push((st.finishedAt ?? 0) - st.enqueuedAt);
           const air = statementAir({ kind: 'family', family, input: null, size }, config);
           const proof = new Uint8Array(Buffer.from(st.result.proof, 'base64'));
