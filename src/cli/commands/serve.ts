@@ -27,6 +27,7 @@ import { createNodeWorkerPool } from '../../runtime/workers/node-spawn.ts';
 import type { WorkerPool } from '../../runtime/workers/pool.ts';
 import { getConfig } from '../../stark/config.ts';
 import { mmcsFor } from '../../stark/instance.ts';
+import { parseIntFlag } from '../common.ts';
 
 const HELP = `usage: p3ts serve [--config PATH] [--port N] [--queue redis://HOST:PORT/DB]
 Serves POST /prove, POST /verify, GET /metrics, GET /status/node on the loopback address of
@@ -52,8 +53,7 @@ export async function run(argv: string[]): Promise<number> {
       },
       strict: true,
     }).values;
-    if (values.port !== undefined && !/^\d{1,5}$/.test(values.port))
-      throw new Error('--port expects 0..65535');
+    if (values.port !== undefined) parseIntFlag(values.port, 'port', { max: 65535 });
     if (values.queue !== undefined) parseRedisUrl(values.queue);
   } catch (e) {
     console.error(`p3ts serve: ${e instanceof Error ? e.message : String(e)}\n${HELP}`);
