@@ -14,10 +14,14 @@
  * waited for the proofs; before the body and type checks, the 200 MB upload ended in a reset and
  * text/plain bodies were proved.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAMILIES, FAMILY_NAMES, type FamilyName } from '../../src/circuits/families.ts';
+import { ConfigError, defaultNodeConfig, readServiceToken } from '../../src/node/config.ts';
 import { createStarkEngine, type ProofEngine } from '../../src/node/engine.ts';
 import { HealthTracker } from '../../src/node/health.ts';
 import { NodeMetrics } from '../../src/node/metrics.ts';
@@ -109,26 +113,12 @@ function rawPost(url: string, headers: Record<string, string>, streamBytes: numb
 
 describe('service on the worker pool under flood', () => {
   let pool: WorkerPool;
-  let svc: ProofService;
   let engine: ProofEngine;
-  const verifier = createStarkEngine({ preset: PRESET, size: 'test', families: FAMILY_NAMES });
   beforeAll(async () => {
     pool = createNodeWorkerPool({ size: 1, workerUrl: await workerBundle() });
     engine = createPoolEngine({ pool, preset: PRESET, size: 'test', families: FAMILY_NAMES });
-    const metrics = new NodeMetrics();
-    svc = await ProofService.start({
-      engine,
-      metrics,
-      health: healthFor(engine, metrics),
-      maxQueue: 1,
-      concurrency: 1,
-      maxBodyBytes: 1 << 20,
-    });
   }, 60_000);
-  afterAll(async () => {
-    await svc?.close();
-    pool?.close();
-  });
+  afterAll(() => pool?.close());
 
   it('max_queue = 1, 10 concurrent /prove: BUSY with Retry-After, accepted proofs verify, /status/node answers', async () => {
     // production-size consensus proofs take seconds: the flood arrives while the first one runs
@@ -325,6 +315,25 @@ describe('request bodies, content types and the bearer token', () => {
     });
     expect(ok.status).toBe(200);
     expect(calls).toBe(1);
+  });
+
+  it('service.auth_token_file: a regular file with one token; directories, FIFOs, short tokens refused', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'p3tok-'));
+    const ok = join(dir, 'token');
+    writeFileSync(ok, `  ${token}\n`);
+    expect(readServiceToken(ok)).toBe(token);
+    const short = join(dir, 'short');
+    writeFileSync(short, 'abc');
+    expect(() => readServiceToken(short)).toThrow(ConfigError);
+    expect(() => readServiceToken(dir)).toThrow(/not a regular file/);
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(() => readServiceToken(fifo)).toThrow(/not a regular file/); // without blocking
+    expect(() => readServiceToken(join(dir, 'missing'))).toThrow(/cannot open/);
+    const cfg = defaultNodeConfig({ service: { auth_token_file: ok } });
+    expect(cfg.service.authTokenFile).toBe(ok);
+    expect(() => defaultNodeConfig({ service: { auth_token_file: '' } })).toThrow(/auth_token_file/);
+    expect(defaultNodeConfig().service.authTokenFile).toBeUndefined();
   });
 
   it('401 without the bearer token or with a wrong one; /metrics and /status/node stay open', async () => {
