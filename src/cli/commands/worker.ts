@@ -12,27 +12,25 @@
 import { createServer, type Server } from 'node:http';
 import { parseArgs } from 'node:util';
 import { FAMILY_NAMES, type FamilyName } from '../../circuits/families.ts';
-import { POSEIDON2_CONSTANT_SETS } from '../../hash/poseidon2.ts';
 import { LOG_LEVELS } from '../../node/config.ts';
 import { createNodeLogger } from '../../node/log.ts';
 import { NodeMetrics } from '../../node/metrics.ts';
 import { type ProveRunner, poolRunner, startProofWorker } from '../../node/queue/proof-worker.ts';
 import { parseRedisUrl } from '../../node/queue/redis-url.ts';
-import { CpuBackend } from '../../runtime/cpu.ts';
-import { GPU_DISABLE_ENV, isTruthyEnv } from '../../runtime/select.ts';
 import { createNodeWorkerPool } from '../../runtime/workers/node-spawn.ts';
 import type { WorkerPool } from '../../runtime/workers/pool.ts';
 import { runProveJob } from '../../runtime/workers/prove-job.ts';
 import { getConfig } from '../../stark/config.ts';
-import { mmcsFor } from '../../stark/instance.ts';
+import { chooseBackend } from '../backend.ts';
 
 const HELP = `usage: p3ts worker --queue redis://HOST:PORT/DB [--gpu auto|on|off] [--concurrency N]
                    [--families a,b,...] [--name NAME] [--queue-name NAME] [--allow-insecure]
                    [--lock-duration-ms N] [--stalled-interval-ms N] [--metrics-port N]
                    [--log-level LEVEL]
   --queue          the Redis of the proof queue (p3ts serve --queue uses the same URL)
-  --gpu            auto: WebGPU when an adapter is usable, else the CPU worker pool (default);
-                   on: WebGPU or exit 1; off: CPU worker pool (PLONKY3_GPU_DISABLE=1 forces off)
+  --gpu            auto: WebGPU on a hardware adapter, else the CPU worker pool (default);
+                   on: WebGPU on any adapter or exit 1; off: CPU worker pool
+                   (PLONKY3_GPU_DISABLE=1 forces the CPU)
   --concurrency    jobs proved at once, one pool worker each (default 1; use the core count)
   --families       families this worker proves (default all: ${FAMILY_NAMES.join(', ')})
   --allow-insecure prove jobs under test-only presets (tests)
@@ -124,28 +122,24 @@ export async function run(argv: string[]): Promise<number> {
   let prove: ProveRunner | undefined;
   let pool: WorkerPool | undefined;
   let closeBackend: (() => void) | undefined;
-  const gpuOff = o.gpu === 'off' || isTruthyEnv(process.env[GPU_DISABLE_ENV]);
-  if (!gpuOff) {
-    // one GPU backend in this process; jobs run on it one after another (awaits free the loop)
-    const config = getConfig('c100');
-    const cpu = new CpuBackend(mmcsFor(config));
-    const { selectBackend } = await import('../../runtime/select.ts');
-    const { loadDawnGpu } = await import('../../node/gpu.ts');
-    const backend = await selectBackend({
-      useGpuAcceleration: true,
-      cpu,
-      constants: POSEIDON2_CONSTANT_SETS.default,
-      env: process.env,
-      logger,
-      gpu: () => loadDawnGpu([], logger),
-    });
+  if (o.gpu !== 'off') {
+    // auto: a hardware adapter only (a software one is slower than the CPU pool); on: any adapter.
+    // One GPU backend in this process; jobs run on it, awaiting the device.
+    const { backend, line } = await chooseBackend({ gpu: o.gpu, workers: 0 }, getConfig('c100'));
+    logger.info(
+      { worker: o.name, choice: line },
+      backend.kind === 'webgpu' ? 'proving on WebGPU' : 'no WebGPU for this worker: proving on the CPU pool',
+    );
     if (backend.kind === 'webgpu') {
       prove = (job) => runProveJob(job, backend);
-      closeBackend = () => (backend as { close?: () => void }).close?.();
+      closeBackend = () => backend.close();
       metrics.setGpu(true, 'ok');
-    } else if (o.gpu === 'on') {
-      logger.error({}, '--gpu on: no usable WebGPU adapter');
-      return 1;
+    } else {
+      backend.close();
+      if (o.gpu === 'on') {
+        logger.error({}, `--gpu on: no usable WebGPU adapter (${line})`);
+        return 1;
+      }
     }
   }
   if (!prove) {
@@ -156,7 +150,7 @@ export async function run(argv: string[]): Promise<number> {
       return 1;
     }
     prove = poolRunner(pool);
-    metrics.setGpu(false, gpuOff ? 'disabled' : 'no-adapter');
+    metrics.setGpu(false, o.gpu === 'off' ? 'disabled' : 'no-adapter');
   }
   const worker = startProofWorker({
     url: o.url,
