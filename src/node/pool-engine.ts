@@ -22,20 +22,27 @@ export interface PoolEngineOptions {
   readonly preset: string;
   readonly size: FamilySize;
   readonly families: readonly FamilyName[];
+  /** Accept a test-only preset (tests; default false: such a preset is refused). */
+  readonly allowInsecure?: boolean;
 }
 
 /**
  * An engine that proves on the worker pool and verifies on the calling thread.
  * @param opts pool, preset, size, families
  * @returns the engine
- * @throws {VerifierConfigError} for an unknown preset
+ * @throws {VerifierConfigError} for an unknown preset, or a test-only one without `allowInsecure`
  * @example
  * const pool = createNodeWorkerPool({ size: 2 });
  * const engine = createPoolEngine({ pool, preset: 'c100', size: 'production', families: FAMILY_NAMES });
  */
 export function createPoolEngine(opts: PoolEngineOptions): ProofEngine {
   const config = getConfig(opts.preset);
-  const local = createStarkEngine({ preset: opts.preset, size: opts.size, families: opts.families });
+  const local = createStarkEngine({
+    preset: opts.preset,
+    size: opts.size,
+    families: opts.families,
+    allowInsecure: opts.allowInsecure,
+  });
   return {
     backend: 'cpu',
     families: local.families,

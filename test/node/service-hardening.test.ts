@@ -252,7 +252,12 @@ describe('request bodies, content types and the bearer token', () => {
   let calls = 0;
   const token = 'test-token-0123456789abcdef';
   beforeAll(async () => {
-    const real = createStarkEngine({ preset: 'insecure-test', size: 'test', families: FAMILY_NAMES });
+    const real = createStarkEngine({
+      preset: 'insecure-test',
+      size: 'test',
+      families: FAMILY_NAMES,
+      allowInsecure: true,
+    });
     const engine: ProofEngine = {
       ...real,
       prove: (f, input) => {
@@ -349,10 +354,20 @@ describe('request bodies, content types and the bearer token', () => {
     expect((await fetch(`${svc.url}/status/node`)).status).toBe(200);
     await expect(
       ProofService.start({
-        engine: createStarkEngine({ preset: 'insecure-test', size: 'test', families: ['uptime'] }),
+        engine: createStarkEngine({
+          preset: 'insecure-test',
+          size: 'test',
+          families: ['uptime'],
+          allowInsecure: true,
+        }),
         metrics: new NodeMetrics(),
         health: healthFor(
-          createStarkEngine({ preset: 'insecure-test', size: 'test', families: ['uptime'] }),
+          createStarkEngine({
+            preset: 'insecure-test',
+            size: 'test',
+            families: ['uptime'],
+            allowInsecure: true,
+          }),
           new NodeMetrics(),
         ),
         authToken: 'short',

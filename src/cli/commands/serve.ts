@@ -144,13 +144,20 @@ export async function run(argv: string[]): Promise<number> {
   try {
     if (backend.kind === 'cpu') {
       pool = createNodeWorkerPool({ size: cfg.service.concurrency });
-      engine = createPoolEngine({ pool, preset: cfg.securityPreset, size: cfg.size, families: cfg.families });
+      engine = createPoolEngine({
+        pool,
+        preset: cfg.securityPreset,
+        size: cfg.size,
+        families: cfg.families,
+        allowInsecure: cfg.allowInsecure,
+      });
     } else
       engine = createStarkEngine({
         preset: cfg.securityPreset,
         size: cfg.size,
         families: cfg.families,
         backend,
+        allowInsecure: cfg.allowInsecure,
       });
     if (values.queue !== undefined) {
       queue = createProofQueue({ url: values.queue, preset: cfg.securityPreset, size: cfg.size });

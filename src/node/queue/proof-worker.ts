@@ -140,7 +140,10 @@ export function startProofWorker(opts: ProofWorkerOptions): ProofWorker {
     const proof = wrapEnvelope(out.body, out.circuitId, config);
     const air = statementAir(statement, config);
     const t0 = performance.now();
-    const v = verify(air, proof, out.publicValues, config, { compiled: compiledFor(air) });
+    const v = verify(air, proof, out.publicValues, config, {
+      compiled: compiledFor(air),
+      allowInsecure: config.insecure,
+    });
     const verifyMs = performance.now() - t0;
     if (!v.ok) {
       metrics?.proveFailed(d.family, 'SELF_VERIFY_FAILED');
