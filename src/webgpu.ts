@@ -8,10 +8,17 @@
  * are the same on every backend.
  *
  * @example
- * import { CpuBackend, getConfig, prove } from 'plonky3-ts';
+ * import { CpuBackend, getConfig, mmcsFor, permFor, prove } from 'plonky3-ts';
  * import { selectBackend } from 'plonky3-ts/webgpu';
- * const backend = await selectBackend({ useGpuAcceleration: true, cpu, constants }); // navigator.gpu
+ * const config = getConfig('c100');
+ * const backend = await selectBackend({
+ *   useGpuAcceleration: true,
+ *   cpu: new CpuBackend(mmcsFor(config)),
+ *   constants: permFor(config).constants,
+ *   // gpu: a GPU or GPUDevice; default navigator.gpu
+ * });
  * const proof = await prove(air, trace, publics, config, { backend });
+ * backend.close();
  */
 export { FallbackBackend, selectBackend } from './runtime/select.ts';
 export { WebGpuBackend } from './runtime/webgpu.ts';

@@ -11,7 +11,7 @@
  * @example
  * import { createStarkEngine, loadNodeConfig } from 'plonky3-ts/node';
  * const cfg = loadNodeConfig('node.toml');
- * const engine = createStarkEngine({ preset: cfg.preset, size: 'production', families: ['consensus'] });
+ * const engine = createStarkEngine({ preset: cfg.securityPreset, size: 'production', families: ['consensus'] });
  */
 
 export { FallbackBackend, selectBackend } from '../runtime/select.ts';
