@@ -20,5 +20,6 @@
  * const proof = await prove(air, trace, publics, config, { backend });
  * backend.close();
  */
+/// <reference types="@webgpu/types" preserve="true" />
 export { FallbackBackend, selectBackend } from './runtime/select.ts';
 export { WebGpuBackend } from './runtime/webgpu.ts';
