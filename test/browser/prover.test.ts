@@ -2,7 +2,7 @@
  * The browser prover (dist/browser/plonky3-prove.js, examples/browser/prove.html) in real
  * headless Chromium with WebGPU on (SwiftShader): a Fibonacci 2^10 and a Poseidon2 AIR 2^4 proof
  * (preset c100) made in the page are byte-identical to the Node CpuBackend proof of the same
- * statement, on WebGPU (no fallback, GPU operations counted) and on the Web Worker pool in a
+ * statement, on WebGPU (auto mode picks it; no fallback, GPU operations counted) and on the Web Worker pool in a
  * cross-origin-isolated page (COOP/COEP headers; pool jobs counted). On a page that is not
  * isolated, asking for the pool fails with NOT_CROSS_ORIGIN_ISOLATED, and auto mode without
  * WebGPU says so and proves on the calling thread. Each proof also verifies by circuit id in the
@@ -140,13 +140,16 @@ describe.skipIf(!HAVE_CHROMIUM)('browser prover in headless Chromium (plonky3-pr
   for (const s of STATEMENTS) {
     it(`WebGPU: ${s.circuit} 2^${s.logRows} (c100) is byte-identical to the Node CPU proof`, async () => {
       const page = await openPage(plainBase);
-      const r = await proveIn(page, { ...s, preset: 'c100' }, { mode: 'webgpu' });
+      // Fibonacci in auto mode: with an adapter, auto must pick WebGPU
+      const mode = s.circuit === 'fibonacci' ? 'auto' : 'webgpu';
+      const r = await proveIn(page, { ...s, preset: 'c100' }, { mode });
       await page.close();
       expect(r.error, consoleLines.join('\n')).toBeUndefined();
       console.log(
         `chromium webgpu (${r.adapter}): ${s.circuit} 2^${s.logRows} in ${r.ms?.toFixed(0)} ms, ${r.gpuOps} GPU ops, ${r.fallbacks} fallbacks`,
       );
       expect(r.backend).toBe('webgpu');
+      expect(r.notices).toEqual([]);
       expect(r.fallbacks).toBe(0);
       expect(r.gpuOps).toBeGreaterThan(0);
       expect(r.hex).toBe(expected.get(s.circuit));
