@@ -6,16 +6,18 @@
  * cross-origin-isolated page (COOP/COEP headers; pool jobs counted). On a page that is not
  * isolated, asking for the pool fails with NOT_CROSS_ORIGIN_ISOLATED, and auto mode without
  * WebGPU says so and proves on the calling thread. Each proof also verifies by circuit id in the
- * page.
+ * page. Through the page's controls: a consensus statement proved on the calling thread is
+ * verified by id, the times are shown, and the downloaded file equals the Node proof.
  *
  * Skipped with a printed reason without /usr/bin/chromium, unless PLONKY3_REQUIRE_BROWSER_TESTS=1.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAMILIES } from '../../src/circuits/families.ts';
 import { fibonacciAir, fibonacciPublicValues, generateFibonacciTrace } from '../../src/circuits/fibonacci.ts';
 import { createPoseidon2Air, generatePoseidon2Trace } from '../../src/circuits/poseidon2-air.ts';
 import { CpuBackend } from '../../src/runtime/cpu.ts';
@@ -204,5 +206,40 @@ describe.skipIf(!HAVE_CHROMIUM)('browser prover in headless Chromium (plonky3-pr
     expect(notice).toMatch(/Cross-Origin-Embedder-Policy: require-corp/);
     expect(r.hex).toBe(expected.get('fibonacci'));
     expect(r.verify).toEqual({ ok: true });
+  }, 120_000);
+
+  it('the page: pick a family and size, prove, progress, verified by id, download equals the Node proof, times shown', async () => {
+    const fam = FAMILIES.consensus;
+    const st = fam.build(fam.sampleInput('test'), { size: 'test' });
+    const body = await prove(st.air, st.trace, st.publicValues, config, {
+      backend: new CpuBackend(mmcsFor(config)),
+    });
+    const nodeBytes = wrapEnvelope(body, 'consensus@1', config);
+    const page = await openPage(plainBase);
+    await page.selectOption('#circuit', 'consensus');
+    await page.selectOption('#size', 'test');
+    await page.selectOption('#preset', 'c100');
+    await page.selectOption('#mode', 'main');
+    await page.click('#prove');
+    await page.waitForSelector('#result[data-status="verified"]', { timeout: 120_000 });
+    const shown = await page.evaluate(() => ({
+      backend: document.getElementById('backend')?.textContent,
+      info: document.getElementById('proof-info')?.textContent,
+      proveMs: Number(document.getElementById('time-ms')?.textContent),
+      verify: document.getElementById('verify-code')?.textContent,
+      verifyMs: Number(document.getElementById('verify-ms')?.textContent),
+      steps: document.querySelectorAll('#log li').length,
+    }));
+    expect(shown.backend).toBe('main');
+    expect(shown.info).toMatch(/^consensus@1, 2\^4 rows, c100, \d+ bytes$/);
+    expect(shown.verify).toBe('ok');
+    expect(shown.proveMs).toBeGreaterThan(0);
+    expect(shown.verifyMs).toBeGreaterThanOrEqual(0);
+    expect(shown.steps).toBeGreaterThanOrEqual(3);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+    expect(download.suggestedFilename()).toBe('consensus-2^4-c100.proof');
+    const saved = new Uint8Array(readFileSync(await download.path()));
+    await page.close();
+    expect(Buffer.from(saved).equals(Buffer.from(nodeBytes))).toBe(true);
   }, 120_000);
 });
