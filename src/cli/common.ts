@@ -24,12 +24,49 @@ export const CONFIG_OPTIONS = {
   constants: { type: 'string' },
 } as const;
 
-function intFlag(values: Record<string, unknown>, name: string): number | undefined {
+/** Bounds of an integer flag (inclusive). */
+export interface IntBounds {
+  readonly min?: number;
+  readonly max?: number;
+}
+
+/**
+ * Parses the value of an integer flag: decimal digits only, so NaN, negatives, fractions,
+ * exponents and hex are rejected, then checked against the bounds.
+ * @param value the flag's string value
+ * @param flag the flag's name without dashes (named in the error)
+ * @param bounds inclusive bounds (default min 0, max 2^31 - 1)
+ * @returns the integer
+ * @throws {UsageError} naming the flag when the value is not an integer within the bounds
+ * @example parseIntFlag('10', 'log-rows', { max: 24 }) // 10
+ */
+export function parseIntFlag(value: string, flag: string, bounds: IntBounds = {}): number {
+  const min = bounds.min ?? 0;
+  const max = bounds.max ?? 0x7fffffff;
+  const range = `an integer in ${min}..${max}`;
+  if (!/^\d{1,10}$/.test(value)) throw new UsageError(`--${flag} expects ${range}, got '${value}'`);
+  const n = Number(value);
+  if (n < min || n > max) throw new UsageError(`--${flag} expects ${range}, got ${n}`);
+  return n;
+}
+
+/**
+ * The integer value of an optional flag of a parseArgs result.
+ * @param values parseArgs values
+ * @param name the flag's name without dashes
+ * @param bounds inclusive bounds
+ * @returns the integer, or undefined when the flag is absent
+ * @throws {UsageError} for a malformed or out-of-range value
+ */
+export function intFlag(
+  values: Record<string, unknown>,
+  name: string,
+  bounds?: IntBounds,
+): number | undefined {
   const v = values[name];
   if (v === undefined) return undefined;
-  if (typeof v !== 'string' || !/^\d+$/.test(v))
-    throw new UsageError(`--${name} expects a non-negative integer, got '${String(v)}'`);
-  return Number(v);
+  if (typeof v !== 'string') throw new UsageError(`--${name} expects a value`);
+  return parseIntFlag(v, name, bounds);
 }
 
 /**
@@ -42,12 +79,12 @@ export function configFromFlags(values: Record<string, unknown>): StarkConfig {
     throw new UsageError(`--constants expects default|rng-seed-1, got '${String(constants)}'`);
   }
   const overrides: ConfigOverrides = {
-    logBlowup: intFlag(values, 'log-blowup'),
-    numQueries: intFlag(values, 'num-queries'),
-    commitPowBits: intFlag(values, 'commit-pow-bits'),
-    queryPowBits: intFlag(values, 'query-pow-bits'),
-    logFinalPolyLen: intFlag(values, 'log-final-poly-len'),
-    maxLogArity: intFlag(values, 'max-log-arity'),
+    logBlowup: intFlag(values, 'log-blowup', { min: 1, max: 8 }),
+    numQueries: intFlag(values, 'num-queries', { min: 1, max: 1024 }),
+    commitPowBits: intFlag(values, 'commit-pow-bits', { max: 30 }),
+    queryPowBits: intFlag(values, 'query-pow-bits', { max: 30 }),
+    logFinalPolyLen: intFlag(values, 'log-final-poly-len', { max: 16 }),
+    maxLogArity: intFlag(values, 'max-log-arity', { min: 1, max: 8 }),
     constants: constants as ConstantSet | undefined,
   };
   try {

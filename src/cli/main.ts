@@ -11,51 +11,58 @@ interface CommandEntry {
   readonly load: () => Promise<{ run(argv: string[]): Promise<number> }>;
 }
 
-const COMMANDS: Record<string, CommandEntry> = {
-  prove: { summary: 'prove a statement for a built-in AIR', load: () => import('./commands/prove.ts') },
-  verify: { summary: 'verify a proof file', load: () => import('./commands/verify.ts') },
-  demo: {
-    summary: 'prove and verify every circuit family (the main job)',
-    load: () => import('./commands/demo.ts'),
-  },
-  preload: {
-    summary: 'seed the parameter cache for all circuit families',
-    load: () => import('./commands/preload.ts'),
-  },
-  preflight: {
-    summary: 'dry run: check config, cache, checksums and GPU',
-    load: () => import('./commands/preflight.ts'),
-  },
-  serve: {
-    summary: 'run the prover/verifier HTTP service on loopback',
-    load: () => import('./commands/serve.ts'),
-  },
-  stress: {
-    summary: 'run a stress scenario and write a JSON report',
-    load: () => import('./commands/stress.ts'),
-  },
-  analyze: {
-    summary: 'print the acceptance table of a stress report and write an SVG',
-    load: () => import('./commands/analyze.ts'),
-  },
-};
+/**
+ * The subcommands. A Map, so names such as `constructor` or `__proto__` are unknown commands,
+ * not Object.prototype members.
+ */
+const COMMANDS = new Map<string, CommandEntry>();
+
+/** Registers a subcommand (one statement per command, so additions merge cleanly). */
+function command(name: string, summary: string, load: CommandEntry['load']): void {
+  COMMANDS.set(name, { summary, load });
+}
+
+command('prove', 'prove a statement for a built-in AIR', () => import('./commands/prove.ts'));
+command('verify', 'verify a proof file', () => import('./commands/verify.ts'));
+command('demo', 'prove and verify every circuit family (the main job)', () => import('./commands/demo.ts'));
+command(
+  'preload',
+  'seed the parameter cache for all circuit families',
+  () => import('./commands/preload.ts'),
+);
+command(
+  'preflight',
+  'dry run: check config, cache, checksums and GPU',
+  () => import('./commands/preflight.ts'),
+);
+command('serve', 'run the prover/verifier HTTP service on loopback', () => import('./commands/serve.ts'));
+command('stress', 'run a stress scenario and write a JSON report', () => import('./commands/stress.ts'));
+command(
+  'analyze',
+  'print the acceptance table of a stress report and write an SVG',
+  () => import('./commands/analyze.ts'),
+);
 
 function usage(): string {
   const lines = ['usage: p3ts <command> [options]', '', 'commands:'];
-  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)} ${c.summary}`);
+  for (const [name, c] of COMMANDS) lines.push(`  ${name.padEnd(10)} ${c.summary}`);
   lines.push('', 'Run `p3ts <command> --help` for the options of a command.');
   return lines.join('\n');
 }
 
-/** Entry point: runs the subcommand named by argv[0] and returns its exit code. */
+/**
+ * Runs the subcommand named by argv[0].
+ * @param argv the arguments after `p3ts`
+ * @returns the exit code: the command's, 0 for --help, 2 for no or an unknown command
+ */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage());
     return name === undefined ? 2 : 0;
   }
-  const entry = COMMANDS[name];
-  if (!entry) {
+  const entry = COMMANDS.get(name);
+  if (entry === undefined) {
     console.error(`p3ts: unknown command '${name}'\n\n${usage()}`);
     return 2;
   }

@@ -77,7 +77,7 @@ export interface PreflightOptions {
 export async function probeGpu(cfg: NodeConfig, timeoutMs = 15_000): Promise<GpuStatus> {
   if (cfg.gpuDisabledByEnv) return { status: 'disabled', reason: 'PLONKY3_GPU_DISABLE is set' };
   if (!cfg.useGpuAcceleration) return { status: 'disabled', reason: 'use_gpu_acceleration = false' };
-  let loader: { loadDawnGpu(): Promise<GPU | undefined> };
+  let loader: typeof import('./gpu.ts');
   let ctxMod: typeof import('../runtime/gpu-context.ts');
   try {
     loader = await import('./gpu.ts');
@@ -89,7 +89,8 @@ export async function probeGpu(cfg: NodeConfig, timeoutMs = 15_000): Promise<Gpu
     };
   }
   const gpu = await loader.loadDawnGpu();
-  if (gpu === undefined) return { status: 'unavailable', reason: 'webgpu (Dawn) could not be loaded' };
+  if (gpu === undefined)
+    return { status: 'unavailable', reason: `no WebGPU adapter (${(await loader.probeDawn()).reason})` };
   try {
     const ctx = await ctxMod.GpuContext.create(gpu, { timeoutMs });
     const a = ctx.adapterInfo;

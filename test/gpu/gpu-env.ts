@@ -4,7 +4,7 @@
  * PLONKY3_REQUIRE_GPU_TESTS is truthy (CI sets it): then `requireGpu` registers a failing test.
  */
 import { describe, it } from 'vitest';
-import { loadDawnGpu } from '../../src/node/gpu.ts';
+import { loadDawnGpu, probeDawn } from '../../src/node/gpu.ts';
 import { GpuContext, type GpuContextOptions } from '../../src/runtime/gpu-context.ts';
 import { isTruthyEnv } from '../../src/runtime/select.ts';
 
@@ -16,7 +16,8 @@ export async function openTestContext(
   opts: GpuContextOptions = {},
 ): Promise<{ ctx: GpuContext | undefined; reason: string }> {
   const gpu = await loadDawnGpu();
-  if (gpu === undefined) return { ctx: undefined, reason: 'the webgpu package (Dawn) could not be loaded' };
+  if (gpu === undefined)
+    return { ctx: undefined, reason: `no WebGPU adapter (${(await probeDawn()).reason})` };
   try {
     return { ctx: await GpuContext.create(gpu, { timeoutMs: 60_000, ...opts }), reason: '' };
   } catch (e) {

@@ -1,28 +1,25 @@
 /**
- * `p3ts demo [--size production|test] [--config c100] [--families a,b] [--no-gpu]`
+ * `p3ts demo [--size production|test] [--config c100] [--families a,b] [--gpu auto|on|off] [--workers N|auto]`
  * The main job on an embedded default: builds each circuit family from its sample input,
  * proves it, verifies the proof (envelope format) and rejects a tampered copy, printing
  * progress as it goes and a summary table at the end. Exit 0 when every family proved and
- * verified and every tampered copy was rejected.
+ * verified and every tampered copy was rejected. The backend is chosen once for the run
+ * (src/cli/backend.ts, shared with `p3ts prove`) and named in one line.
  */
 import { parseArgs } from 'node:util';
 import type { CircuitFamily } from '../../circuits/family-kit.ts';
-import { loadDawnGpu } from '../../node/gpu.ts';
-import type { Backend } from '../../runtime/backend.ts';
-import { CpuBackend } from '../../runtime/cpu.ts';
-import { FallbackBackend, selectBackend } from '../../runtime/select.ts';
+import type { StarkConfig } from '../../stark/config.ts';
 import { wrapEnvelope } from '../../stark/envelope.ts';
-import { mmcsFor, permFor } from '../../stark/instance.ts';
 import type { ProvePhases } from '../../stark/prove.ts';
 import { prove } from '../../stark/prove.ts';
 import { circuitIdOf, verify } from '../../stark/verify.ts';
+import { BACKEND_HELP, BACKEND_OPTIONS, type BackendFlags, backendFlags, chooseBackend } from '../backend.ts';
 import { configFromFlags, UsageError } from '../common.ts';
 
-const HELP = `usage: p3ts demo [--size production|test] [--config NAME] [--families transaction,state,...] [--gpu auto|on|off]
+const HELP = `usage: p3ts demo [--size production|test] [--config NAME] [--families transaction,state,...]
+                 [--gpu auto|on|off] [--workers N|auto]
 Proves and verifies every circuit family on its embedded sample input.
---gpu auto (default) uses a hardware WebGPU adapter when there is one and the CPU otherwise
-(a software adapter such as lavapipe's llvmpipe is slower than the CPU path); on forces WebGPU.
-PLONKY3_GPU_DISABLE=1 always wins.`;
+${BACKEND_HELP}`;
 
 interface Row {
   family: string;
@@ -38,6 +35,8 @@ interface Row {
 /** Runs the command. */
 export async function run(argv: string[]): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
+  let flags: BackendFlags;
+  let config: StarkConfig;
   try {
     values = parseArgs({
       args: argv,
@@ -45,7 +44,7 @@ export async function run(argv: string[]): Promise<number> {
         size: { type: 'string', default: 'production' },
         config: { type: 'string', default: 'c100' },
         families: { type: 'string' },
-        gpu: { type: 'string', default: 'auto' },
+        ...BACKEND_OPTIONS,
         help: { type: 'boolean' },
       },
       strict: true,
@@ -56,11 +55,12 @@ export async function run(argv: string[]): Promise<number> {
     }
     if (values.size !== 'production' && values.size !== 'test')
       throw new UsageError('--size expects production|test');
+    flags = backendFlags(values);
+    config = configFromFlags({ config: values.config });
   } catch (e) {
     console.error(`p3ts demo: ${e instanceof Error ? e.message : String(e)}\n${HELP}`);
     return 2;
   }
-  const config = configFromFlags({ config: values.config });
   const { FAMILIES, FAMILY_NAMES, isFamilyName } = await import('../../circuits/families.ts');
   const wanted = typeof values.families === 'string' ? values.families.split(',') : [...FAMILY_NAMES];
   const unknown = wanted.filter((name) => !isFamilyName(name));
@@ -72,35 +72,14 @@ export async function run(argv: string[]): Promise<number> {
   const size = values.size as 'production' | 'test';
   const log = (msg: string): void => console.log(msg);
   log(`p3ts demo: ${families.length} circuit families, ${size} size, preset ${config.name}`);
+  const { backend, line } = await chooseBackend(flags, config);
+  log(line);
   const rows: Row[] = [];
   const t0 = performance.now();
-  for (let i = 0; i < families.length; i++) {
-    const fam = families[i];
-    const tag = `[${i + 1}/${families.length}] ${fam.name}`;
-    const cpu = new CpuBackend(mmcsFor(config));
-    let backend: Backend = await selectBackend({
-      useGpuAcceleration: values.gpu !== 'off',
-      cpu,
-      constants: permFor(config).constants,
-      env: process.env,
-      gpu: () => loadDawnGpu(),
-      logger: {
-        info: (_o: unknown, msg: string) => log(`${tag}: ${msg}`),
-        warn: (_o: unknown, msg: string) => log(`${tag}: warning: ${msg}`),
-      },
-    });
-    if (
-      backend instanceof FallbackBackend &&
-      values.gpu === 'auto' &&
-      /llvmpipe|lavapipe|swiftshader/i.test(backend.gpu.adapterName)
-    ) {
-      log(
-        `${tag}: software adapter ${backend.gpu.adapterName}: using the CPU backend (--gpu on forces WebGPU)`,
-      );
-      backend.close();
-      backend = cpu;
-    }
-    try {
+  try {
+    for (let i = 0; i < families.length; i++) {
+      const fam = families[i];
+      const tag = `[${i + 1}/${families.length}] ${fam.name}`;
       log(`${tag}: building the witness (2^${fam.logRows[size]} rows)`);
       const st = fam.build(fam.sampleInput(size), { size });
       log(`${tag}: proving on ${backend.kind}...`);
@@ -136,9 +115,9 @@ export async function run(argv: string[]): Promise<number> {
         verified: r.ok,
         tamperRejected: rt.ok ? 'NO' : rt.code,
       });
-    } finally {
-      backend.close();
     }
+  } finally {
+    backend.close();
   }
   const total = (performance.now() - t0) / 1000;
   log('');

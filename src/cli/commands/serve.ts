@@ -19,6 +19,7 @@ import type { Backend } from '../../runtime/backend.ts';
 import { CpuBackend } from '../../runtime/cpu.ts';
 import { getConfig } from '../../stark/config.ts';
 import { mmcsFor } from '../../stark/instance.ts';
+import { parseIntFlag } from '../common.ts';
 
 const HELP = `usage: p3ts serve [--config PATH] [--port N]
 Serves POST /prove, POST /verify, GET /metrics, GET /status/node on the loopback address of
@@ -41,8 +42,7 @@ export async function run(argv: string[]): Promise<number> {
       },
       strict: true,
     }).values;
-    if (values.port !== undefined && !/^\d{1,5}$/.test(values.port))
-      throw new Error('--port expects 0..65535');
+    if (values.port !== undefined) parseIntFlag(values.port, 'port', { max: 65535 });
   } catch (e) {
     console.error(`p3ts serve: ${e instanceof Error ? e.message : String(e)}\n${HELP}`);
     return 2;

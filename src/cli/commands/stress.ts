@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { runStress, type StressProgress } from '../../node/stress/harness.ts';
 import { acceptanceTable } from '../../node/stress/report.ts';
 import { parseScenario, type Scenario } from '../../node/stress/scenario.ts';
+import { parseIntFlag, UsageError } from '../common.ts';
 
 const HELP = `usage: p3ts stress --scenario FILE [--out REPORT.json] [--proofs N] [--concurrency N]
                    [--mode threads|main] [--quiet]
@@ -29,9 +30,8 @@ function progressLine(p: StressProgress): string {
 
 function intOpt(v: unknown, name: string): number | undefined {
   if (v === undefined) return undefined;
-  if (typeof v !== 'string' || !/^\d+$/.test(v) || Number(v) < 1)
-    throw new Error(`--${name} expects a positive integer`);
-  return Number(v);
+  if (typeof v !== 'string') throw new UsageError(`--${name} expects a value`);
+  return parseIntFlag(v, name, { min: 1 });
 }
 
 /**

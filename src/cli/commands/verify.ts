@@ -5,7 +5,14 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { verify } from '../../stark/verify.ts';
-import { builtinStatement, CONFIG_OPTIONS, configFromFlags, parsePublics, UsageError } from '../common.ts';
+import {
+  builtinStatement,
+  CONFIG_OPTIONS,
+  configFromFlags,
+  parseIntFlag,
+  parsePublics,
+  UsageError,
+} from '../common.ts';
 
 const HELP = `usage: p3ts verify --air fibonacci|poseidon2 [--log-rows N] [--public v1,v2,...]
                    [--config NAME] [--format envelope|postcard] [config overrides] FILE`;
@@ -48,7 +55,14 @@ export async function run(argv: string[]): Promise<number> {
   try {
     config = configFromFlags(values);
     publics = parsePublics(values.public as string | undefined);
-    air = (await builtinStatement(values.air as string, Number(values['log-rows']), publics, config)).air;
+    air = (
+      await builtinStatement(
+        values.air as string,
+        parseIntFlag(values['log-rows'] as string, 'log-rows', { max: 24 }),
+        publics,
+        config,
+      )
+    ).air;
   } catch (e) {
     console.error(`p3ts verify: ${e instanceof Error ? e.message : String(e)}`);
     return 2;
