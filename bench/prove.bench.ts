@@ -54,7 +54,7 @@ interface Case {
   readonly publics: ArrayLike<number>;
 }
 
-const PHASES: readonly [keyof ProvePhases, string, string][] = [
+const PHASES: readonly [Exclude<keyof ProvePhases, 'ledger'>, string, string][] = [
   ['traceCommit', 'trace LDE+commit', 'commit to trace data'],
   ['quotient', 'quotient', 'quotient_values'],
   ['quotientCommit', 'quotient commit', 'commit to quotient poly chunks'],

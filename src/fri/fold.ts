@@ -1,5 +1,5 @@
 /**
- * FRI folding over the extension field (spec/plonky3.md §9.4, §9.5), mirroring
+ * FRI folding over the extension field (docs/protocol.md §9.4, §9.5), mirroring
  * Plonky3/Plonky3:fri/src/two_adic_pcs.rs (TwoAdicFriFolding::fold_row / fold_matrix).
  *
  * Vectors are EF values stored flat (4 coefficients each) in bit-reversed order of the
@@ -60,7 +60,7 @@ export function foldVectorArity2(v: Uint32Array, beta: Uint32Array): Uint32Array
 
 /**
  * Folds a flat EF vector by 2^logArity: logArity successive arity-2 folds with challenges
- * beta, beta^2, beta^4, ... (§9.4).
+ * beta, beta^2, beta^4, ... (docs/protocol.md §9.4).
  */
 export function foldVector(v: Uint32Array, beta: Uint32Array, logArity: number): Uint32Array {
   let cur = v;
@@ -73,7 +73,7 @@ export function foldVector(v: Uint32Array, beta: Uint32Array, logArity: number):
 }
 
 /**
- * The verifier's fold of one opened row (§9.5): the row holds the 2^a values of group j of a
+ * The verifier's fold of one opened row (docs/protocol.md §9.5): the row holds the 2^a values of group j of a
  * vector of log-length lh + a; returns the row's interpolant evaluated at beta.
  * @param row flat EF row of 2^a values
  * @param logArity a

@@ -1,19 +1,18 @@
 /**
- * TwoAdicFriPcs, prover side (spec/plonky3.md §8.4-§8.6), mirroring
- * Plonky3/Plonky3:fri/src/two_adic_pcs.rs at v0.6.2: commit = coset LDE (shift GEN / domain
- * shift, rows bit-reversed) + Merkle; open = evaluate every matrix at its points, observe the
- * values, sample the batching challenge, build one reduced-opening vector per height, run FRI.
+ * TwoAdicFriPcs, prover side (docs/protocol.md §8.4-§8.6), mirroring Plonky3/Plonky3:fri/src/two_adic_pcs.rs at
+ * v0.6.2: commit = coset LDE (shift GEN / domain shift, rows bit-reversed) + Merkle; open =
+ * evaluate every matrix at its points, observe the values, sample the batching challenge, build
+ * one reduced-opening vector per height, run FRI.
  *
- * The hot steps (LDE, Merkle) go through the Backend; the rest is CPU code on host copies.
+ * Every data-heavy step is a Backend operation on handles; this module only orders them and
+ * drives the transcript, so it never asks which backend it has.
  */
-import { add, exp, GENERATOR, inverse, mul, twoAdicGenerator } from '../field/babybear.ts';
-import { bitReverseTable } from '../field/bit-reverse.ts';
-import { ext4BatchInverse, ext4MulBaseInto, ext4MulInto, ext4SubInto } from '../field/ext4.ts';
+import { GENERATOR, inverse, mul } from '../field/babybear.ts';
 import type { Matrix } from '../field/matrix.ts';
-import { height } from '../field/matrix.ts';
-import type { Backend, CommittedMatrices } from '../runtime/backend.ts';
-import type { FriParams } from '../stark/config.ts';
-import type { BatchOpening, FriProof } from '../stark/proof.ts';
+import type { BatchOpening as MerkleOpening } from '../merkle/mmcs.ts';
+import type { Backend, CommittedHandle, ExtVectorHandle } from '../runtime/backend.ts';
+import type { FriParams } from './config.ts';
+import type { BatchOpening, FriProof } from './proof.ts';
 import { proveFri } from './prover.ts';
 import type { Challenger } from './transcript.ts';
 
@@ -23,282 +22,59 @@ export interface Domain {
   readonly logSize: number;
 }
 
+/** The LDE shift of a domain's evaluations: GEN / domain shift (docs/protocol.md §8.4). */
+function ldeShift(d: Domain): number {
+  return mul(GENERATOR, inverse(d.shift));
+}
+
 /**
- * Commits matrices given as natural-order evaluations on their domains (§8.4).
+ * Commits matrices given as natural-order evaluations on their domains (docs/protocol.md §8.4).
  * @param backend the hot-path implementation
  * @param params FRI parameters (log blowup)
  * @param evals per matrix: its domain and evaluations
+ * @returns the backend's commitment
  */
 export function pcsCommit(
   backend: Backend,
   params: FriParams,
   evals: readonly { domain: Domain; values: Matrix }[],
-): Promise<CommittedMatrices> {
-  const shifts = evals.map((e) => mul(GENERATOR, inverse(e.domain.shift)));
+): Promise<CommittedHandle> {
   return backend.ldeAndCommit(
     evals.map((e) => e.values),
     params.logBlowup,
-    shifts,
+    evals.map((e) => ldeShift(e.domain)),
   );
 }
 
-/** A round to open: the committed tree and, per matrix, the EF points. */
+/**
+ * Commits the quotient split into chunks on their domains (uni-stark split_evals + PCS commit).
+ * @param backend the hot-path implementation
+ * @param params FRI parameters (log blowup)
+ * @param quotient the quotient on its domain
+ * @param chunkDomains the domain of each chunk
+ * @returns the backend's commitment
+ */
+export function pcsCommitQuotient(
+  backend: Backend,
+  params: FriParams,
+  quotient: ExtVectorHandle,
+  chunkDomains: readonly Domain[],
+): Promise<CommittedHandle> {
+  return backend.commitQuotient(quotient, chunkDomains.length, params.logBlowup, chunkDomains.map(ldeShift));
+}
+
+/** A round to open: the committed batch and, per matrix, the EF points. */
 export interface OpenRound {
-  readonly committed: CommittedMatrices;
+  readonly committed: CommittedHandle;
   readonly points: readonly (readonly Uint32Array[])[];
 }
 
 /**
- * Unscaled barycentric sums of every column of a committed LDE at an EF point z, over the
- * natural indices [start, end) of its first n = height/2^b rows (the values on GEN * H_n in
- * bit-reversed order): sum_i f(x_i) x_i / (z - x_i), x_i = GEN g_n^i. Summing the ranges of a
- * split and applying `scaleBarycentric` gives `evaluateLdeAt`, so workers can share the rows.
- * @param values the LDE's row-major values
- * @param width the LDE's width
- * @param logBlowup log2 of the blowup
- * @param z the EF point (not on the coset)
- * @param start first natural index
- * @param end one past the last natural index
- * @returns 4 sums per column
- * @throws {FieldError} if z lies on the coset
- */
-export function barycentricSums(
-  values: Uint32Array,
-  width: number,
-  logBlowup: number,
-  z: ArrayLike<number>,
-  start: number,
-  end: number,
-): Uint32Array {
-  const w = width;
-  const n = values.length / w / 2 ** logBlowup;
-  const logN = Math.log2(n);
-  const g = twoAdicGenerator(logN);
-  const rev = bitReverseTable(logN);
-  const len = end - start;
-  // d_k = z - x_k, then w_k = x_k / d_k.
-  const xs = new Uint32Array(len);
-  const d = new Uint32Array(4 * len);
-  let x = mul(GENERATOR, exp(g, start));
-  for (let k = 0; k < len; k++) {
-    xs[k] = x;
-    d[4 * k] = z[0] >= x ? z[0] - x : z[0] + 0x78000001 - x;
-    d[4 * k + 1] = z[1];
-    d[4 * k + 2] = z[2];
-    d[4 * k + 3] = z[3];
-    x = mul(x, g);
-  }
-  const wts = ext4BatchInverse(d, d);
-  for (let k = 0; k < len; k++) ext4MulBaseInto(wts, 4 * k, wts, 4 * k, xs[k]);
-  // per product reduction: an unreduced EF x base sum would overflow
-  const out = new Uint32Array(4 * w);
-  for (let k = 0; k < len; k++) {
-    const r = rev[start + k] * w; // natural index i sits at bit-reversed row rev(i)
-    const w0 = wts[4 * k];
-    const w1 = wts[4 * k + 1];
-    const w2 = wts[4 * k + 2];
-    const w3 = wts[4 * k + 3];
-    for (let c = 0; c < w; c++) {
-      const f = values[r + c];
-      const o = 4 * c;
-      out[o] = add(out[o], mul(f, w0));
-      out[o + 1] = add(out[o + 1], mul(f, w1));
-      out[o + 2] = add(out[o + 2], mul(f, w2));
-      out[o + 3] = add(out[o + 3], mul(f, w3));
-    }
-  }
-  return out;
-}
-
-/**
- * Multiplies barycentric sums (4 per column) in place by (z^n - s^n) / (n s^n), s = GEN.
- * @param sums the sums of `barycentricSums` over all n rows
- * @param n the coset size
- * @param z the EF point
- * @returns sums, now the column values at z
- */
-export function scaleBarycentric(sums: Uint32Array, n: number, z: ArrayLike<number>): Uint32Array {
-  const sn = exp(GENERATOR, n);
-  const zn = Uint32Array.from(z);
-  for (let k = 0; k < Math.log2(n); k++) ext4MulInto(zn, 0, zn, 0, zn, 0);
-  zn[0] = zn[0] >= sn ? zn[0] - sn : zn[0] + 0x78000001 - sn;
-  ext4MulBaseInto(zn, 0, zn, 0, inverse(mul(n % 0x78000001, sn)));
-  for (let c = 0; c < sums.length / 4; c++) ext4MulInto(sums, 4 * c, sums, 4 * c, zn, 0);
-  return sums;
-}
-
-/**
- * Evaluates every column of a committed LDE at an EF point z, from its first n = height/2^b
- * rows, by the barycentric formula f(z) = (z^n - s^n) / (n s^n) * sum_i f(x_i) x_i / (z - x_i).
- * @returns flat EF values, one per column
- */
-export function evaluateLdeAt(lde: Matrix, logBlowup: number, z: Uint32Array): Uint32Array {
-  const n = height(lde) >>> logBlowup;
-  return scaleBarycentric(barycentricSums(lde.values, lde.width, logBlowup, z, 0, n), n, z);
-}
-
-/** One opened (matrix, point) pair of a height, in PCS order (PCS open step 3). */
-export interface ReduceTerm {
-  /** Index into the height's matrices. */
-  readonly matrix: number;
-  readonly z: ArrayLike<number>;
-  /** alpha^k, k = the running column offset of this height. */
-  readonly alphaPowK: ArrayLike<number>;
-  /** sum_c alpha^c y_c of the claimed values at z. */
-  readonly yComb: ArrayLike<number>;
-}
-
-/** The matrices of one committed height and their terms. */
-export interface HeightGroup {
-  readonly matrices: Matrix[];
-  readonly terms: ReduceTerm[];
-}
-
-/**
- * Groups every opened (matrix, point) pair by committed height, in PCS order, with its power of
- * alpha (restarting at 0 per height, counting across rounds, matrices, points and columns) and
- * sum_c alpha^c y_c (§8.6 step 3).
- * @param rounds per round: committed matrices, their points and claimed values
- * @param alpha the batching challenge
- * @returns alpha^c for c up to the widest matrix (4 per power) and the groups by log height
- */
-export function reduceTerms(
-  rounds: readonly {
-    readonly matrices: readonly Matrix[];
-    readonly points: readonly (readonly Uint32Array[])[];
-    readonly values: readonly (readonly Uint32Array[])[];
-  }[],
-  alpha: Uint32Array,
-): { alphaPows: Uint32Array; groups: Map<number, HeightGroup> } {
-  const maxWidth = Math.max(...rounds.flatMap((r) => r.matrices.map((m) => m.width)));
-  const alphaPows = new Uint32Array(4 * (maxWidth + 1));
-  alphaPows[0] = 1;
-  for (let c = 1; c <= maxWidth; c++) ext4MulInto(alphaPows, 4 * c, alphaPows, 4 * (c - 1), alpha, 0);
-  const groups = new Map<number, HeightGroup>();
-  const offsets = new Map<number, number>();
-  const t = new Uint32Array(4);
-  for (const r of rounds) {
-    r.matrices.forEach((m, mi) => {
-      const h = Math.log2(height(m));
-      let g = groups.get(h);
-      if (!g) {
-        g = { matrices: [], terms: [] };
-        groups.set(h, g);
-      }
-      let idx = g.matrices.indexOf(m);
-      if (idx < 0) idx = g.matrices.push(m) - 1;
-      for (let pi = 0; pi < r.points[mi].length; pi++) {
-        const y = r.values[mi][pi];
-        const yComb = new Uint32Array(4);
-        for (let c = 0; c < m.width; c++) {
-          ext4MulInto(t, 0, y, 4 * c, alphaPows, 4 * c);
-          addExt(yComb, 0, t, 0);
-        }
-        const k = offsets.get(h) ?? 0;
-        const alphaPowK = Uint32Array.of(1, 0, 0, 0);
-        powExtInto(alphaPowK, alpha, k);
-        offsets.set(h, k + m.width);
-        g.terms.push({ matrix: idx, z: r.points[mi][pi], alphaPowK, yComb });
-      }
-    });
-  }
-  return { alphaPows, groups };
-}
-
-/**
- * Adds to `acc` (4 per row, bit-reversed rows of height 2^h) the terms' contributions for the
- * natural indices i in [start, end): acc[rev(i)] += alpha^k (yComb - sum_c alpha^c M[rev(i)][c])
- * / (z - x_i), x_i = GEN g_h^i. Ranges of a split can run anywhere (workers share `acc`).
- * @param h log height
- * @param matrices the height's matrices (values and width; rows bit-reversed)
- * @param alphaPows alpha^c, 4 per power
- * @param terms the height's terms
- * @param acc the reduced-opening vector
- * @param start first natural index
- * @param end one past the last
- */
-export function reduceRange(
-  h: number,
-  matrices: readonly { readonly values: Uint32Array; readonly width: number }[],
-  alphaPows: Uint32Array,
-  terms: readonly ReduceTerm[],
-  acc: Uint32Array,
-  start: number,
-  end: number,
-): void {
-  const g = twoAdicGenerator(h);
-  const rev = bitReverseTable(h);
-  const len = end - start;
-  // mComb[k] = sum_c alpha^c M[rev(start + k)][c], per matrix
-  const mComb = matrices.map((m) => {
-    const v = m.values;
-    const w = m.width;
-    const out = new Uint32Array(4 * len);
-    for (let k = 0; k < len; k++) {
-      const base = rev[start + k] * w;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let c = 0; c < w; c++) {
-        const f = v[base + c];
-        const o = 4 * c;
-        s0 = add(s0, mul(f, alphaPows[o]));
-        s1 = add(s1, mul(f, alphaPows[o + 1]));
-        s2 = add(s2, mul(f, alphaPows[o + 2]));
-        s3 = add(s3, mul(f, alphaPows[o + 3]));
-      }
-      out[4 * k] = s0;
-      out[4 * k + 1] = s1;
-      out[4 * k + 2] = s2;
-      out[4 * k + 3] = s3;
-    }
-    return out;
-  });
-  const xs = new Uint32Array(len);
-  let x = mul(GENERATOR, exp(g, start));
-  for (let k = 0; k < len; k++) {
-    xs[k] = x;
-    x = mul(x, g);
-  }
-  const t = new Uint32Array(4);
-  const aw = new Uint32Array(4);
-  const y = new Uint32Array(4);
-  // 1 / (z - x_k) per distinct point (the trace and quotient rounds share zeta)
-  const invs = new Map<string, Uint32Array>();
-  for (const term of terms) {
-    const z = term.z;
-    const key = `${z[0]},${z[1]},${z[2]},${z[3]}`;
-    let inv = invs.get(key);
-    if (!inv) {
-      const d = new Uint32Array(4 * len);
-      for (let k = 0; k < len; k++) {
-        const xk = xs[k];
-        d[4 * k] = z[0] >= xk ? z[0] - xk : z[0] + 0x78000001 - xk;
-        d[4 * k + 1] = z[1];
-        d[4 * k + 2] = z[2];
-        d[4 * k + 3] = z[3];
-      }
-      inv = ext4BatchInverse(d, d);
-      invs.set(key, inv);
-    }
-    for (let e = 0; e < 4; e++) {
-      aw[e] = term.alphaPowK[e];
-      y[e] = term.yComb[e];
-    }
-    const mc = mComb[term.matrix];
-    for (let k = 0; k < len; k++) {
-      const o = 4 * k;
-      ext4SubInto(t, 0, y, 0, mc, o);
-      ext4MulInto(t, 0, t, 0, inv, o);
-      ext4MulInto(t, 0, t, 0, aw, 0);
-      addExt(acc, 4 * rev[start + k], t, 0);
-    }
-  }
-}
-
-/**
- * Opens committed rounds at their points and proves it with FRI (§8.6).
+ * Opens committed rounds at their points and proves it with FRI (docs/protocol.md §8.6).
+ * @param backend the hot-path implementation (owner of the rounds' handles)
+ * @param params FRI parameters
+ * @param rounds the committed rounds and their points
+ * @param challenger the transcript
  * @returns the opened values [round][matrix][point] (flat EF per column) and the FRI proof
  */
 export async function pcsOpen(
@@ -307,84 +83,40 @@ export async function pcsOpen(
   rounds: readonly OpenRound[],
   challenger: Challenger,
 ): Promise<{ openedValues: Uint32Array[][][]; proof: FriProof }> {
-  // 1. Evaluate and observe.
+  // 1. Evaluate and observe, round by round, matrix by matrix, point by point.
   const openedValues: Uint32Array[][][] = [];
   for (const r of rounds) {
-    const perMatrix: Uint32Array[][] = [];
-    for (let mi = 0; mi < r.committed.matrices.length; mi++) {
-      const m = r.committed.matrices[mi];
-      const perPoint: Uint32Array[] = [];
-      for (const z of r.points[mi]) {
-        const y = backend.evaluateAt
-          ? await backend.evaluateAt(m, params.logBlowup, z)
-          : evaluateLdeAt(m, params.logBlowup, z);
-        challenger.observeSlice(y);
-        perPoint.push(y);
-      }
-      perMatrix.push(perPoint);
-    }
-    openedValues.push(perMatrix);
+    const values = await backend.evaluateAt(r.committed, params.logBlowup, r.points);
+    for (const perPoint of values) for (const y of perPoint) challenger.observeSlice(y);
+    openedValues.push(values);
   }
   // 2.
   const alpha = challenger.sampleExt();
-  // 3. Reduced openings per height.
-  const ro = backend.reduceOpenings
-    ? await backend.reduceOpenings(
-        rounds.map((r, ri) => ({
-          matrices: r.committed.matrices,
-          points: r.points,
-          values: openedValues[ri],
-        })),
-        alpha,
-      )
-    : reduceOpeningsCpu(
-        rounds.map((r, ri) => ({
-          matrices: r.committed.matrices,
-          points: r.points,
-          values: openedValues[ri],
-        })),
-        alpha,
+  // 3. Reduced openings per height, tallest first.
+  const inputs = await backend.reduceOpenings(
+    rounds.map((r, ri) => ({ committed: r.committed, points: r.points, values: openedValues[ri] })),
+    alpha,
+  );
+  try {
+    const L = Math.log2(inputs[0].length);
+    const openInputs = async (indices: readonly number[]): Promise<BatchOpening[][]> => {
+      const perRound: MerkleOpening[][] = [];
+      for (const r of rounds) {
+        const maxH = Math.max(...r.committed.shapes.map((s) => Math.log2(s.height)));
+        perRound.push(
+          await backend.openRows(
+            r.committed,
+            indices.map((i) => i >>> (L - maxH)),
+          ),
+        );
+      }
+      return indices.map((_, q) =>
+        perRound.map((ops) => ({ openedValues: ops[q].openedValues, openingProof: ops[q].proof })),
       );
-  const heights = [...ro.keys()].sort((a, b) => b - a);
-  const inputs = heights.map((h) => ro.get(h)!);
-  const L = heights[0];
-  const openInput = (index: number): BatchOpening[] =>
-    rounds.map((r) => {
-      const maxH = Math.max(...r.committed.matrices.map((m) => Math.log2(height(m))));
-      const { openedValues: ov, proof } = r.committed.openBatch(index >>> (L - maxH));
-      return { openedValues: ov, openingProof: proof };
-    });
-  const proof = await proveFri(params, inputs, challenger, backend, openInput);
-  return { openedValues, proof };
-}
-
-function addExt(out: Uint32Array, o: number, a: Uint32Array, ia: number): void {
-  out[o] = add(out[o], a[ia]);
-  out[o + 1] = add(out[o + 1], a[ia + 1]);
-  out[o + 2] = add(out[o + 2], a[ia + 2]);
-  out[o + 3] = add(out[o + 3], a[ia + 3]);
-}
-
-function powExtInto(out: Uint32Array, base: Uint32Array, e: number): void {
-  const b = Uint32Array.from(base);
-  let k = e;
-  while (k > 0) {
-    if (k & 1) ext4MulInto(out, 0, out, 0, b, 0);
-    ext4MulInto(b, 0, b, 0, b, 0);
-    k >>>= 1;
+    };
+    const proof = await proveFri(params, inputs, challenger, backend, openInputs);
+    return { openedValues, proof };
+  } finally {
+    for (const v of inputs) backend.release(v);
   }
-}
-
-function reduceOpeningsCpu(
-  rounds: Parameters<typeof reduceTerms>[0],
-  alpha: Uint32Array,
-): Map<number, Uint32Array> {
-  const { alphaPows, groups } = reduceTerms(rounds, alpha);
-  const ro = new Map<number, Uint32Array>();
-  for (const [h, g] of groups) {
-    const acc = new Uint32Array(4 * 2 ** h);
-    reduceRange(h, g.matrices, alphaPows, g.terms, acc, 0, 2 ** h);
-    ro.set(h, acc);
-  }
-  return ro;
 }

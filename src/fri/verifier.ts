@@ -1,5 +1,5 @@
 /**
- * FRI and two-adic PCS verifier (spec/plonky3.md §8.7, §9.6, §9.7), mirroring
+ * FRI and two-adic PCS verifier (docs/protocol.md §8.7, §9.6, §9.7), mirroring
  * Plonky3/Plonky3:fri/src/verifier.rs and two_adic_pcs.rs at v0.6.2, every check in the
  * spec's order. Failures throw `ProofRejectedError` (caught by `verify` at the API edge).
  *
@@ -20,10 +20,10 @@ import {
 import type { Digest } from '../hash/types.ts';
 import type { MerkleConfig } from '../merkle/mmcs.ts';
 import { MerkleError, verifyBatch } from '../merkle/mmcs.ts';
-import type { FriParams } from '../stark/config.ts';
-import { reject } from '../stark/errors.ts';
-import type { BatchOpening, FriProof } from '../stark/proof.ts';
+import type { FriParams } from './config.ts';
+import { reject } from './errors.ts';
 import { foldRow } from './fold.ts';
+import type { BatchOpening, FriProof } from './proof.ts';
 import type { Challenger } from './transcript.ts';
 
 /** One opening claim: a point and the claimed values of every column there (flat EF). */

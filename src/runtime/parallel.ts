@@ -1,9 +1,12 @@
 /**
- * ParallelCpuBackend: the CPU backend with its hot operations split across a WorkerPool:
- * coset LDE by column ranges (one job per range, all matrices of a call in one batch) and
- * Merkle commitment by aligned leaf ranges (each job hashes its leaves and builds its subtree,
- * including injected shorter matrices); the few top levels are compressed on the calling thread.
- * Mirrors the parallel loops of Plonky3/Plonky3:dft/src/traits.rs (coset_lde_batch) and
+ * ParallelCpuBackend: every Backend operation, with the heavy loops split across a WorkerPool.
+ * It extends CpuBackend and overrides only the loops beneath the operations: coset LDE by
+ * column ranges (one job per range, all matrices of a call in one batch), Merkle commitment by
+ * aligned leaf ranges (each job hashes its leaves and builds its subtree, including injected
+ * shorter matrices; the few top levels are compressed on the calling thread), quotient rows,
+ * barycentric sums, reduced-opening rows and proof-of-work candidate ranges. FRI folding, the
+ * quotient split and the final polynomial are CpuBackend's. Mirrors the parallel loops of
+ * Plonky3/Plonky3:dft/src/traits.rs (coset_lde_batch) and
  * Plonky3/Plonky3:merkle-tree/src/merkle_tree.rs (MerkleTree::new).
  *
  * By default the calling thread is one more runner: it takes jobs from each pool run's queue
@@ -11,24 +14,21 @@
  * for workers + 1 runners.
  *
  * Invariants: results are byte-identical to CpuBackend for any pool size and either setting of
- * useCallingThread (the same CPU code runs on disjoint ranges); LDE outputs and committed matrices live in SharedArrayBuffer; inputs are
- * copied once into shared memory unless already there. Small inputs, and trees whose heights are
- * not powers of two, take the CpuBackend path.
+ * useCallingThread (the same CPU code runs on disjoint ranges); LDE outputs and committed
+ * matrices live in SharedArrayBuffer; inputs are copied once into shared memory unless already
+ * there. Small inputs, and trees whose heights are not powers of two, take the CpuBackend path.
  */
-import { evalFoldedQuotient, type QuotientInputs } from '../air/eval.ts';
+import type { QuotientInputs } from '../air/eval.ts';
 import type { CompiledAir } from '../air/symbolic.ts';
 import { add, type Felt } from '../field/babybear.ts';
-import { cosetLdeBitReversed } from '../field/dft.ts';
 import { height, type Matrix, matrix } from '../field/matrix.ts';
-import { evaluateLdeAt, reduceTerms, scaleBarycentric } from '../fri/pcs.ts';
+import { reduceTerms, scaleBarycentric } from '../fri/open.ts';
 import type { Poseidon2ConstantSetName } from '../hash/poseidon2.ts';
+import { poseidon2ForSet } from '../hash/poseidon2.ts';
 import { DIGEST_ELEMS } from '../hash/types.ts';
-import { type MerkleTree, openBatch } from '../merkle/mmcs.ts';
-import type { StarkConfig } from '../stark/config.ts';
-import { mmcsFor } from '../stark/instance.ts';
-import type { Backend, CommittedMatrices } from './backend.ts';
-import { BackendKind } from './backend.ts';
-import { commitOnCpu } from './cpu.ts';
+import type { MerkleTree } from '../merkle/mmcs.ts';
+import type { PowTemplate } from './backend.ts';
+import { type ConfigConstants, CpuBackend, permSetOf } from './cpu.ts';
 import { type WorkerMethod, workerApi } from './workers/api.ts';
 import type { JobOf, PoolProgress, ResultOf, WorkerPool } from './workers/pool.ts';
 import {
@@ -84,14 +84,8 @@ function toShared(m: Matrix): Matrix {
 
 const isPow2 = (n: number): boolean => n >= 1 && (n & (n - 1)) === 0;
 
-/** One PCS round for reduceOpenings: committed matrices, their points and claimed values. */
-export interface ReduceRound {
-  readonly matrices: readonly Matrix[];
-  /** points[m] = the EF points of matrix m. */
-  readonly points: readonly (readonly Uint32Array[])[];
-  /** values[m][p] = claimed values of matrix m at point p (4 per column). */
-  readonly values: readonly (readonly Uint32Array[])[];
-}
+/** Host matrices, points and claimed values of one opened round (the reduce hook's input). */
+type HostReduceRound = Parameters<typeof reduceTerms>[0][number];
 
 /** Near-equal contiguous ranges of [0, n), at most `parts`, boundaries on multiples of `align`. */
 function rowRanges(n: number, parts: number, align = 1): [number, number][] {
@@ -115,17 +109,16 @@ function columnRanges(w: number, parts: number): [number, number][] {
 }
 
 /**
- * The hot operations on a worker pool, byte-identical to CpuBackend.
+ * Every Backend operation, with the heavy loops on a worker pool; byte-identical to CpuBackend
+ * (it inherits CpuBackend's operations and overrides only the loops beneath them).
  * @example
  * const pool = createNodeWorkerPool({ size: 2 });
  * const bytes = await prove(air, trace, publics, config, { backend: new ParallelCpuBackend(pool, config) });
  * pool.close();
  */
-export class ParallelCpuBackend implements Backend {
-  readonly kind: BackendKind = BackendKind.cpu;
+export class ParallelCpuBackend extends CpuBackend {
   /** The pool the work runs on. */
   readonly pool: WorkerPool;
-  readonly #config: StarkConfig;
   readonly #perm: Poseidon2ConstantSetName;
   readonly #minRows: number;
   readonly #jobsPerWorker: number;
@@ -142,13 +135,18 @@ export class ParallelCpuBackend implements Backend {
 
   /**
    * @param pool the worker pool (see createNodeWorkerPool / createBrowserWorkerPool)
-   * @param config the STARK configuration (its Poseidon2 constant set is the Merkle hash)
+   * @param config the configuration's Poseidon2 constant set (a StarkConfig will do)
    * @param opts thresholds, cancellation and progress
    */
-  constructor(pool: WorkerPool, config: StarkConfig, opts: ParallelCpuBackendOptions = {}) {
+  constructor(
+    pool: WorkerPool,
+    config: { readonly constants: ConfigConstants },
+    opts: ParallelCpuBackendOptions = {},
+  ) {
+    const perm = permSetOf(config.constants);
+    super({ perm: poseidon2ForSet(perm) });
     this.pool = pool;
-    this.#config = config;
-    this.#perm = config.constants === 'rng-seed-1' ? 'smallrng-seed-1' : 'default';
+    this.#perm = perm;
     this.#minRows = opts.minParallelRows ?? 1 << 12;
     this.#jobsPerWorker = opts.jobsPerWorker ?? 4;
     this.#runners = pool.size + (opts.useCallingThread === false ? 0 : 1);
@@ -156,22 +154,19 @@ export class ParallelCpuBackend implements Backend {
   }
 
   /**
-   * Coset LDE (bit-reversed rows) of each matrix on the pool, then one commitment.
+   * Coset LDEs on the pool: column ranges of every matrix in one batch, outputs in shared memory.
    * @param evals natural-order evaluations per matrix
    * @param logBlowup log2 of the blowup
    * @param shifts coset shift per matrix
-   * @returns the committed LDE matrices
+   * @returns the LDE matrices (bit-reversed rows)
    */
-  async ldeAndCommit(
+  protected override async ldes(
     evals: readonly Matrix[],
     logBlowup: number,
     shifts: readonly Felt[],
-  ): Promise<CommittedMatrices> {
-    this.#check();
+  ): Promise<Matrix[]> {
     const maxRows = Math.max(...evals.map((m) => height(m) << logBlowup));
-    if (maxRows < this.#minRows) {
-      return this.commit(evals.map((m, i) => cosetLdeBitReversed(m, logBlowup, shifts[i])));
-    }
+    if (maxRows < this.#minRows) return super.ldes(evals, logBlowup, shifts);
     const ldes: Matrix[] = [];
     const jobs: { job: LdeJob; cost: number }[] = [];
     evals.forEach((m, i) => {
@@ -193,43 +188,41 @@ export class ParallelCpuBackend implements Backend {
       'lde',
       jobs.map((j) => j.job),
     );
-    return this.#commitShared(ldes);
+    return ldes;
   }
 
   /**
-   * Merkle commitment of matrices as they are (copied to shared memory if needed).
+   * Merkle tree on the pool (leaf ranges with their subtrees; matrices copied to shared memory if
+   * needed). Small trees and non-power-of-two heights take the CpuBackend path.
    * @param matrices the matrices, caller order
-   * @returns the commitment and the (shared) matrices
+   * @returns the tree
    */
-  commit(matrices: readonly Matrix[]): Promise<CommittedMatrices> {
-    this.#check();
+  protected override merkle(matrices: readonly Matrix[]): Promise<MerkleTree> {
     const heights = matrices.map(height);
     if (matrices.length === 0 || Math.max(...heights) < this.#minRows || !heights.every(isPow2)) {
-      return Promise.resolve(commitOnCpu(mmcsFor(this.#config), matrices));
+      return super.merkle(matrices);
     }
     return this.#commitShared(matrices.map(toShared));
   }
 
   /**
-   * evalFoldedQuotient over every row of the quotient domain, rows split across the pool
-   * (inputs copied once into shared memory). Same values as evalFoldedQuotient(c, inp, alpha, out).
+   * evalFoldedQuotient over every row of the quotient domain, rows split across the pool (inputs
+   * copied once into shared memory).
    * @param c the compiled AIR
    * @param inp trace, selectors (with invVanishing) and periodic columns on the quotient coset
    * @param alpha the folding challenge
    * @param out receives 4 values per row
-   * @returns `out`
    * @throws {AirError} for inconsistent inputs
    */
-  async evalQuotient(
+  protected override async quotientRows(
     c: CompiledAir,
     inp: QuotientInputs,
     alpha: Uint32Array,
     out: Uint32Array,
-  ): Promise<Uint32Array> {
-    this.#check();
+  ): Promise<void> {
     const rows = height(inp.trace);
     const inv = inp.selectors.invVanishing;
-    if (rows < this.#minRows || inv === undefined) return evalFoldedQuotient(c, inp, alpha, out);
+    if (rows < this.#minRows || inv === undefined) return super.quotientRows(c, inp, alpha, out);
     const sv = (a: Uint32Array) => shareView(toShared(matrix(a, 1)).values);
     const outShared = sharedU32(4 * rows);
     const parts = Math.min(rows, this.#runners * this.#jobsPerWorker);
@@ -258,30 +251,29 @@ export class ParallelCpuBackend implements Backend {
     }
     await this.#run('quotient', jobs);
     out.set(outShared);
-    return out;
   }
 
   /** Stops using the pool (and closes it if `closePool`); idempotent. */
-  close(): void {
+  override close(): void {
+    super.close();
     if (this.#closed) return;
     this.#closed = true;
     if (this.#opts.closePool) this.pool.close();
   }
 
   /**
-   * evaluateLdeAt (src/fri/pcs.ts) with the rows split across the pool: the value of every column
-   * of a committed LDE at an EF point. Same values as evaluateLdeAt(lde, logBlowup, z).
+   * evaluateLdeAt with the rows split across the pool: barycentric partial sums per range,
+   * added and scaled here.
    * @param lde committed LDE (rows bit-reversed)
    * @param logBlowup log2 of the blowup
    * @param z the EF point (outside the LDE coset)
    * @returns 4 values per column
    * @throws {FieldError} if z lies on the evaluation coset
    */
-  async evaluateAt(lde: Matrix, logBlowup: number, z: Uint32Array): Promise<Uint32Array> {
-    this.#check();
+  protected override async evalLde(lde: Matrix, logBlowup: number, z: Uint32Array): Promise<Uint32Array> {
     const w = lde.width;
     const n = height(lde) >>> logBlowup;
-    if (n < this.#minRows) return evaluateLdeAt(lde, logBlowup, z);
+    if (n < this.#minRows) return super.evalLde(lde, logBlowup, z);
     const shared = toShared(lde);
     const ref = { values: shareView(shared.values), width: w };
     const zz = Array.from(z);
@@ -301,19 +293,15 @@ export class ParallelCpuBackend implements Backend {
   }
 
   /**
-   * The reduced-opening vectors of PCS open step 3 (src/fri/pcs.ts pcsOpen), rows split across
-   * the pool: for each height h, ro[h][j] = sum over (round, matrix of height h, point), in order,
-   * of alpha^k (sum_c alpha^c y_c - sum_c alpha^c M[j][c]) / (z - x_j), k the running column
-   * offset of the height, x_j = GEN g_h^rev(j).
-   * @param rounds the opened rounds (matrices as committed, points, claimed values)
+   * The reduced-opening vectors of PCS open step 3, rows split across the pool.
+   * @param rounds the opened rounds (host matrices as committed, points, claimed values)
    * @param alpha the batching challenge
    * @returns log height to vector (4 per row, bit-reversed rows)
    */
-  async reduceOpenings(
-    rounds: readonly ReduceRound[],
+  protected override async reduce(
+    rounds: readonly HostReduceRound[],
     alpha: Uint32Array,
   ): Promise<Map<number, Uint32Array>> {
-    this.#check();
     const { alphaPows, groups } = reduceTerms(rounds, alpha);
     const ap = Array.from(alphaPows);
     const out = new Map<number, Uint32Array>();
@@ -345,13 +333,13 @@ export class ParallelCpuBackend implements Backend {
   /**
    * The smallest proof-of-work witness, searched in ascending batches of candidate ranges
    * across the pool: the first batch with a hit gives the smallest one, so the result equals
-   * the sequential search (DuplexChallenger.grind).
+   * the sequential search (CpuBackend.grind, DuplexChallenger.grind).
    * @param template the challenger's candidate-test state
    * @param bits PoW bits (1..30)
    * @returns the witness
    */
-  async grind(template: { state: Uint32Array; slot: number; rate: number }, bits: number): Promise<number> {
-    this.#check();
+  override async grind(template: PowTemplate, bits: number): Promise<number> {
+    this.check();
     const chunk = 4096;
     const batch = this.#runners * 2;
     const base = {
@@ -398,11 +386,7 @@ export class ParallelCpuBackend implements Backend {
     }
   }
 
-  #check(): void {
-    if (this.#closed) throw new Error('ParallelCpuBackend is closed');
-  }
-
-  async #commitShared(mats: readonly Matrix[]): Promise<CommittedMatrices> {
+  async #commitShared(mats: readonly Matrix[]): Promise<MerkleTree> {
     const heights = mats.map(height);
     const maxH = Math.max(...heights);
     const L = Math.log2(maxH);
@@ -428,12 +412,11 @@ export class ParallelCpuBackend implements Backend {
     for (let j = 0; j < T; j++) jobs.push({ ...base, start: j * span, end: (j + 1) * span });
     await this.#run('merkle', jobs);
     if (s < L) runMerkleJob({ ...base, levelFrom: s + 1, levelTo: L, start: 0, end: T / 2 });
-    const tree: MerkleTree = {
+    return {
       matrices: mats,
       layers: layerArrays,
       root: layerArrays[L].slice(0, DIGEST_ELEMS),
       maxHeight: maxH,
     };
-    return { root: tree.root, matrices: mats, openBatch: (index: number) => openBatch(tree, index) };
   }
 }

@@ -2,20 +2,38 @@
  * Backend selection and CPU fallback. `selectBackend` picks WebGPU when `useGpuAcceleration` is on,
  * the environment does not veto it (PLONKY3_GPU_DISABLE truthy: 1/true/yes/on, any case) and an
  * adapter exists; otherwise the CPU backend, with one info line naming the reason.
- * `FallbackBackend` runs each operation on the GPU and, when that throws (device lost, out of memory,
- * buffer too large, unsupported shape, timeout, kernel failure), logs a warning, counts it and runs
- * the same operation on the CPU, so the proof is still produced and identical.
+ * `FallbackBackend` forwards every Backend operation to a primary (the GPU) and keeps, for each
+ * handle it gives out, the handle's lineage: the operation and its inputs (host values or other
+ * handles). When the primary throws (device lost, out of memory, buffer too large, unsupported
+ * shape, timeout, kernel failure), it logs a warning, counts it and runs the operation on the CPU
+ * backend; the CPU twins of the input handles are re-materialised lazily by replaying their
+ * lineage on the CPU. Every later operation on those handles stays on the CPU, so the proof goes
+ * on where it stopped, with the bytes CpuBackend gives.
  *
  * No Plonky3 counterpart. Browser-safe: no node imports (Node callers pass Dawn's GPU in `gpu`).
  *
- * Invariants: after a device loss, close, or out-of-memory the GPU is not tried again
- * (`gpuDisabled`); counters are plain numbers for the metrics layer.
+ * Invariants: an operation runs on the primary only when every input handle has a primary twin
+ * and the primary is not disabled; after a device loss, close, out-of-memory or BackendLostError
+ * the primary is not tried again (`gpuDisabled`); counters are plain numbers for the metrics layer.
  */
 import type { Felt } from '../field/babybear.ts';
+import type { Ext4 } from '../field/ext4.ts';
 import type { Matrix } from '../field/matrix.ts';
-import { foldVectorArity2 } from '../fri/fold.ts';
 import type { Poseidon2Constants } from '../hash/types.ts';
-import type { Backend, BackendKind, CommittedMatrices } from './backend.ts';
+import type { BatchOpening } from '../merkle/mmcs.ts';
+import {
+  type Backend,
+  type BackendHandle,
+  type BackendKind,
+  BackendLostError,
+  type CommittedHandle,
+  type ExtVectorHandle,
+  type MatrixShape,
+  type PowTemplate,
+  type QuotientSpec,
+  type ReduceRound,
+  type TransferLedger,
+} from './backend.ts';
 import { GpuContext, GpuError, GpuErrorCode, type GpuLogger, NOOP_LOGGER } from './gpu-context.ts';
 import { WebGpuBackend } from './webgpu.ts';
 
@@ -87,133 +105,455 @@ export async function selectBackend(opts: SelectBackendOptions): Promise<Backend
   return new FallbackBackend(gpu, opts.cpu, logger);
 }
 
-/** Codes after which the GPU is not tried again. */
+/** Codes after which the primary is not tried again. */
 const FATAL: ReadonlySet<string> = new Set([
   GpuErrorCode.deviceLost,
   GpuErrorCode.closed,
   GpuErrorCode.outOfMemory,
 ]);
 
-/** Runs operations on the GPU backend and falls back to the CPU backend per operation. */
-export class FallbackBackend implements Backend {
-  /** The GPU backend. */
-  readonly gpu: WebGpuBackend;
+/** Where a FallbackBackend handle's data lives, and how to rebuild it on the CPU. */
+class Lineage {
+  /** The primary's handle, or null when the operation ran on the CPU. */
+  primary: BackendHandle | null;
+  /** The CPU twin (materialised on demand). */
+  cpu: Promise<BackendHandle> | null = null;
+  /** Rebuilds the CPU twin from the inputs' CPU twins (the operation replayed on the CPU). */
+  readonly replay: () => Promise<BackendHandle>;
+
+  constructor(primary: BackendHandle | null, replay: () => Promise<BackendHandle>) {
+    this.primary = primary;
+    this.replay = replay;
+  }
+}
+
+/** A committed handle of a FallbackBackend. */
+class FallbackCommitted implements CommittedHandle {
+  readonly handle = 'committed' as const;
+  readonly root: Uint32Array;
+  readonly shapes: readonly MatrixShape[];
+  readonly lineage: Lineage;
+
+  constructor(of: CommittedHandle, lineage: Lineage) {
+    this.root = of.root;
+    this.shapes = of.shapes;
+    this.lineage = lineage;
+  }
+}
+
+/** A vector handle of a FallbackBackend. */
+class FallbackVector implements ExtVectorHandle {
+  readonly handle = 'ext-vector' as const;
+  readonly length: number;
+  readonly lineage: Lineage;
+
+  constructor(of: ExtVectorHandle, lineage: Lineage) {
+    this.length = of.length;
+    this.lineage = lineage;
+  }
+}
+
+type FallbackHandle = FallbackCommitted | FallbackVector;
+
+/**
+ * Runs every operation on a primary backend and, when it fails, on the CPU backend, replaying
+ * the lineage of the inputs there; the proof bytes are CpuBackend's either way.
+ */
+export class FallbackBackend<G extends Backend = WebGpuBackend> implements Backend {
+  /** The primary backend (the GPU). */
+  readonly gpu: G;
   /** The CPU backend. */
   readonly cpu: Backend;
-  /** Operations that fell back to the CPU after a GPU failure. */
+  /** Primary failures answered on the CPU. */
   fallbacks = 0;
-  /** Operations completed on the GPU. */
+  /** Operations completed on the primary. */
   gpuOps = 0;
-  /** Operations run on the CPU (fallbacks and operations after the GPU was disabled). */
+  /** Operations run on the CPU (after a failure, on CPU-only lineage, or once disabled). */
   cpuOps = 0;
-  /** True once the GPU is given up (device lost, closed, out of memory). */
+  /** True once the primary is given up (device lost, closed, out of memory). */
   gpuDisabled = false;
   /** The last fallback's reason. */
   lastFallbackReason: string | undefined;
   private readonly logger: GpuLogger;
 
   /**
-   * @param gpu the WebGPU backend (closed by close())
-   * @param cpu the CPU backend
+   * @param gpu the primary backend (closed by close())
+   * @param cpu the CPU backend (the specification; the caller keeps ownership)
    * @param logger pino-style logger
    */
-  constructor(gpu: WebGpuBackend, cpu: Backend, logger: GpuLogger = NOOP_LOGGER) {
+  constructor(gpu: G, cpu: Backend, logger: GpuLogger = NOOP_LOGGER) {
     this.gpu = gpu;
     this.cpu = cpu;
     this.logger = logger;
   }
 
-  /** 'webgpu' until the GPU is given up, then 'cpu'. */
+  /** The primary's kind until it is given up, then the CPU's. */
   get kind(): BackendKind {
     return this.gpuDisabled ? this.cpu.kind : this.gpu.kind;
   }
 
   /**
-   * Coset LDE and commit, GPU first.
+   * Backend.ldeAndCommit, primary first.
    * @param evals natural-order evaluations
    * @param logBlowup log2 of the blowup
    * @param shifts one shift per matrix
-   * @returns the commitment (identical on either path)
+   * @returns the commitment
    */
-  ldeAndCommit(
+  async ldeAndCommit(
     evals: readonly Matrix[],
     logBlowup: number,
     shifts: readonly Felt[],
-  ): Promise<CommittedMatrices> {
-    return this.attempt(
+  ): Promise<CommittedHandle> {
+    const sh = [...shifts];
+    return this.committedOp(
       'ldeAndCommit',
-      () => this.gpu.ldeAndCommit(evals, logBlowup, shifts),
-      () => this.cpu.ldeAndCommit(evals, logBlowup, shifts),
+      [],
+      (b) => b.ldeAndCommit(evals, logBlowup, sh),
+      () => this.cpu.ldeAndCommit(evals, logBlowup, sh),
     );
   }
 
   /**
-   * Commit as is, GPU first.
-   * @param matrices row-major matrices
+   * Backend.evalQuotient, primary first.
+   * @param trace the trace commitment
+   * @param spec AIR, log height, publics
+   * @param alpha the folding challenge
+   * @returns the quotient vector
+   */
+  async evalQuotient(trace: CommittedHandle, spec: QuotientSpec, alpha: Ext4): Promise<ExtVectorHandle> {
+    const t = this.own(trace);
+    const a = Uint32Array.from(alpha);
+    return this.vectorOp(
+      'evalQuotient',
+      [t],
+      (b) => b.evalQuotient(t.lineage.primary as CommittedHandle, spec, a),
+      async () => this.cpu.evalQuotient((await this.cpuOf(t)) as CommittedHandle, spec, a),
+    );
+  }
+
+  /**
+   * Backend.commitQuotient, primary first.
+   * @param quotient the quotient vector
+   * @param numChunks chunks
+   * @param logBlowup log2 of the blowup
+   * @param shifts LDE shift per chunk
    * @returns the commitment
    */
-  commit(matrices: readonly Matrix[]): Promise<CommittedMatrices> {
-    return this.attempt(
-      'commit',
-      () => this.gpu.commit(matrices),
-      () => this.cpu.commit(matrices),
+  async commitQuotient(
+    quotient: ExtVectorHandle,
+    numChunks: number,
+    logBlowup: number,
+    shifts: readonly Felt[],
+  ): Promise<CommittedHandle> {
+    const q = this.own(quotient);
+    const sh = [...shifts];
+    return this.committedOp(
+      'commitQuotient',
+      [q],
+      (b) => b.commitQuotient(q.lineage.primary as ExtVectorHandle, numChunks, logBlowup, sh),
+      async () => this.cpu.commitQuotient((await this.cpuOf(q)) as ExtVectorHandle, numChunks, logBlowup, sh),
     );
   }
 
   /**
-   * FRI arity-2 fold, GPU first (CPU twin: foldVectorArity2).
-   * @param v flat EF vector (8m words)
-   * @param beta EF challenge
-   * @returns the folded vector (4m words)
+   * Backend.evaluateAt, primary first.
+   * @param committed the commitment
+   * @param logBlowup its blowup
+   * @param points per matrix, its points
+   * @returns values[m][p]
    */
-  foldArity2(v: Uint32Array, beta: Uint32Array): Promise<Uint32Array> {
+  async evaluateAt(
+    committed: CommittedHandle,
+    logBlowup: number,
+    points: readonly (readonly Ext4[])[],
+  ): Promise<Uint32Array[][]> {
+    const c = this.own(committed);
     return this.attempt(
-      'foldArity2',
-      () => this.gpu.foldArity2(v, beta),
-      () => Promise.resolve(foldVectorArity2(v, beta)),
+      'evaluateAt',
+      [c],
+      () => this.gpu.evaluateAt(c.lineage.primary as CommittedHandle, logBlowup, points),
+      async () => this.cpu.evaluateAt((await this.cpuOf(c)) as CommittedHandle, logBlowup, points),
     );
   }
 
-  /** Closes both backends; idempotent. */
+  /**
+   * Backend.reduceOpenings, primary first.
+   * @param rounds the opened rounds
+   * @param alpha the batching challenge
+   * @returns one vector per height, tallest first
+   */
+  async reduceOpenings(rounds: readonly ReduceRound[], alpha: Ext4): Promise<ExtVectorHandle[]> {
+    const owned = rounds.map((r) => this.own(r.committed));
+    const a = Uint32Array.from(alpha);
+    const onCpu = async (): Promise<ExtVectorHandle[]> => {
+      const rs: ReduceRound[] = [];
+      for (let i = 0; i < rounds.length; i++)
+        rs.push({ ...rounds[i], committed: (await this.cpuOf(owned[i])) as CommittedHandle });
+      return this.cpu.reduceOpenings(rs, a);
+    };
+    let all: Promise<ExtVectorHandle[]> | null = null;
+    const replayAll = (): Promise<ExtVectorHandle[]> => {
+      all ??= onCpu();
+      return all;
+    };
+    const { value, onPrimary } = await this.attemptTagged(
+      'reduceOpenings',
+      owned,
+      () =>
+        this.gpu.reduceOpenings(
+          rounds.map((r, i) => ({ ...r, committed: owned[i].lineage.primary as CommittedHandle })),
+          a,
+        ),
+      replayAll,
+    );
+    return value.map(
+      (v, i) =>
+        new FallbackVector(
+          v,
+          this.lineage(onPrimary ? v : null, async () => (await replayAll())[i], onPrimary ? null : v),
+        ),
+    );
+  }
+
+  /**
+   * Backend.commitFriRound, primary first.
+   * @param v the round's vector
+   * @param logArity log2 of the arity
+   * @returns the commitment
+   */
+  async commitFriRound(v: ExtVectorHandle, logArity: number): Promise<CommittedHandle> {
+    const h = this.own(v);
+    return this.committedOp(
+      'commitFriRound',
+      [h],
+      (b) => b.commitFriRound(h.lineage.primary as ExtVectorHandle, logArity),
+      async () => this.cpu.commitFriRound((await this.cpuOf(h)) as ExtVectorHandle, logArity),
+    );
+  }
+
+  /**
+   * Backend.foldFri, primary first.
+   * @param v the vector
+   * @param beta the challenge
+   * @param logArity log2 of the arity
+   * @param rollIn the vector rolled in, or null
+   * @returns the folded vector
+   */
+  async foldFri(
+    v: ExtVectorHandle,
+    beta: Ext4,
+    logArity: number,
+    rollIn: ExtVectorHandle | null,
+  ): Promise<ExtVectorHandle> {
+    const h = this.own(v);
+    const r = rollIn === null ? null : this.own(rollIn);
+    const b = Uint32Array.from(beta);
+    return this.vectorOp(
+      'foldFri',
+      r === null ? [h] : [h, r],
+      (g) =>
+        g.foldFri(
+          h.lineage.primary as ExtVectorHandle,
+          b,
+          logArity,
+          r === null ? null : (r.lineage.primary as ExtVectorHandle),
+        ),
+      async () =>
+        this.cpu.foldFri(
+          (await this.cpuOf(h)) as ExtVectorHandle,
+          b,
+          logArity,
+          r === null ? null : ((await this.cpuOf(r)) as ExtVectorHandle),
+        ),
+    );
+  }
+
+  /**
+   * Backend.finalPoly, primary first.
+   * @param v the last folded vector
+   * @param logFinalPolyLen log2 of the length
+   * @returns the coefficients
+   */
+  async finalPoly(v: ExtVectorHandle, logFinalPolyLen: number): Promise<Uint32Array> {
+    const h = this.own(v);
+    return this.attempt(
+      'finalPoly',
+      [h],
+      () => this.gpu.finalPoly(h.lineage.primary as ExtVectorHandle, logFinalPolyLen),
+      async () => this.cpu.finalPoly((await this.cpuOf(h)) as ExtVectorHandle, logFinalPolyLen),
+    );
+  }
+
+  /**
+   * Backend.grind, primary first.
+   * @param template the candidate-test state
+   * @param bits PoW bits
+   * @returns the smallest witness
+   */
+  async grind(template: PowTemplate, bits: number): Promise<number> {
+    return this.attempt(
+      'grind',
+      [],
+      () => this.gpu.grind(template, bits),
+      () => this.cpu.grind(template, bits),
+    );
+  }
+
+  /**
+   * Backend.openRows, primary first.
+   * @param committed the commitment
+   * @param indices rows of the tallest matrix
+   * @returns the openings
+   */
+  async openRows(committed: CommittedHandle, indices: readonly number[]): Promise<BatchOpening[]> {
+    const c = this.own(committed);
+    return this.attempt(
+      'openRows',
+      [c],
+      () => this.gpu.openRows(c.lineage.primary as CommittedHandle, indices),
+      async () => this.cpu.openRows((await this.cpuOf(c)) as CommittedHandle, indices),
+    );
+  }
+
+  /**
+   * Releases the handle's primary data and CPU twin (its lineage stays for its dependants).
+   * @param h a handle of this backend
+   */
+  release(h: BackendHandle): void {
+    if (!(h instanceof FallbackCommitted || h instanceof FallbackVector)) return;
+    const l = h.lineage;
+    if (l.primary !== null) {
+      const p = l.primary;
+      l.primary = null;
+      try {
+        this.gpu.release(p);
+      } catch {
+        // a lost device has nothing left to free
+      }
+    }
+    if (l.cpu !== null) {
+      const c = l.cpu;
+      l.cpu = null;
+      c.then(
+        (x) => this.cpu.release(x),
+        () => {},
+      );
+    }
+  }
+
+  /**
+   * The sum of both backends' ledgers (the CPU's is zero).
+   * @returns a snapshot
+   */
+  ledger(): TransferLedger {
+    const a = this.gpu.ledger();
+    const b = this.cpu.ledger();
+    return {
+      uploadedBytes: a.uploadedBytes + b.uploadedBytes,
+      readBytes: a.readBytes + b.readBytes,
+      readbacks: a.readbacks + b.readbacks,
+      submits: a.submits + b.submits,
+    };
+  }
+
+  /** Closes the primary (the CPU backend stays its owner's, as selectBackend's `cpu` does); idempotent. */
   close(): void {
     this.gpuDisabled = true;
     this.gpu.close();
-    this.cpu.close();
   }
 
-  private async attempt<T>(op: string, onGpu: () => Promise<T>, onCpu: () => Promise<T>): Promise<T> {
-    if (!this.gpuDisabled && this.gpu.ctx.unusable) {
-      this.fallbacks++;
-      this.lastFallbackReason = 'device-lost: the device was lost or closed before the operation';
-      this.disable(op, this.lastFallbackReason);
-    }
-    if (this.gpuDisabled) {
+  // ---------------------------------------------------------------------------------------------
+
+  /** The FallbackBackend handle `h` (refuses another backend's). */
+  private own<H extends BackendHandle>(h: H): H extends CommittedHandle ? FallbackCommitted : FallbackVector;
+  private own(h: BackendHandle): FallbackHandle {
+    if (h instanceof FallbackCommitted || h instanceof FallbackVector) return h;
+    throw new TypeError('FallbackBackend: handle of another backend');
+  }
+
+  /** The CPU twin of a handle, replaying its lineage on the CPU once. */
+  private cpuOf(h: FallbackHandle): Promise<BackendHandle> {
+    const l = h.lineage;
+    l.cpu ??= l.replay();
+    return l.cpu;
+  }
+
+  private lineage(
+    primary: BackendHandle | null,
+    replay: () => Promise<BackendHandle>,
+    cpu: BackendHandle | null,
+  ): Lineage {
+    const l = new Lineage(primary, replay);
+    if (cpu !== null) l.cpu = Promise.resolve(cpu);
+    return l;
+  }
+
+  private async committedOp(
+    op: string,
+    inputs: readonly FallbackHandle[],
+    onPrimary: (b: G) => Promise<CommittedHandle>,
+    onCpu: () => Promise<CommittedHandle>,
+  ): Promise<CommittedHandle> {
+    const { value, onPrimary: p } = await this.attemptTagged(op, inputs, () => onPrimary(this.gpu), onCpu);
+    return new FallbackCommitted(value, this.lineage(p ? value : null, onCpu, p ? null : value));
+  }
+
+  private async vectorOp(
+    op: string,
+    inputs: readonly FallbackHandle[],
+    onPrimary: (b: G) => Promise<ExtVectorHandle>,
+    onCpu: () => Promise<ExtVectorHandle>,
+  ): Promise<ExtVectorHandle> {
+    const { value, onPrimary: p } = await this.attemptTagged(op, inputs, () => onPrimary(this.gpu), onCpu);
+    return new FallbackVector(value, this.lineage(p ? value : null, onCpu, p ? null : value));
+  }
+
+  private async attempt<T>(
+    op: string,
+    inputs: readonly FallbackHandle[],
+    onGpu: () => Promise<T>,
+    onCpu: () => Promise<T>,
+  ): Promise<T> {
+    return (await this.attemptTagged(op, inputs, onGpu, onCpu)).value;
+  }
+
+  /** Runs `onGpu` when the primary may run the operation, else (or when it throws) `onCpu`. */
+  private async attemptTagged<T>(
+    op: string,
+    inputs: readonly FallbackHandle[],
+    onGpu: () => Promise<T>,
+    onCpu: () => Promise<T>,
+  ): Promise<{ value: T; onPrimary: boolean }> {
+    if (this.gpuDisabled || inputs.some((h) => h.lineage.primary === null)) {
       this.cpuOps++;
-      return onCpu();
+      return { value: await onCpu(), onPrimary: false };
     }
     try {
-      const r = await onGpu();
+      const value = await onGpu();
       this.gpuOps++;
-      return r;
+      return { value, onPrimary: true };
     } catch (e) {
-      const code = e instanceof GpuError ? e.code : 'kernel-error';
+      const code =
+        e instanceof GpuError ? e.code : e instanceof BackendLostError ? 'backend-lost' : 'kernel-error';
       const reason = `${code}: ${e instanceof Error ? e.message : String(e)}`;
       this.fallbacks++;
       this.lastFallbackReason = reason;
+      const fatal = FATAL.has(code) || code === 'backend-lost';
       this.logger.warn(
-        { op, code, reason, fallbacks: this.fallbacks },
-        `GPU ${op} failed; falling back to the CPU`,
+        { op, code, reason, fallbacks: this.fallbacks, disabled: fatal },
+        fatal
+          ? `GPU ${op} failed; GPU disabled for the rest of this run, the proof goes on on the CPU`
+          : `GPU ${op} failed; the proof goes on on the CPU`,
       );
-      if (FATAL.has(code) || this.gpu.ctx.unusable) this.disable(op, reason);
+      if (fatal) this.disable();
       this.cpuOps++;
-      return onCpu();
+      return { value: await onCpu(), onPrimary: false };
     }
   }
 
-  private disable(op: string, reason: string): void {
+  private disable(): void {
     if (this.gpuDisabled) return;
     this.gpuDisabled = true;
-    this.logger.warn({ op, reason }, 'GPU backend disabled for the rest of this run; using the CPU');
     this.gpu.close();
   }
 }

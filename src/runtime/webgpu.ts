@@ -12,13 +12,19 @@
  * fallback wrapper (select.ts) answers with the CPU backend. Buffers above the device's
  * maxStorageBufferBindingSize throw 'too-large' (same fallback).
  *
+ * Interim shape of the Backend seam: WebGpuBackend extends CpuBackend, so the operations without
+ * kernels here (quotient, openings, FRI fold, grinding) run as their CPU specification on host
+ * copies; ldeAndCommit and Merkle commits use the kernels and read back the LDEs and layers.
+ *
  * Invariants: inputs and outputs are canonical; every buffer an operation creates is destroyed before
  * it returns; nothing here imports node or webgpu.
  */
 import { type Felt, inverse, MONTY_R, mul, twoAdicGenerator } from '../field/babybear.ts';
 import { height, type Matrix } from '../field/matrix.ts';
 import { foldTwiddles } from '../fri/fold.ts';
-import { DIGEST_ELEMS, type Digest, type Poseidon2Constants } from '../hash/types.ts';
+import { createPoseidon2 } from '../hash/poseidon2.ts';
+import { DIGEST_ELEMS, type Poseidon2Constants } from '../hash/types.ts';
+import type { MerkleTree } from '../merkle/mmcs.ts';
 import { FieldOp, fieldOpWgsl } from '../shaders/field.wgsl.ts';
 import { foldArity2Wgsl } from '../shaders/fri.wgsl.ts';
 import { difStageWgsl, ldeScatterWgsl } from '../shaders/ntt.wgsl.ts';
@@ -31,7 +37,8 @@ import {
   permuteKernelWgsl,
   poseidon2ConstWords,
 } from '../shaders/poseidon2.wgsl.ts';
-import { type Backend, BackendKind, type CommittedMatrices } from './backend.ts';
+import { BackendKind } from './backend.ts';
+import { CpuBackend, CpuCommitted } from './cpu.ts';
 import { BufferUsage, type GpuContext, GpuError, GpuErrorCode } from './gpu-context.ts';
 
 const WG = 64;
@@ -58,39 +65,19 @@ interface Step {
   readonly rc?: boolean;
 }
 
-/** The tree layers of a power-of-two Merkle tree with host copies, as CommittedMatrices. */
-function committedFromLayers(matrices: readonly Matrix[], layers: readonly Uint32Array[]): CommittedMatrices {
+/** The Merkle tree (host copies) of power-of-two-height matrices from its read-back layers. */
+function treeFromLayers(matrices: readonly Matrix[], layers: readonly Uint32Array[]): MerkleTree {
   const top = layers[layers.length - 1];
-  const root: Digest = top.slice(0, DIGEST_ELEMS);
   let maxH = 0;
   for (const m of matrices) maxH = Math.max(maxH, height(m));
-  const logMax = Math.log2(maxH);
-  return {
-    root,
-    matrices,
-    openBatch(index: number): { openedValues: Uint32Array[]; proof: Digest[] } {
-      if (!Number.isInteger(index) || index < 0 || index >= maxH) {
-        throw new RangeError(`openBatch: index ${index} outside [0, ${maxH})`);
-      }
-      const openedValues = matrices.map((m) => {
-        const r = index >> (logMax - Math.log2(height(m)));
-        return m.values.slice(r * m.width, (r + 1) * m.width);
-      });
-      const proof: Digest[] = [];
-      for (let i = 0; i + 1 < layers.length; i++) {
-        const s = (index >> i) ^ 1;
-        proof.push(layers[i].slice(s * DIGEST_ELEMS, (s + 1) * DIGEST_ELEMS));
-      }
-      return { openedValues, proof };
-    },
-  };
+  return { matrices, layers, root: top.slice(0, DIGEST_ELEMS), maxHeight: maxH };
 }
 
 const isPow2 = (n: number): boolean => n >= 1 && (n & (n - 1)) === 0;
 
 /** The WebGPU backend. */
-export class WebGpuBackend implements Backend {
-  readonly kind: BackendKind = BackendKind.webgpu;
+export class WebGpuBackend extends CpuBackend {
+  override readonly kind: BackendKind = BackendKind.webgpu;
   /** The device context (owned: close() closes it). */
   readonly ctx: GpuContext;
   /** The Poseidon2 constant set the kernels are generated from. */
@@ -104,6 +91,7 @@ export class WebGpuBackend implements Backend {
    * @param opts Poseidon2 constant set
    */
   constructor(ctx: GpuContext, opts: WebGpuBackendOptions) {
+    super({ perm: createPoseidon2(opts.constants) });
     this.ctx = ctx;
     this.constants = opts.constants;
     this.ownsContext = opts.ownsContext ?? true;
@@ -124,11 +112,12 @@ export class WebGpuBackend implements Backend {
    * @returns root, host copies of the LDE matrices, openBatch
    * @throws {GpuError} on device loss, OOM, too-large buffers, timeouts, unsupported shapes
    */
-  async ldeAndCommit(
+  override async ldeAndCommit(
     evals: readonly Matrix[],
     logBlowup: number,
     shifts: readonly Felt[],
-  ): Promise<CommittedMatrices> {
+  ): Promise<CpuCommitted> {
+    this.check();
     if (shifts.length !== evals.length) throw new RangeError('ldeAndCommit: one shift per matrix');
     for (const m of evals) {
       if (!isPow2(height(m)))
@@ -148,19 +137,28 @@ export class WebGpuBackend implements Backend {
       parts.push({ buffer: tree.buffer, offset: 0, size: tree.digests * DIGEST_ELEMS * 4 });
       const back = await this.ctx.read(parts);
       const matrices = outs.map((o, i) => ({ values: back[i], width: o.width }));
-      return committedFromLayers(matrices, splitLayers(back[back.length - 1], tree.layerSizes));
+      return new CpuCommitted(
+        this,
+        treeFromLayers(matrices, splitLayers(back[back.length - 1], tree.layerSizes)),
+        {
+          evals: [...evals],
+          logBlowup,
+          shifts: [...shifts],
+        },
+      );
     } finally {
       for (const b of owned) b.destroy();
     }
   }
 
   /**
-   * Merkle commitment of matrices as they are (power-of-two heights), on the GPU.
+   * Merkle tree of matrices as they are (power-of-two heights), on the GPU (the commit hook of
+   * CpuBackend: `commit` and `commitFriRound` use it).
    * @param matrices row-major matrices
-   * @returns root, the given matrices, openBatch
+   * @returns the tree with host copies of its layers
    * @throws {GpuError} as ldeAndCommit
    */
-  async commit(matrices: readonly Matrix[]): Promise<CommittedMatrices> {
+  protected override async merkle(matrices: readonly Matrix[]): Promise<MerkleTree> {
     for (const m of matrices) {
       if (!isPow2(height(m)))
         throw new GpuError(GpuErrorCode.unsupported, 'commit: height not a power of two');
@@ -178,7 +176,7 @@ export class WebGpuBackend implements Backend {
       const [layers] = await this.ctx.read([
         { buffer: tree.buffer, offset: 0, size: tree.digests * DIGEST_ELEMS * 4 },
       ]);
-      return committedFromLayers(matrices, splitLayers(layers, tree.layerSizes));
+      return treeFromLayers(matrices, splitLayers(layers, tree.layerSizes));
     } finally {
       for (const b of owned) b.destroy();
     }
@@ -307,7 +305,8 @@ export class WebGpuBackend implements Backend {
   }
 
   /** Releases the cached tables and closes the context (if owned); idempotent. */
-  close(): void {
+  override close(): void {
+    super.close();
     for (const b of this.tables.values()) b.destroy();
     this.tables.clear();
     this.rcBuffer?.destroy();

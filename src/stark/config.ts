@@ -1,24 +1,17 @@
 /**
  * STARK configurations: FRI parameters plus the Poseidon2 constant set, as named presets
- * (spec/plonky3.md §13, spec/verifier-hardening.md §6.1). Mirrors Plonky3's FriParameters
+ * (docs/protocol.md §13, docs/verifier-hardening.md §6.1). Mirrors Plonky3's FriParameters
  * constructors (Plonky3/Plonky3:fri/src/config.rs).
  *
  * Presets are frozen objects selected by name; overrides build a new, differently named
  * configuration whose digest differs, so an envelope made under one never passes as another.
  */
+import type { FriParams } from '../fri/config.ts';
 import { VerifierConfigError } from './errors.ts';
 
-/** FRI parameters (Plonky3's FriParameters). */
-export interface FriParams {
-  readonly logBlowup: number;
-  readonly logFinalPolyLen: number;
-  readonly maxLogArity: number;
-  readonly numQueries: number;
-  readonly commitPowBits: number;
-  readonly queryPowBits: number;
-}
+export type { FriParams } from '../fri/config.ts';
 
-/** Names of the Poseidon2 constant sets (P§3.5). */
+/** Names of the Poseidon2 constant sets (docs/protocol.md §3.5). */
 export const ConstantSet = { default: 'default', rngSeed1: 'rng-seed-1' } as const;
 export type ConstantSet = (typeof ConstantSet)[keyof typeof ConstantSet];
 
@@ -109,7 +102,7 @@ function checkInt(name: string, v: number, lo: number, hi: number): void {
 }
 
 /**
- * Validates a configuration (the constructor-time checks of hardening §4.B4).
+ * Validates a configuration (the constructor-time checks of docs/verifier-hardening.md §4.B4).
  * @throws {VerifierConfigError} on any out-of-range parameter
  */
 export function validateConfig(c: StarkConfig): StarkConfig {

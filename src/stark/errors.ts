@@ -1,12 +1,20 @@
 /**
- * Typed rejections of the verifier and the codec (spec/verifier-hardening.md §2).
+ * Typed rejections of the verifier and the codec (docs/verifier-hardening.md §2).
  * A `ProofRejectedError` carries a stable `code`, the `check` that failed and, where there is
  * one, the `path` of the offending proof field. The verifier converts every rejection into
  * `{ ok: false, code, detail }`; nothing derived from a proof escapes as an exception.
  */
 
-/** Every rejection code the verifier and the codec can return. */
-export const RejectionCode = {
+import { FriRejectionCode, ProofRejectedError } from '../fri/errors.ts';
+import { MerkleErrorCode } from '../merkle/mmcs.ts';
+
+/** The MERKLE_* codes, keyed by themselves like the rest of the catalogue. */
+const MERKLE_REJECTION_CODES: { readonly [K in MerkleErrorCode]: K } = Object.fromEntries(
+  Object.values(MerkleErrorCode).map((c) => [c, c]),
+) as { readonly [K in MerkleErrorCode]: K };
+
+/** uni-stark's own codes: limits, decoding, policy, key, shape, out-of-domain. */
+const STARK_REJECTION_CODES = {
   LIMIT_PROOF_TOO_LARGE: 'LIMIT_PROOF_TOO_LARGE',
   LIMIT_DEADLINE_EXCEEDED: 'LIMIT_DEADLINE_EXCEEDED',
   DECODE_BAD_INPUT_TYPE: 'DECODE_BAD_INPUT_TYPE',
@@ -35,59 +43,36 @@ export const RejectionCode = {
   SHAPE_RANDOMIZATION: 'SHAPE_RANDOMIZATION',
   SHAPE_DIGEST_LENGTH: 'SHAPE_DIGEST_LENGTH',
   SHAPE_CAP_LENGTH: 'SHAPE_CAP_LENGTH',
-  FRI_ROUND_COUNT: 'FRI_ROUND_COUNT',
-  FRI_COMMIT_POW_COUNT: 'FRI_COMMIT_POW_COUNT',
-  FRI_INVALID_LOG_ARITY: 'FRI_INVALID_LOG_ARITY',
-  FRI_ARITY_SCHEDULE_MISMATCH: 'FRI_ARITY_SCHEDULE_MISMATCH',
-  FRI_GLOBAL_HEIGHT_MISMATCH: 'FRI_GLOBAL_HEIGHT_MISMATCH',
-  FRI_GLOBAL_HEIGHT_TOO_LARGE: 'FRI_GLOBAL_HEIGHT_TOO_LARGE',
-  FRI_FINAL_POLY_LENGTH: 'FRI_FINAL_POLY_LENGTH',
-  FRI_QUERY_COUNT: 'FRI_QUERY_COUNT',
-  FRI_SIBLING_COUNT: 'FRI_SIBLING_COUNT',
-  FRI_INPUT_BATCH_COUNT: 'FRI_INPUT_BATCH_COUNT',
-  FRI_BATCH_MATRIX_COUNT: 'FRI_BATCH_MATRIX_COUNT',
-  FRI_POINT_EVAL_COUNT: 'FRI_POINT_EVAL_COUNT',
-  FRI_MATRIX_WITHOUT_POINTS: 'FRI_MATRIX_WITHOUT_POINTS',
-  FRI_REDUCED_OPENINGS: 'FRI_REDUCED_OPENINGS',
-  POW_COMMIT_INVALID: 'POW_COMMIT_INVALID',
-  POW_QUERY_INVALID: 'POW_QUERY_INVALID',
-  MERKLE_PATH_LENGTH: 'MERKLE_PATH_LENGTH',
-  MERKLE_ROW_WIDTH: 'MERKLE_ROW_WIDTH',
-  MERKLE_BATCH_SIZE: 'MERKLE_BATCH_SIZE',
-  MERKLE_INDEX_OUT_OF_RANGE: 'MERKLE_INDEX_OUT_OF_RANGE',
-  MERKLE_INCOMPATIBLE_HEIGHTS: 'MERKLE_INCOMPATIBLE_HEIGHTS',
-  MERKLE_ROOT_MISMATCH: 'MERKLE_ROOT_MISMATCH',
   OOD_POINT_IN_DOMAIN: 'OOD_POINT_IN_DOMAIN',
-  FRI_OPENING_POINT_IS_QUERY_POINT: 'FRI_OPENING_POINT_IS_QUERY_POINT',
-  FRI_FINAL_POLY_MISMATCH: 'FRI_FINAL_POLY_MISMATCH',
   OOD_CONSTRAINT_MISMATCH: 'OOD_CONSTRAINT_MISMATCH',
   INTERNAL_INVARIANT: 'INTERNAL_INVARIANT',
 } as const;
+
+/**
+ * Every rejection code the verifier and the codec can return: uni-stark's own, FRI's
+ * (src/fri/errors.ts) and the Merkle verifier's (src/merkle/mmcs.ts), each owned by the layer
+ * that raises it.
+ */
+export const RejectionCode: typeof STARK_REJECTION_CODES &
+  typeof FriRejectionCode &
+  typeof MERKLE_REJECTION_CODES = Object.freeze({
+  ...STARK_REJECTION_CODES,
+  ...FriRejectionCode,
+  ...MERKLE_REJECTION_CODES,
+});
 export type RejectionCode = (typeof RejectionCode)[keyof typeof RejectionCode];
 
-/** A proof was rejected: stable code, failing check, offending field path. */
-export class ProofRejectedError extends Error {
-  override readonly name = 'ProofRejectedError';
-  readonly code: RejectionCode;
-  readonly check: string;
-  readonly path: string | undefined;
+export { ProofRejectedError } from '../fri/errors.ts';
 
-  /**
-   * @param code stable rejection code
-   * @param check short name of the failed check
-   * @param path proof field path, e.g. `openingProof.queryProofs[1].inputProof[0]`
-   */
-  constructor(code: RejectionCode, check: string, path?: string) {
-    super(path ? `${code}: ${check} (at ${path})` : `${code}: ${check}`);
-    this.code = code;
-    this.check = check;
-    this.path = path;
-  }
-}
-
-/** Shorthand: throw a rejection. */
+/**
+ * Throws a rejection.
+ * @param code stable rejection code
+ * @param check short name of the failed check
+ * @param path proof field path
+ * @throws {ProofRejectedError} always
+ */
 export function reject(code: RejectionCode, check: string, path?: string): never {
-  throw new ProofRejectedError(code, check, path);
+  throw new ProofRejectedError<RejectionCode>(code, check, path);
 }
 
 /** Misuse of the verifier or prover API that is not proof data (bad preset, bad options). */

@@ -7,6 +7,7 @@
  * Extension elements are stored flat: an `Ext4` list of length k is a Uint32Array of 4k
  * canonical coefficients.
  */
+import type { FriProof } from '../fri/proof.ts';
 import type { Digest } from '../hash/types.ts';
 
 /** Commitments of a proof: trace and quotient roots; `random` is ZK only (always null here). */
@@ -27,35 +28,7 @@ export interface OpenedValues {
   readonly random: Uint32Array | null;
 }
 
-/** An MMCS batch opening: one row per matrix (caller order) and the sibling path. */
-export interface BatchOpening {
-  readonly openedValues: readonly Uint32Array[];
-  readonly openingProof: readonly Digest[];
-}
-
-/** One FRI folding step of a query. */
-export interface CommitPhaseProofStep {
-  readonly logArity: number;
-  /** 2^logArity - 1 EF values, flat. */
-  readonly siblingValues: Uint32Array;
-  readonly openingProof: readonly Digest[];
-}
-
-/** The openings of one FRI query. */
-export interface QueryProof {
-  readonly inputProof: readonly BatchOpening[];
-  readonly commitPhaseOpenings: readonly CommitPhaseProofStep[];
-}
-
-/** The FRI proof (TwoAdicFriPcs opening proof). */
-export interface FriProof {
-  readonly commitPhaseCommits: readonly Digest[];
-  readonly commitPowWitnesses: readonly number[];
-  readonly queryProofs: readonly QueryProof[];
-  /** Final polynomial coefficients, EF, c_0 first, flat. */
-  readonly finalPoly: Uint32Array;
-  readonly queryPowWitness: number;
-}
+export type { BatchOpening, CommitPhaseProofStep, FriProof, QueryProof } from '../fri/proof.ts';
 
 /** A uni-stark proof. */
 export interface Proof {

@@ -1,5 +1,5 @@
 /**
- * uni-stark prover, non-ZK (spec/plonky3.md §10.4), mirroring
+ * uni-stark prover, non-ZK (docs/protocol.md §10.4), mirroring
  * Plonky3/Plonky3:uni-stark/src/prover.rs at v0.6.2: commit the trace, observe the instance,
  * sample alpha, evaluate the folded constraints over the quotient domain divided by the
  * vanishing polynomial, commit the quotient chunks, sample zeta, open with the PCS.
@@ -8,23 +8,23 @@
  */
 
 import type { Air } from '../air/air.ts';
-import { evalFoldedQuotient, periodicOnCoset, selectorsOnCoset } from '../air/eval.ts';
 import type { CompiledAir } from '../air/symbolic.ts';
 import { compileAir } from '../air/symbolic.ts';
 import { GENERATOR, mul, P, twoAdicGenerator } from '../field/babybear.ts';
-import { bitReverseRows } from '../field/bit-reverse.ts';
-import { cosetLde } from '../field/dft.ts';
 import { ext4MulBaseInto } from '../field/ext4.ts';
 import type { Matrix } from '../field/matrix.ts';
-import { height, matrix } from '../field/matrix.ts';
-import { pcsCommit, pcsOpen } from '../fri/pcs.ts';
+import { height } from '../field/matrix.ts';
+import type { Domain } from '../fri/pcs.ts';
+import { pcsCommit, pcsCommitQuotient, pcsOpen } from '../fri/pcs.ts';
 import type { Challenger } from '../fri/transcript.ts';
-import type { Backend } from '../runtime/backend.ts';
-import { CpuBackend } from '../runtime/cpu.ts';
+import type { Backend, BackendHandle, TransferLedger } from '../runtime/backend.ts';
+import { createCpuBackend } from '../runtime/cpu.ts';
+import { ParallelCpuBackend } from '../runtime/parallel.ts';
+import type { WorkerPool } from '../runtime/workers/pool.ts';
 import { encodeProof } from './codec.ts';
 import type { StarkConfig } from './config.ts';
 import { validateConfig } from './config.ts';
-import { challengerFor, mmcsFor } from './instance.ts';
+import { challengerFor } from './instance.ts';
 import type { Proof } from './proof.ts';
 
 /** Phase timings of one proof, in milliseconds. */
@@ -34,12 +34,19 @@ export interface ProvePhases {
   quotientCommit: number;
   open: number;
   total: number;
+  /** Host–device traffic of this proof (the backend's ledger difference; zeros on the CPU). */
+  ledger: TransferLedger;
 }
 
 /** Options of `prove`. */
 export interface ProveOptions {
-  /** Hot-path implementation; default a CPU backend for the configuration. */
+  /**
+   * The backend that runs the data-heavy steps (the caller keeps ownership). Default: a
+   * ParallelCpuBackend on `pool` when one is given, else a CpuBackend for the configuration.
+   */
   readonly backend?: Backend;
+  /** A worker pool to prove on when no `backend` is given (the caller keeps ownership). */
+  readonly pool?: WorkerPool;
   /** Pre-compiled AIR (saves the symbolic pass when proving many statements). */
   readonly compiled?: CompiledAir;
   /** Receives phase timings. */
@@ -87,91 +94,90 @@ export async function proveProof(
   const nChunks = c.numQuotientChunks;
   if (k + lqc > 27 || k + params.logBlowup > 27)
     throw new ProverInputError('trace too large for the quotient domain');
-  const backend: Backend = opts.backend ?? new CpuBackend(mmcsFor(config));
+  const backend: Backend =
+    opts.backend ?? (opts.pool ? new ParallelCpuBackend(opts.pool, config) : createCpuBackend(config));
   const ch: Challenger = opts.challenger ?? challengerFor(config);
+  const held: BackendHandle[] = [];
+  const ledger0 = backend.ledger();
   const t0 = performance.now();
+  try {
+    // 1-5. Trace commitment and instance.
+    const traceTree = await pcsCommit(backend, params, [{ domain: { shift: 1, logSize: k }, values: trace }]);
+    held.push(traceTree);
+    ch.observe(k);
+    ch.observe(k);
+    ch.observe(0);
+    ch.observeSlice(traceTree.root);
+    ch.observeSlice(publics);
+    const alpha = ch.sampleExt();
+    const t1 = performance.now();
 
-  // 1-5. Trace commitment and instance.
-  const traceTree = await pcsCommit(backend, params, [{ domain: { shift: 1, logSize: k }, values: trace }]);
-  ch.observe(k);
-  ch.observe(k);
-  ch.observe(0);
-  ch.observeSlice(traceTree.root);
-  ch.observeSlice(publics);
-  const alpha = ch.sampleExt();
-  const t1 = performance.now();
+    // 7-8. Quotient over Q = (GEN, k + lqc), on the backend.
+    const q = await backend.evalQuotient(traceTree, { compiled: c, logN: k, publics }, alpha);
+    held.push(q);
+    const t2 = performance.now();
 
-  // 7-8. Quotient over Q = (GEN, k + lqc).
-  const logQ = k + lqc;
-  const qSize = 2 ** logQ;
-  let traceOnQ: Matrix;
-  if (lqc <= params.logBlowup) {
-    const lde = traceTree.matrices[0];
-    traceOnQ = bitReverseRows(matrix(lde.values.subarray(0, qSize * lde.width), lde.width));
-  } else {
-    traceOnQ = cosetLde(trace, lqc, GENERATOR);
+    // 9-10. Split into chunks on (GEN g_Q^i, k) and commit.
+    const gQ = twoAdicGenerator(k + lqc);
+    const chunkDomains: Domain[] = [];
+    let shift = GENERATOR;
+    for (let i = 0; i < nChunks; i++) {
+      chunkDomains.push({ shift, logSize: k });
+      shift = mul(shift, gQ);
+    }
+    const quotientTree = await pcsCommitQuotient(backend, params, q, chunkDomains);
+    held.push(quotientTree);
+    backend.release(q);
+    ch.observeSlice(quotientTree.root);
+    const zeta = ch.sampleExt();
+    const zetaNext = new Uint32Array(4);
+    ext4MulBaseInto(zetaNext, 0, zeta, 0, twoAdicGenerator(k));
+    const t3 = performance.now();
+
+    // 12. Open.
+    const tracePoints = c.readsNext ? [zeta, zetaNext] : [zeta];
+    const { openedValues, proof: fri } = await pcsOpen(
+      backend,
+      params,
+      [
+        { committed: traceTree, points: [tracePoints] },
+        { committed: quotientTree, points: chunkDomains.map(() => [zeta]) },
+      ],
+      ch,
+    );
+    const t4 = performance.now();
+    const ledger1 = backend.ledger();
+    opts.onPhases?.({
+      traceCommit: t1 - t0,
+      quotient: t2 - t1,
+      quotientCommit: t3 - t2,
+      open: t4 - t3,
+      total: t4 - t0,
+      ledger: {
+        uploadedBytes: ledger1.uploadedBytes - ledger0.uploadedBytes,
+        readBytes: ledger1.readBytes - ledger0.readBytes,
+        readbacks: ledger1.readbacks - ledger0.readbacks,
+        submits: ledger1.submits - ledger0.submits,
+      },
+    });
+    return {
+      commitments: { trace: traceTree.root, quotientChunks: quotientTree.root, random: null },
+      openedValues: {
+        traceLocal: openedValues[0][0][0],
+        traceNext: c.readsNext ? openedValues[0][0][1] : null,
+        preprocessedLocal: null,
+        preprocessedNext: null,
+        quotientChunks: openedValues[1].map((pts) => pts[0]),
+        random: null,
+      },
+      openingProof: fri,
+      degreeBits: k,
+    };
+  } finally {
+    for (const h of held) backend.release(h);
+    if (!opts.backend) backend.close();
   }
-  const selectors = selectorsOnCoset(k, GENERATOR, logQ);
-  const periodic = (air.periodicColumns ?? []).map((col) => periodicOnCoset(col, k, GENERATOR, logQ));
-  const q = new Uint32Array(4 * qSize);
-  const qInputs = { trace: traceOnQ, nextOffset: 2 ** lqc % qSize, publics, selectors, periodic };
-  if (backend.evalQuotient) await backend.evalQuotient(c, qInputs, alpha, q);
-  else evalFoldedQuotient(c, qInputs, alpha, q);
-  const t2 = performance.now();
-
-  // 9-10. Split into chunks and commit.
-  const gQ = twoAdicGenerator(logQ);
-  const chunkLen = qSize / nChunks;
-  const chunks: { domain: { shift: number; logSize: number }; values: Matrix }[] = [];
-  let shift = GENERATOR;
-  for (let i = 0; i < nChunks; i++) {
-    const vals = new Uint32Array(4 * chunkLen);
-    for (let r = 0; r < chunkLen; r++)
-      vals.set(q.subarray(4 * (i + r * nChunks), 4 * (i + r * nChunks) + 4), 4 * r);
-    chunks.push({ domain: { shift, logSize: k }, values: matrix(vals, 4) });
-    shift = mul(shift, gQ);
-  }
-  const quotientTree = await pcsCommit(backend, params, chunks);
-  ch.observeSlice(quotientTree.root);
-  const zeta = ch.sampleExt();
-  const zetaNext = new Uint32Array(4);
-  ext4MulBaseInto(zetaNext, 0, zeta, 0, twoAdicGenerator(k));
-  const t3 = performance.now();
-
-  // 12. Open.
-  const tracePoints = c.readsNext ? [zeta, zetaNext] : [zeta];
-  const { openedValues, proof: fri } = await pcsOpen(
-    backend,
-    params,
-    [
-      { committed: traceTree, points: [tracePoints] },
-      { committed: quotientTree, points: chunks.map(() => [zeta]) },
-    ],
-    ch,
-  );
-  const t4 = performance.now();
-  opts.onPhases?.({
-    traceCommit: t1 - t0,
-    quotient: t2 - t1,
-    quotientCommit: t3 - t2,
-    open: t4 - t3,
-    total: t4 - t0,
-  });
-  return {
-    commitments: { trace: traceTree.root, quotientChunks: quotientTree.root, random: null },
-    openedValues: {
-      traceLocal: openedValues[0][0][0],
-      traceNext: c.readsNext ? openedValues[0][0][1] : null,
-      preprocessedLocal: null,
-      preprocessedNext: null,
-      quotientChunks: openedValues[1].map((pts) => pts[0]),
-      random: null,
-    },
-    openingProof: fri,
-    degreeBits: k,
-  };
 }
-
 /**
  * Proves a statement and returns Plonky3 v0.6.2's postcard proof body.
  * @param air the AIR

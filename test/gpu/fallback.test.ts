@@ -107,7 +107,7 @@ describe.skipIf(probe === undefined)('GPU fallback on a real adapter', () => {
       expect(b.kind).toBe('webgpu');
       expect(lines[0].msg).toBe('using the WebGPU backend');
       const m = mat(11, 64, 5);
-      const [g, c] = [await b.commit([m]), await cpu.commit([m])];
+      const [g, c] = [await b.ldeAndCommit([m], 1, [GENERATOR]), await cpu.ldeAndCommit([m], 1, [GENERATOR])];
       expect(Array.from(g.root)).toEqual(Array.from(c.root));
       expect((b as FallbackBackend).gpuOps).toBe(1);
       expect((b as FallbackBackend).fallbacks).toBe(0);
@@ -134,8 +134,10 @@ describe.skipIf(probe === undefined)('GPU fallback on a real adapter', () => {
       expect(fb.kind).toBe('cpu');
       expect(lines.some((l) => l.level === 'warn')).toBe(true);
       // once disabled, operations go straight to the CPU and are counted there
-      const again = await fb.commit([mat(13, 8, 2)]);
-      expect(Array.from(again.root)).toEqual(Array.from((await cpu.commit([mat(13, 8, 2)])).root));
+      const again = await fb.ldeAndCommit([mat(13, 8, 2)], 1, [GENERATOR]);
+      expect(Array.from(again.root)).toEqual(
+        Array.from((await cpu.ldeAndCommit([mat(13, 8, 2)], 1, [GENERATOR])).root),
+      );
       expect(fb.cpuOps).toBe(2);
       expect(fb.fallbacks).toBe(1);
     } finally {
@@ -173,15 +175,15 @@ describe.skipIf(probe === undefined)('GPU fallback on a real adapter', () => {
     const fb = new FallbackBackend(new WebGpuBackend(sctx, { constants }), cpu, logger);
     try {
       const big = mat(14, 256, 8); // 8 KiB > 4 KiB
-      const got = await fb.commit([big]);
-      expect(Array.from(got.root)).toEqual(Array.from((await cpu.commit([big])).root));
+      const got = await fb.ldeAndCommit([big], 1, [GENERATOR]);
+      expect(Array.from(got.root)).toEqual(Array.from((await cpu.ldeAndCommit([big], 1, [GENERATOR])).root));
       expect(fb.fallbacks).toBe(1);
       expect(fb.lastFallbackReason).toContain('too-large');
       expect(fb.gpuDisabled).toBe(false);
       expect(lines.filter((l) => l.level === 'warn').length).toBe(1);
       const tiny = mat(15, 16, 4);
-      const ok = await fb.commit([tiny]);
-      expect(Array.from(ok.root)).toEqual(Array.from((await cpu.commit([tiny])).root));
+      const ok = await fb.ldeAndCommit([tiny], 1, [GENERATOR]);
+      expect(Array.from(ok.root)).toEqual(Array.from((await cpu.ldeAndCommit([tiny], 1, [GENERATOR])).root));
       expect(fb.gpuOps).toBe(1);
     } finally {
       fb.close();

@@ -54,6 +54,7 @@ function forced(opts: {
       return opts.bits ?? v;
     },
     grind: (b) => inner.grind(b),
+    powTemplate: () => inner.powTemplate(),
     checkWitness: (b, w) => {
       const ok = inner.checkWitness(b, w); // keeps the transcript moving as the real one does
       return opts.anyWitness ? true : ok;

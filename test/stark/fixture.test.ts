@@ -60,6 +60,9 @@ function recording(inner: Challenger): { ch: Challenger; log: [string, number][]
     checkWitness(bits, w) {
       return inner.checkWitness(bits, w);
     },
+    powTemplate() {
+      return inner.powTemplate();
+    },
   };
   return { ch, log };
 }

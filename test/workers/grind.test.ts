@@ -1,6 +1,6 @@
 /**
  * Parallel proof-of-work grinding: ParallelCpuBackend.grind returns exactly the smallest
- * witness that DuplexChallenger.grind finds sequentially (spec/plonky3.md §6.4), for several
+ * witness that DuplexChallenger.grind finds sequentially (docs/protocol.md §6.4), for several
  * transcripts and bit counts, and the challenger then accepts it.
  */
 import { describe, expect, it } from 'vitest';
@@ -34,7 +34,7 @@ describe('ParallelCpuBackend.grind (smallest witness, same as the sequential sea
       });
       try {
         const expected = seq.grind(bits);
-        const got = await grindWith(par, bits, backend.grind.bind(backend));
+        const got = await grindWith(par, bits, backend);
         expect(got).toBe(expected);
         expect(par.sampleExt()).toEqual(seq.sampleExt()); // same transcript afterwards
       } finally {

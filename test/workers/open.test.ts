@@ -1,8 +1,8 @@
 /**
  * PCS-open work split across a pool (in-thread workers, so jobs are structured-cloned as with
- * threads): ParallelCpuBackend.evaluateAt equals evaluateLdeAt of src/fri/pcs.ts, and
- * reduceOpenings equals a per-element reference of spec/plonky3.md §8.6 step 3 written with
- * single ext4 inversions (no batching, no ranges). Random inputs from xorshift32, seeds in titles.
+ * threads): ParallelCpuBackend.evaluateAt equals evaluateLdeAt of src/fri/open.ts, and
+ * reduceOpenings equals a per-element reference of PCS open step 3 written with single ext4
+ * inversions (no batching, no ranges). Random inputs from xorshift32, seeds in titles.
  */
 import { describe, expect, it } from 'vitest';
 import { GENERATOR, mul, P, twoAdicGenerator } from '../../src/field/babybear.ts';
@@ -10,8 +10,8 @@ import { bitReverseTable } from '../../src/field/bit-reverse.ts';
 import { cosetLdeBitReversed } from '../../src/field/dft.ts';
 import { ext4Add, ext4Exp, ext4FromBase, ext4Inverse, ext4Mul, ext4Sub } from '../../src/field/ext4.ts';
 import { type Matrix, matrix } from '../../src/field/matrix.ts';
-import { evaluateLdeAt } from '../../src/fri/pcs.ts';
-import { ParallelCpuBackend, type ReduceRound } from '../../src/runtime/parallel.ts';
+import { evaluateLdeAt } from '../../src/fri/open.ts';
+import { ParallelCpuBackend } from '../../src/runtime/parallel.ts';
 import { inThreadSpawner } from '../../src/runtime/workers/inline.ts';
 import { WorkerPool } from '../../src/runtime/workers/pool.ts';
 import { getConfig } from '../../src/stark/config.ts';
@@ -29,8 +29,9 @@ function random(seed: number, n: number): Uint32Array {
   }
   return v;
 }
+const evals = (seed: number, logN: number, w: number): Matrix => matrix(random(seed, w << logN), w);
 const lde = (seed: number, logN: number, w: number): Matrix =>
-  cosetLdeBitReversed(matrix(random(seed, w << logN), w), 1, GENERATOR);
+  cosetLdeBitReversed(evals(seed, logN, w), 1, GENERATOR);
 
 function backend(): { b: ParallelCpuBackend; pool: WorkerPool } {
   const pool = new WorkerPool({ spawn: inThreadSpawner(), size: 3 });
@@ -42,13 +43,14 @@ describe('ParallelCpuBackend PCS-open helpers', () => {
     const m = lde(41, 9, 3);
     const z = random(42, 4);
     const { b, pool } = backend();
-    const got = await b.evaluateAt(m, 1, z);
+    const committed = await b.ldeAndCommit([evals(41, 9, 3)], 1, [GENERATOR]);
+    const got = await b.evaluateAt(committed, 1, [[z]]);
     pool.close();
-    expect(Array.from(got)).toEqual(Array.from(evaluateLdeAt(m, 1, z)));
+    expect(Array.from(got[0][0])).toEqual(Array.from(evaluateLdeAt(m, 1, z)));
   });
 
   it('reduceOpenings = per-element reference (two rounds, heights 2^10 and 2^9, seeds 51-59)', async () => {
-    const rounds: ReduceRound[] = [
+    const rounds = [
       {
         matrices: [lde(51, 9, 2)],
         points: [[random(52, 4), random(53, 4)]],
@@ -62,8 +64,17 @@ describe('ParallelCpuBackend PCS-open helpers', () => {
     ];
     const alpha = random(62, 4);
     const { b, pool } = backend();
-    const got = await b.reduceOpenings(rounds, alpha);
+    const handles = [
+      await b.ldeAndCommit([evals(51, 9, 2)], 1, [GENERATOR]),
+      await b.ldeAndCommit([evals(56, 9, 4), evals(57, 8, 3)], 1, [GENERATOR, GENERATOR]),
+    ];
+    const vectors = await b.reduceOpenings(
+      rounds.map((r, i) => ({ committed: handles[i], points: r.points, values: r.values })),
+      alpha,
+    );
     pool.close();
+    const got = new Map(vectors.map((v) => [Math.log2(v.length), v.values]));
+    expect(vectors.map((v) => v.length)).toEqual([1024, 512]);
     // reference: ro[h][j] = sum over terms of alpha^k (sum_c alpha^c (y_c - M[j][c])) / (z - x_j)
     const offsets = new Map<number, number>();
     const ref = new Map<number, Uint32Array[]>();

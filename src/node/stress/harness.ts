@@ -328,7 +328,7 @@ export async function runStress(scenario: Scenario, opts: StressOptions = {}): P
 
   const families: FamilyReport[] = fams.map((f) => {
     const c = compiledFor(f.air);
-    const mean = (k: keyof ProvePhases): number =>
+    const mean = (k: Exclude<keyof ProvePhases, 'ledger'>): number =>
       f.phases.length
         ? Math.round((f.phases.reduce((s, p) => s + p[k], 0) / f.phases.length) * 1000) / 1000
         : 0;

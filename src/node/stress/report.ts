@@ -72,7 +72,7 @@ export interface FamilyReport {
   /** Verification latency of the tampered inputs of this family. */
   readonly tamperVerifyMs: Summary;
   /** Mean phase timings of the valid proofs. */
-  readonly phasesMeanMs: ProvePhases | null;
+  readonly phasesMeanMs: Omit<ProvePhases, 'ledger'> | null;
   readonly thresholds: { readonly proveP95Ms?: number; readonly verifyP95Ms?: number };
   readonly tamper: TamperCounts;
   /** Raw samples (ms) for plots, in completion order. */

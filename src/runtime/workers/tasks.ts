@@ -17,7 +17,8 @@ import type { CompiledAir } from '../../air/symbolic.ts';
 import type { Felt } from '../../field/babybear.ts';
 import { cosetLdeBitReversed } from '../../field/dft.ts';
 import { type Matrix, matrix } from '../../field/matrix.ts';
-import { barycentricSums, type ReduceTerm, reduceRange } from '../../fri/pcs.ts';
+import { barycentricSums, type ReduceTerm, reduceRange } from '../../fri/open.ts';
+import { powWitnessSearch } from '../../fri/pow.ts';
 import { compressInto } from '../../hash/compress.ts';
 import { type Poseidon2ConstantSetName, poseidon2ForSet } from '../../hash/poseidon2.ts';
 import { hashRows } from '../../hash/sponge.ts';
@@ -249,7 +250,7 @@ export function runQuotientJob(job: QuotientJob): void {
 
 /**
  * Partial barycentric sums of a committed LDE at an extension point z (PCS open step 1,
- * evaluateLdeAt of src/fri/pcs.ts): for natural indices i in [start, end) of the first
+ * evaluateLdeAt of src/fri/open.ts): for natural indices i in [start, end) of the first
  * n = height / 2^logBlowup rows, sum_i f_c(x_i) x_i / (z - x_i), x_i = GEN g_n^i, per column.
  */
 export interface EvalJob {
@@ -271,7 +272,7 @@ export function runEvalJob(job: EvalJob): Uint32Array {
   return barycentricSums(viewOf(job.lde.values), job.lde.width, job.logBlowup, job.z, job.start, job.end);
 }
 
-export type { ReduceTerm } from '../../fri/pcs.ts';
+export type { ReduceTerm } from '../../fri/open.ts';
 
 /**
  * Rows of the reduced-opening vector of one height (PCS open step 3): for natural indices i in
@@ -307,7 +308,7 @@ export function runReduceJob(job: ReduceJob): void {
   );
 }
 
-/** One range of proof-of-work candidates [start, end) tested on a template state (§6.4). */
+/** One range of proof-of-work candidates [start, end) tested on a template state (docs/protocol.md §6.4). */
 export interface GrindJob {
   readonly perm: Poseidon2ConstantSetName;
   readonly state: readonly number[];
@@ -324,16 +325,6 @@ export interface GrindJob {
  * @returns the smallest valid candidate in the range, or -1
  */
 export function runGrindJob(job: GrindJob): number {
-  const perm = poseidon2ForSet(job.perm);
-  const base = Uint32Array.from(job.state);
-  const s = new Uint32Array(base.length);
-  const mask = 2 ** job.bits - 1;
-  const out = job.rate - 1;
-  for (let w = job.start; w < job.end; w++) {
-    s.set(base);
-    s[job.slot] = w;
-    perm.permute(s, 0);
-    if ((s[out] & mask) === 0) return w;
-  }
-  return -1;
+  const template = { state: Uint32Array.from(job.state), slot: job.slot, rate: job.rate };
+  return powWitnessSearch(poseidon2ForSet(job.perm), template, job.bits, job.start, job.end);
 }
