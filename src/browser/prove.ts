@@ -18,9 +18,8 @@ import { FAMILY_NAMES, getFamily, isFamilyName } from '../circuits/families.ts';
 import { fibonacciAir, fibonacciPublicValues, generateFibonacciTrace } from '../circuits/fibonacci.ts';
 import { createPoseidon2Air, generatePoseidon2Trace } from '../circuits/poseidon2-air.ts';
 import type { Matrix } from '../field/matrix.ts';
-import type { Poseidon2ConstantSetName } from '../hash/poseidon2.ts';
 import type { Backend } from '../runtime/backend.ts';
-import { CpuBackend } from '../runtime/cpu.ts';
+import { createCpuBackend, permSetOf } from '../runtime/cpu.ts';
 import type { GpuLogger } from '../runtime/gpu-context.ts';
 import { ParallelCpuBackend } from '../runtime/parallel.ts';
 import { FallbackBackend, selectBackend } from '../runtime/select.ts';
@@ -29,7 +28,7 @@ import type { WorkerPool } from '../runtime/workers/pool.ts';
 import type { StarkConfig } from '../stark/config.ts';
 import { DEFAULT_PRESET, getConfig } from '../stark/config.ts';
 import { wrapEnvelope } from '../stark/envelope.ts';
-import { mmcsFor, permFor } from '../stark/instance.ts';
+import { permFor } from '../stark/instance.ts';
 import type { ProvePhases } from '../stark/prove.ts';
 import { prove } from '../stark/prove.ts';
 import { circuitIdOf } from '../stark/verify.ts';
@@ -163,9 +162,6 @@ export interface BrowserStatement {
   readonly logRows: number;
 }
 
-const constantSetOf = (config: StarkConfig): Poseidon2ConstantSetName =>
-  config.constants === 'rng-seed-1' ? 'smallrng-seed-1' : 'default';
-
 function checkLogRows(logRows: number, max: number): number {
   if (!Number.isInteger(logRows) || logRows < 1 || logRows > max)
     throw new BrowserProverError('BAD_REQUEST', `logRows ${logRows} outside 1..${max}`);
@@ -182,7 +178,7 @@ function checkLogRows(logRows: number, max: number): number {
  * @throws {FamilyInputError} for a malformed family input
  */
 export function buildStatement(req: BrowserProveRequest, config: StarkConfig): BrowserStatement {
-  const cs = constantSetOf(config);
+  const cs = permSetOf(config.constants);
   const max = config.maxLogTraceHeight;
   if (req.circuit === 'fibonacci') {
     const k = checkLogRows(req.logRows ?? 10, max);
@@ -348,7 +344,7 @@ export class BrowserProver extends EventTarget {
     notices: string[],
   ): Promise<{ used: UsedBackend; backend: Backend }> {
     const mode = this.#opts.mode ?? 'auto';
-    const cpu = new CpuBackend(mmcsFor(config));
+    const cpu = createCpuBackend(config);
     if (mode === 'main') return { used: 'main', backend: cpu };
     if (mode === 'workers' && !isCrossOriginIsolated())
       throw new BrowserProverError('NOT_CROSS_ORIGIN_ISOLATED', NOT_ISOLATED_MESSAGE);
