@@ -12,10 +12,12 @@ import type { CompiledAir } from '../air/symbolic.ts';
 import { FAMILIES, type FamilyName, type FamilySize } from '../circuits/families.ts';
 import type { Backend } from '../runtime/backend.ts';
 import { getConfig, type StarkConfig } from '../stark/config.ts';
-import { wrapEnvelope } from '../stark/envelope.ts';
+import { ENVELOPE_ID_LENGTH_OFFSET, envelopeHeaderLength, wrapEnvelope } from '../stark/envelope.ts';
 import type { VerifyResult } from '../stark/errors.ts';
 import { prove } from '../stark/prove.ts';
+import { checkSecurityPolicy } from '../stark/security.ts';
 import { circuitIdOf, verify } from '../stark/verify.ts';
+import { CANARY_TAMPERS } from '../tamper/index.ts';
 import { constantSetOf, familyAir } from './cache.ts';
 import type { ProofSegments } from './metrics.ts';
 
@@ -54,13 +56,18 @@ export interface StarkEngineOptions {
   readonly families: readonly FamilyName[];
   /** Hot-path backend (default the stark CPU backend). */
   readonly backend?: Backend;
+  /**
+   * Accept a test-only preset (the node config's `allow_insecure`). Without it an insecure preset
+   * is refused here, at construction, with VerifierConfigError.
+   */
+  readonly allowInsecure?: boolean;
 }
 
 /**
  * Builds the engine from src/stark.
  * @param opts preset, size, families, backend
  * @returns the engine
- * @throws {VerifierConfigError} for an unknown preset
+ * @throws {VerifierConfigError} for an unknown preset, or a test-only one without `allowInsecure`
  * @example
  * const engine = createStarkEngine({ preset: 'c100', size: 'production', families: FAMILY_NAMES });
  */
@@ -72,6 +79,8 @@ export function createStarkEngine(opts: StarkEngineOptions): ProofEngine {
     const { air, compiled } = familyAir(f, cs);
     loaded.set(f, { air, compiled, id: circuitIdOf(air) });
   }
+  const allowInsecure = opts.allowInsecure === true;
+  for (const l of loaded.values()) checkSecurityPolicy(config, l.compiled, allowInsecure);
   const known = [...loaded.values()].map((l) => l.id);
   return {
     backend: opts.backend?.kind ?? 'cpu',
@@ -89,7 +98,11 @@ export function createStarkEngine(opts: StarkEngineOptions): ProofEngine {
     verify(family: FamilyName, proof: Uint8Array, publicValues: ArrayLike<number>): VerifyResult {
       const l = loaded.get(family);
       if (!l) return { ok: false, code: 'VK_UNKNOWN_CIRCUIT', detail: `family '${family}' is not loaded` };
-      return verify(l.air, proof, publicValues, config, { compiled: l.compiled, knownCircuits: known });
+      return verify(l.air, proof, publicValues, config, {
+        compiled: l.compiled,
+        knownCircuits: known,
+        allowInsecure,
+      });
     },
   };
 }
@@ -102,8 +115,9 @@ export function createStarkEngine(opts: StarkEngineOptions): ProofEngine {
  * @returns the byte sizes
  */
 export function proofSegments(proof: Uint8Array, numPublicValues: number): ProofSegments {
-  const idLen = proof.length > 5 ? proof[5] : 0;
-  const header = proof.length >= 42 + idLen && idLen > 0 ? 42 + idLen : 0;
+  const idLen = proof.length > ENVELOPE_ID_LENGTH_OFFSET ? proof[ENVELOPE_ID_LENGTH_OFFSET] : 0;
+  const headerLen = envelopeHeaderLength(idLen);
+  const header = proof.length >= headerLen && idLen > 0 ? headerLen : 0;
   return {
     totalBytes: proof.length,
     paramsBytes: header,
@@ -113,24 +127,12 @@ export function proofSegments(proof: Uint8Array, numPublicValues: number): Proof
 }
 
 /**
- * Deterministic tampered copies of a valid envelope proof for the canary: a flipped bit in the
- * configuration digest, at the start, middle and end of the body, and a truncated copy.
+ * Deterministic tampered copies of a valid envelope proof for the canary: the tamper catalogue's
+ * `CANARY_TAMPERS` (a flipped bit in the configuration digest, at the start, middle and end of
+ * the body, and a truncated copy).
  * @param proof the valid envelope proof
- * @returns the tampered copies, each with a label
+ * @returns the tampered copies, each with its label
  */
 export function tamperedVariants(proof: Uint8Array): { label: string; bytes: Uint8Array }[] {
-  const idLen = proof[5] ?? 0;
-  const body = 42 + idLen;
-  const flip = (label: string, at: number): { label: string; bytes: Uint8Array } => {
-    const b = proof.slice();
-    b[at] ^= 0x01;
-    return { label, bytes: b };
-  };
-  return [
-    flip('config digest bit', 6 + idLen),
-    flip('body first byte', body),
-    flip('body middle byte', body + Math.floor((proof.length - body) / 2)),
-    flip('body last byte', proof.length - 1),
-    { label: 'truncated', bytes: proof.slice(0, proof.length - 7) },
-  ];
+  return CANARY_TAMPERS.map((t) => ({ label: t.label, bytes: t.mutate(proof) }));
 }

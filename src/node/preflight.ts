@@ -9,7 +9,6 @@
  * is reported, not a problem (the node runs on the CPU); any accepted tampered proof is a problem
  * and increments verifier_tamper_accepted_total.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FamilyName } from '../circuits/families.ts';
 import { type Logger, noopLogger } from '../runtime/logger.ts';
@@ -21,7 +20,10 @@ import type { NodeMetrics } from './metrics.ts';
 
 /** One problem preflight found. */
 export interface PreflightProblem {
-  /** CONFIG_INVALID, a CacheProblemKind, CANARY_VALID_REJECTED, CANARY_TAMPER_ACCEPTED, CANARY_ERROR. */
+  /**
+   * CONFIG_INVALID, a CacheProblemKind (FILE_NOT_REGULAR, MANIFEST_INTEGRITY, STALE_TEMP, …; see
+   * docs/runbook.md), CANARY_VALID_REJECTED, CANARY_TAMPER_ACCEPTED, CANARY_ERROR.
+   */
   readonly kind: string;
   readonly family?: string;
   readonly file?: string;
@@ -143,19 +145,28 @@ export async function runPreflight(
   const report = await inspectCache(cfg, opts.expected);
   for (const p of report.problems) {
     problems.push({ kind: p.kind, family: p.family, file: p.file, message: p.message });
-    opts.metrics?.cacheIntegrityFailures.inc({ artifact: p.family ?? 'manifest' });
+    opts.metrics?.cacheIntegrityFailures.inc({
+      artifact: p.family ?? (p.kind === 'STALE_TEMP' ? 'temp' : 'manifest'),
+    });
   }
   const gpu = await (opts.gpuProbe ?? probeGpu)(cfg);
   const canary: CanaryResult[] = [];
   if (opts.canary !== false && report.params.size > 0) {
     const families = [...report.params.keys()];
-    const engine = createStarkEngine({ preset: cfg.securityPreset, size: cfg.size, families });
+    const engine = createStarkEngine({
+      preset: cfg.securityPreset,
+      size: cfg.size,
+      families,
+      allowInsecure: cfg.allowInsecure,
+    });
     for (const family of families) {
       const p = report.params.get(family);
       if (!p) continue;
       const file = join(cfg.proofCacheDir, p.canary.file);
+      // The bytes inspectCache read (type- and size-checked, digest-checked): never re-read here.
+      const proof = report.canaries.get(family);
+      if (proof === undefined) continue;
       try {
-        const proof = await readFile(file);
         const run = (bytes: Uint8Array): string => {
           const r = engine.verify(family as FamilyName, bytes, p.canary.publicValues);
           return r.ok ? 'OK' : r.code;

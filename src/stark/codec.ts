@@ -60,21 +60,9 @@ class Reader {
 
   /** Unsigned LEB128 with at most `maxBytes` bytes; minimal encoding only. */
   varint(maxBytes: number, path: string): number {
-    let value = 0;
-    let scale = 1;
-    for (let i = 0; i < maxBytes; i++) {
-      const b = this.byte(path);
-      value += (b & 0x7f) * scale;
-      if ((b & 0x80) === 0) {
-        if (i > 0 && b === 0) reject('DECODE_NONCANONICAL_VARINT', 'over-long varint', path);
-        if (maxBytes === 5 && i === 4 && b > 0x0f)
-          reject('DECODE_NONCANONICAL_VARINT', 'u32 varint overflow', path);
-        if (value > Number.MAX_SAFE_INTEGER) reject('DECODE_LENGTH_LIMIT', 'integer above 2^53', path);
-        return value;
-      }
-      scale *= 128;
-    }
-    return reject('DECODE_NONCANONICAL_VARINT', `varint longer than ${maxBytes} bytes`, path);
+    const v = decodeVarint(this.bytes, this.pos, maxBytes, path);
+    this.pos += varintLength(v); // minimal, so its length follows from its value
+    return v;
   }
 
   u32(path: string): number {
@@ -240,13 +228,8 @@ class Writer {
   }
 
   varint(v: number): void {
-    this.ensure(10);
-    let x = v;
-    while (x >= 0x80) {
-      this.buf[this.pos++] = (x % 128) | 0x80;
-      x = Math.floor(x / 128);
-    }
-    this.buf[this.pos++] = x;
+    this.ensure(VARINT_MAX_BYTES);
+    this.pos = writeVarint(this.buf, this.pos, v);
   }
 
   felt(x: number): void {
@@ -337,7 +320,76 @@ export function encodeProof(proof: Proof): Uint8Array {
   return w.finish();
 }
 
-/** Encoded length in bytes of an unsigned varint. */
+/** Longest varint the codec reads: a u64 (`usize`) is at most 10 bytes; a u32 at most 5. */
+export const VARINT_MAX_BYTES = 10;
+
+/**
+ * Writes the minimal unsigned LEB128 varint of `v` (postcard's integer encoding).
+ * @param out destination with at least `varintLength(v)` bytes free at `pos`
+ * @param pos where to write
+ * @param v an integer in [0, 2^53)
+ * @returns the position just past the varint
+ */
+export function writeVarint(out: Uint8Array, pos: number, v: number): number {
+  let o = pos;
+  let x = v;
+  // x % 128 and Math.floor, not & and >>>: v may exceed 2^32 (usize lengths)
+  while (x >= 0x80) {
+    out[o++] = (x % 128) | 0x80;
+    x = Math.floor(x / 128);
+  }
+  out[o++] = x;
+  return o;
+}
+
+/**
+ * The minimal unsigned LEB128 varint of `v`, as its own bytes.
+ * @param v an integer in [0, 2^53)
+ * @returns the varint bytes
+ * @example
+ * encodeVarint(300); // Uint8Array [0xac, 0x02]
+ */
+export function encodeVarint(v: number): Uint8Array {
+  const out = new Uint8Array(varintLength(v));
+  writeVarint(out, 0, v);
+  return out;
+}
+
+/**
+ * Reads the canonical unsigned LEB128 varint at `pos`: at most `maxBytes` bytes (5 for a u32,
+ * whose fifth byte must then be <= 0x0f; 10 for a usize), minimal, and at most 2^53 - 1. The
+ * varint ends at `pos + varintLength(value)`.
+ * @param bytes the input
+ * @param pos where the varint starts
+ * @param maxBytes 5 (u32) or 10 (usize)
+ * @param path proof field named in a rejection
+ * @returns the value
+ * @throws {ProofRejectedError} DECODE_TRUNCATED, DECODE_NONCANONICAL_VARINT, DECODE_LENGTH_LIMIT
+ */
+export function decodeVarint(bytes: Uint8Array, pos: number, maxBytes: number, path: string): number {
+  let value = 0;
+  let scale = 1;
+  for (let i = 0; i < maxBytes; i++) {
+    if (pos + i >= bytes.length) reject('DECODE_TRUNCATED', 'unexpected end of input', path);
+    const b = bytes[pos + i];
+    value += (b & 0x7f) * scale;
+    if ((b & 0x80) === 0) {
+      if (i > 0 && b === 0) reject('DECODE_NONCANONICAL_VARINT', 'over-long varint', path);
+      if (maxBytes === 5 && i === 4 && b > 0x0f)
+        reject('DECODE_NONCANONICAL_VARINT', 'u32 varint overflow', path);
+      if (value > Number.MAX_SAFE_INTEGER) reject('DECODE_LENGTH_LIMIT', 'integer above 2^53', path);
+      return value;
+    }
+    scale *= 128;
+  }
+  return reject('DECODE_NONCANONICAL_VARINT', `varint longer than ${maxBytes} bytes`, path);
+}
+
+/**
+ * Encoded length in bytes of the minimal unsigned varint of `v`.
+ * @param v an integer in [0, 2^53)
+ * @returns 1 to 8
+ */
 export function varintLength(v: number): number {
   let n = 1;
   let x = v;

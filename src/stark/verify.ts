@@ -27,20 +27,23 @@ import type { PcsRound } from '../fri/verifier.ts';
 import { verifyPcs } from '../fri/verifier.ts';
 import type { DecodeLimits } from './codec.ts';
 import { decodeProof, varintLength } from './codec.ts';
-import type { StarkConfig } from './config.ts';
+import type { ConstantSet, StarkConfig } from './config.ts';
 import { validateConfig } from './config.ts';
-import { checkEnvelope, parseEnvelope } from './envelope.ts';
+import { checkEnvelope, envelopeHeaderLength, MAX_CIRCUIT_ID_LENGTH, parseEnvelope } from './envelope.ts';
 import type { VerifyResult } from './errors.ts';
-import { ProofRejectedError, reject } from './errors.ts';
+import { ProofRejectedError, RejectionCode, reject, VerifierConfigError } from './errors.ts';
 import { challengerFor, mmcsFor } from './instance.ts';
 import type { Proof } from './proof.ts';
-import { securityReport } from './security.ts';
+import { checkSecurityPolicy, securityReport } from './security.ts';
 
 /** Wire format of the bytes given to `verify`. */
 export const ProofFormat = { envelope: 'envelope', postcard: 'postcard' } as const;
 export type ProofFormat = (typeof ProofFormat)[keyof typeof ProofFormat];
 
-/** Options of `verify`. */
+/** The global hard cap on a proof's size in bytes (docs/verifier-hardening.md §3.3); options can only lower it. */
+export const MAX_PROOF_BYTES: number = 16 * 1024 * 1024;
+
+/** Options of `verify`. Every one is validated before any proof byte is read. */
 export interface VerifyOptions {
   /** `envelope` (default) or the bare Plonky3 `postcard` body. */
   readonly format?: ProofFormat;
@@ -48,12 +51,138 @@ export interface VerifyOptions {
   readonly knownCircuits?: readonly string[];
   /** Pre-compiled AIR. */
   readonly compiled?: CompiledAir;
-  /** Hard cap on the input size in bytes (only lowers the derived bound). */
+  /** Hard cap on the input size in bytes, an integer ≥ 1 (only lowers the derived bound). */
   readonly maxProofBytes?: number;
-  /** Operator floor on the composite security bits (only raises the preset's floor, §6.2). */
+  /** Operator floor on the composite security bits, an integer 0..256 (only raises the preset's floor, §6.2). */
   readonly minSecurityBits?: number;
-  /** For static-height AIRs: the verifying key's degree bits; any other value is VK_DEGREE_MISMATCH. */
+  /** For static-height AIRs: the verifying key's degree bits (0..27); any other value is VK_DEGREE_MISMATCH. */
   readonly expectedDegreeBits?: number;
+  /**
+   * Test mode: accept a test-only preset (`insecure-test`, `plonky3-fixture`) or a configuration
+   * below its preset's security floor, and skip the preset's per-proof floor. Without it such a
+   * configuration is refused with VerifierConfigError before any proof byte is read.
+   */
+  readonly allowInsecure?: boolean;
+}
+
+/** Validated options: every value read exactly once. */
+export interface CheckedVerifyOptions {
+  readonly format: ProofFormat;
+  readonly knownCircuits: readonly string[] | undefined;
+  readonly compiled: CompiledAir | undefined;
+  readonly maxProofBytes: number | undefined;
+  readonly minSecurityBits: number | undefined;
+  readonly expectedDegreeBits: number | undefined;
+  readonly allowInsecure: boolean;
+}
+
+const optionError = (name: string, want: string, got: unknown): VerifierConfigError =>
+  new VerifierConfigError(
+    `verify options: ${name} must be ${want}, got ${typeof got === 'number' || typeof got === 'boolean' ? String(got) : typeof got}`,
+  );
+
+/** Reads one property once; a throwing getter or Proxy trap is a VerifierConfigError. */
+function readProp(o: object, key: string, what: string): unknown {
+  try {
+    return (o as Record<string, unknown>)[key];
+  } catch (e) {
+    throw new VerifierConfigError(
+      `${what}: ${key} cannot be read (${e instanceof Error ? e.message : String(e)})`,
+    );
+  }
+}
+
+function intOption(o: object, key: string, lo: number, hi: number): number | undefined {
+  const v = readProp(o, key, 'verify options');
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi)
+    throw optionError(key, `an integer in ${lo}..${hi}`, v);
+  return v;
+}
+
+/**
+ * Validates `verify`'s options: NaN, infinities, negatives, non-integers and wrong types are
+ * refused with a message naming the option.
+ * @param opts the caller's options
+ * @returns the options, each read once
+ * @throws {VerifierConfigError} for an invalid option
+ */
+export function checkVerifyOptions(opts: unknown): CheckedVerifyOptions {
+  if (opts === undefined) opts = {};
+  if (opts === null || typeof opts !== 'object') throw optionError('options', 'an object', opts);
+  const format = readProp(opts, 'format', 'verify options') ?? 'envelope';
+  if (format !== 'envelope' && format !== 'postcard')
+    throw new VerifierConfigError(`verify options: format must be 'envelope' or 'postcard'`);
+  const kc = readProp(opts, 'knownCircuits', 'verify options');
+  let knownCircuits: string[] | undefined;
+  if (kc !== undefined) {
+    let isArray: boolean;
+    try {
+      isArray = Array.isArray(kc); // throws for a revoked Proxy
+    } catch {
+      isArray = false;
+    }
+    if (!isArray) throw optionError('knownCircuits', 'an array of circuit ids', kc);
+    knownCircuits = [];
+    const n = readProp(kc as object, 'length', 'verify options.knownCircuits');
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n > 1 << 16)
+      throw optionError('knownCircuits.length', 'a count up to 65536', n);
+    for (let i = 0; i < n; i++) {
+      const id = readProp(kc as object, String(i), 'verify options.knownCircuits');
+      if (typeof id !== 'string') throw optionError(`knownCircuits[${i}]`, 'a string', id);
+      knownCircuits.push(id);
+    }
+  }
+  const compiled = readProp(opts, 'compiled', 'verify options');
+  if (compiled !== undefined && (compiled === null || typeof compiled !== 'object'))
+    throw optionError('compiled', 'a compiled AIR', compiled);
+  const allowInsecure = readProp(opts, 'allowInsecure', 'verify options') ?? false;
+  if (typeof allowInsecure !== 'boolean') throw optionError('allowInsecure', 'a boolean', allowInsecure);
+  return {
+    format,
+    knownCircuits,
+    compiled: compiled as CompiledAir | undefined,
+    maxProofBytes: intOption(opts, 'maxProofBytes', 1, Number.MAX_SAFE_INTEGER),
+    minSecurityBits: intOption(opts, 'minSecurityBits', 0, 256),
+    expectedDegreeBits: intOption(opts, 'expectedDegreeBits', 0, 27),
+    allowInsecure,
+  };
+}
+
+/**
+ * An owned, frozen copy of a configuration, each field read once and validated.
+ * @param config the caller's configuration
+ * @returns the copy
+ * @throws {VerifierConfigError} for an unreadable or invalid configuration
+ */
+function snapshotConfig(config: unknown): StarkConfig {
+  if (config === null || typeof config !== 'object') throw optionError('config', 'a StarkConfig', config);
+  const fri = readProp(config, 'fri', 'config');
+  if (fri === null || typeof fri !== 'object') throw optionError('config.fri', 'FRI parameters', fri);
+  const num = (o: object, k: string): number => {
+    const v = readProp(o, k, 'config');
+    if (typeof v !== 'number') throw optionError(`config ${k}`, 'a number', v);
+    return v;
+  };
+  const name = readProp(config, 'name', 'config');
+  if (typeof name !== 'string') throw optionError('config.name', 'a string', name);
+  const insecure = readProp(config, 'insecure', 'config');
+  if (typeof insecure !== 'boolean') throw optionError('config.insecure', 'a boolean', insecure);
+  const snap: StarkConfig = Object.freeze({
+    name,
+    fri: Object.freeze({
+      logBlowup: num(fri, 'logBlowup'),
+      logFinalPolyLen: num(fri, 'logFinalPolyLen'),
+      maxLogArity: num(fri, 'maxLogArity'),
+      numQueries: num(fri, 'numQueries'),
+      commitPowBits: num(fri, 'commitPowBits'),
+      queryPowBits: num(fri, 'queryPowBits'),
+    }),
+    constants: readProp(config, 'constants', 'config') as ConstantSet,
+    maxLogTraceHeight: num(config, 'maxLogTraceHeight'),
+    insecure,
+  });
+  return validateConfig(snap);
 }
 
 /** The circuit id an AIR's proofs carry in the envelope: `<name>@1` unless the name has a version. */
@@ -112,7 +241,7 @@ export function maxProofBytesFor(c: CompiledAir, config: StarkConfig): number {
   total += len(rounds) + rounds * cap + len(rounds) + 5 * rounds;
   total += len(f.numQueries) + f.numQueries * perQuery;
   total += len(2 ** f.logFinalPolyLen) + 20 * 2 ** f.logFinalPolyLen + 5 + 10;
-  return Math.ceil(total * 1.1) + 42 + 64;
+  return Math.ceil(total * 1.1) + envelopeHeaderLength(MAX_CIRCUIT_ID_LENGTH);
 }
 
 /** Z_D(x) = (x / shift)^|D| - 1 for an EF point. */
@@ -282,20 +411,90 @@ export function verifyProofObject(
     reject('OOD_CONSTRAINT_MISMATCH', 'constraints at zeta do not match the quotient');
 }
 
-function checkPublics(c: CompiledAir, publicValues: unknown): Uint32Array {
-  if (
-    publicValues === null ||
-    typeof publicValues !== 'object' ||
-    typeof (publicValues as ArrayLike<unknown>).length !== 'number'
-  ) {
-    reject('DECODE_BAD_INPUT_TYPE', 'public values must be an array of field elements');
+// The typed-array intrinsics, taken once at load: they read internal slots only, so a Proxy, an
+// object with a Uint8Array prototype, own `length`/`constructor` getters or a hostile
+// Symbol.species never run during the copy.
+const TYPED_ARRAY_PROTO = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const taGetter = (key: PropertyKey): ((this: unknown) => unknown) =>
+  Object.getOwnPropertyDescriptor(TYPED_ARRAY_PROTO, key)?.get as (this: unknown) => unknown;
+const TA_TAG = taGetter(Symbol.toStringTag);
+const TA_LENGTH = taGetter('length');
+const TA_SET = (TYPED_ARRAY_PROTO as { set: (this: unknown, src: unknown) => void }).set;
+
+/**
+ * The byte length of a real Uint8Array (or Buffer), read from its internal slots; `undefined` for
+ * anything else (a Proxy, an object with a typed-array prototype, another typed array).
+ */
+function uint8Length(x: unknown): number | undefined {
+  if (!ArrayBuffer.isView(x)) return undefined;
+  if (TA_TAG.call(x) !== 'Uint8Array') return undefined;
+  return TA_LENGTH.call(x) as number;
+}
+
+/**
+ * Takes the owned copy of the proof bytes: type check, emptiness and the size bound before the
+ * copy, so nothing of the caller's runs and nothing above the bound is allocated.
+ */
+function ownedProofBytes(proofBytes: unknown, bound: number): Uint8Array {
+  let n: number | undefined;
+  try {
+    n = uint8Length(proofBytes);
+  } catch {
+    n = undefined;
   }
-  const pv = publicValues as ArrayLike<unknown>;
-  if (pv.length !== c.numPublicValues)
+  if (n === undefined) reject('DECODE_BAD_INPUT_TYPE', 'proof must be a Uint8Array');
+  if (n === 0) reject('DECODE_EMPTY', 'empty proof');
+  if (n > bound) reject('LIMIT_PROOF_TOO_LARGE', `${n} bytes > bound ${bound}`);
+  const bytes = new Uint8Array(n);
+  try {
+    TA_SET.call(bytes, proofBytes); // typed-array source: a slot-to-slot copy
+  } catch {
+    reject('DECODE_BAD_INPUT_TYPE', 'proof bytes cannot be copied');
+  }
+  return bytes;
+}
+
+/** Public values as read once: the length, and the elements when the length is the expected one. */
+interface PublicsSnapshot {
+  readonly length: number;
+  readonly values: readonly unknown[] | undefined;
+}
+
+/**
+ * Reads the caller's public values exactly once (the length, then each element), inside the guard:
+ * a throwing getter or Proxy trap is DECODE_BAD_INPUT_TYPE, and a getter that changes its answer
+ * between reads is never asked twice. Elements are read only when the length is the expected one.
+ */
+function snapshotPublics(publicValues: unknown, expected: number): PublicsSnapshot {
+  if (publicValues === null || typeof publicValues !== 'object')
+    reject('DECODE_BAD_INPUT_TYPE', 'public values must be an array of field elements', 'publicValues');
+  let length: unknown;
+  try {
+    length = (publicValues as ArrayLike<unknown>).length;
+  } catch {
+    return reject('DECODE_BAD_INPUT_TYPE', 'public values: length cannot be read', 'publicValues');
+  }
+  if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0)
+    reject('DECODE_BAD_INPUT_TYPE', 'public values: length is not a count', 'publicValues');
+  if (length !== expected) return { length, values: undefined };
+  const values: unknown[] = new Array(length);
+  for (let i = 0; i < length; i++) {
+    try {
+      values[i] = (publicValues as ArrayLike<unknown>)[i];
+    } catch {
+      reject('DECODE_BAD_INPUT_TYPE', `public value ${i} cannot be read`, `publicValues[${i}]`);
+    }
+  }
+  return { length, values };
+}
+
+/** Checks the snapshot against the AIR: count, then each value canonical. */
+function checkPublics(c: CompiledAir, pv: PublicsSnapshot): Uint32Array {
+  if (pv.values === undefined || pv.length !== c.numPublicValues)
     reject('SHAPE_PUBLIC_VALUES_LENGTH', `${pv.length} public values, expected ${c.numPublicValues}`);
   const out = new Uint32Array(pv.length);
   for (let i = 0; i < pv.length; i++) {
-    const v = pv[i];
+    const v = pv.values[i];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= P) {
       reject(
         'DECODE_NONCANONICAL_FIELD',
@@ -308,49 +507,62 @@ function checkPublics(c: CompiledAir, publicValues: unknown): Uint32Array {
   return out;
 }
 
+/** Every code `verify` can return (the fuzz oracle checks results against it). */
+export const KNOWN_REJECTION_CODES: ReadonlySet<string> = new Set(Object.values(RejectionCode));
+
 /**
  * Verifies a proof.
+ *
+ * Caller misuse that is not proof data — an invalid option (NaN, negative, non-integer), an
+ * invalid configuration, a test-only preset or parameters below the preset's security floor
+ * without `{ allowInsecure: true }` — throws VerifierConfigError before any proof byte is read
+ * (docs/verifier-hardening.md §1). Everything derived from `proofBytes` and `publicValues` is a result, never a
+ * throw: a Proxy, an object with hostile getters or species, a throwing length getter are
+ * DECODE_BAD_INPUT_TYPE; the bytes are copied once and the public values read once.
  * @param air the AIR being verified
- * @param proofBytes the proof (envelope by default, or the bare postcard body)
+ * @param proofBytes the proof (envelope by default, or the bare postcard body): a Uint8Array
  * @param publicValues canonical public values
  * @param config the verifier's own configuration
- * @param opts format and loaded circuits
+ * @param opts format, loaded circuits, limits, test mode
  * @returns `{ ok: true }` or `{ ok: false, code, detail }`; never throws for bad proofs
+ * @throws {VerifierConfigError} for invalid options or configuration, or an insecure one without opt-in
  * @example
- * const r = verify(air, bytes, [0, 1, 21], getConfig('plonky3-fixture'), { format: 'postcard' });
+ * const r = verify(air, bytes, [0, 1, 21], getConfig('plonky3-fixture'), { format: 'postcard', allowInsecure: true });
  */
 export function verify(
   air: Air,
   proofBytes: unknown,
   publicValues: ArrayLike<number>,
   config: StarkConfig,
-  opts: VerifyOptions = {},
+  opts?: VerifyOptions,
 ): VerifyResult {
+  // Configuration phase: caller misuse throws VerifierConfigError, before any proof byte is read.
+  const o = checkVerifyOptions(opts);
+  const cfg = snapshotConfig(config);
+  const c = o.compiled ?? compiledFor(air);
+  checkSecurityPolicy(cfg, c, o.allowInsecure);
+  const bound = Math.min(maxProofBytesFor(c, cfg), o.maxProofBytes ?? MAX_PROOF_BYTES, MAX_PROOF_BYTES);
+  // Proof phase: every outcome is a result.
   try {
-    validateConfig(config);
-    const c = opts.compiled ?? compiledFor(air);
-    if (!(proofBytes instanceof Uint8Array)) reject('DECODE_BAD_INPUT_TYPE', 'proof must be a Uint8Array');
-    const bytes = Uint8Array.from(proofBytes as Uint8Array); // owned copy: callers cannot race the checks
-    if (bytes.length === 0) reject('DECODE_EMPTY', 'empty proof');
-    const bound = Math.min(maxProofBytesFor(c, config), opts.maxProofBytes ?? 16 * 1024 * 1024);
-    if (bytes.length > bound) reject('LIMIT_PROOF_TOO_LARGE', `${bytes.length} bytes > bound ${bound}`);
+    const bytes = ownedProofBytes(proofBytes, bound); // callers cannot race the checks
+    const pv = snapshotPublics(publicValues, c.numPublicValues);
     let body: Uint8Array = bytes;
-    if ((opts.format ?? 'envelope') === 'envelope') {
+    if (o.format === 'envelope') {
       const h = parseEnvelope(bytes);
-      checkEnvelope(h, circuitIdOf(air), config, opts.knownCircuits);
+      checkEnvelope(h, circuitIdOf(air), cfg, o.knownCircuits);
       body = h.body;
     }
-    const proof = decodeProof(body, decodeLimitsFor(c, config));
-    if (opts.expectedDegreeBits !== undefined && proof.degreeBits !== opts.expectedDegreeBits) {
+    const proof = decodeProof(body, decodeLimitsFor(c, cfg));
+    if (o.expectedDegreeBits !== undefined && proof.degreeBits !== o.expectedDegreeBits) {
       reject(
         'VK_DEGREE_MISMATCH',
-        `degree_bits ${proof.degreeBits}, verifying key ${opts.expectedDegreeBits}`,
+        `degree_bits ${proof.degreeBits}, verifying key ${o.expectedDegreeBits}`,
         'degreeBits',
       );
     }
-    const publics = checkPublics(c, publicValues);
-    if (proof.degreeBits <= config.maxLogTraceHeight) {
-      const sec = securityReport(config, c, proof.degreeBits, opts.minSecurityBits);
+    const publics = checkPublics(c, pv);
+    if (proof.degreeBits <= cfg.maxLogTraceHeight) {
+      const sec = securityReport(cfg, c, proof.degreeBits, o.minSecurityBits, o.allowInsecure);
       if (!sec.meetsFloor) {
         reject(
           'POLICY_SECURITY_BELOW_FLOOR',
@@ -359,17 +571,18 @@ export function verify(
         );
       }
     }
-    verifyProofObject(c, proof, publics, config);
+    verifyProofObject(c, proof, publics, cfg);
     return { ok: true };
   } catch (e) {
     if (e instanceof ProofRejectedError) {
       return { ok: false, code: e.code, detail: e.check, ...(e.path ? { path: e.path } : {}) };
     }
-    if (e instanceof Error && e.name === 'VerifierConfigError') throw e;
-    return {
-      ok: false,
-      code: 'INTERNAL_INVARIANT',
-      detail: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
-    };
+    let detail: string;
+    try {
+      detail = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    } catch {
+      detail = 'unprintable exception';
+    }
+    return { ok: false, code: 'INTERNAL_INVARIANT', detail };
   }
 }

@@ -23,6 +23,7 @@ describe('examples/browser/sample-fib.proof (uni_stark_fib_fixture_v0.6.2.json p
   it('verifies with publics [0, 1, 21] under plonky3-fixture', () => {
     const r = verify(fibonacciAir(), sample, [0, 1, 21], getConfig('plonky3-fixture'), {
       format: 'envelope',
+      allowInsecure: true,
     });
     expect(r).toEqual({ ok: true });
   });
@@ -30,7 +31,10 @@ describe('examples/browser/sample-fib.proof (uni_stark_fib_fixture_v0.6.2.json p
   it('is rejected with DECODE_BAD_HEADER when the magic is flipped', () => {
     const bad = sample.slice();
     bad[0] ^= 1;
-    const r = verify(fibonacciAir(), bad, [0, 1, 21], getConfig('plonky3-fixture'), { format: 'envelope' });
+    const r = verify(fibonacciAir(), bad, [0, 1, 21], getConfig('plonky3-fixture'), {
+      format: 'envelope',
+      allowInsecure: true,
+    });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.code).toBe('DECODE_BAD_HEADER');
   });

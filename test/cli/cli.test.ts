@@ -55,6 +55,7 @@ describe('p3ts CLI', () => {
       '0,1,21',
       '--config',
       'plonky3-fixture',
+      '--insecure',
       '--format',
       'postcard',
       good,
@@ -73,6 +74,7 @@ describe('p3ts CLI', () => {
       '0,1,21',
       '--config',
       'plonky3-fixture',
+      '--insecure',
       '--format',
       'postcard',
       badFile,
@@ -101,7 +103,17 @@ describe('p3ts CLI', () => {
     );
     expect(x.code, x.out).toBe(0);
     expect(
-      p3ts('verify', '--air', 'fibonacci', '--public', '2,3,1421792449', '--num-queries', '20', f).code,
+      p3ts(
+        'verify',
+        '--air',
+        'fibonacci',
+        '--public',
+        '2,3,1421792449',
+        '--num-queries',
+        '20',
+        '--insecure',
+        f,
+      ).code,
     ).toBe(0);
     // the envelope binds the configuration: another preset is refused before hashing
     const other = p3ts('verify', '--air', 'fibonacci', '--public', '2,3,1421792449', f);
@@ -120,9 +132,19 @@ describe('p3ts CLI', () => {
       p,
     );
     expect(pr.code, pr.out).toBe(0);
-    expect(p3ts('verify', '--air', 'poseidon2', '--config', 'plonky3-fixture', p).code).toBe(0);
+    expect(p3ts('verify', '--air', 'poseidon2', '--config', 'plonky3-fixture', '--insecure', p).code).toBe(0);
     expect(
-      p3ts('verify', '--air', 'fibonacci', '--public', '0,1,21', '--config', 'plonky3-fixture', p).out,
+      p3ts(
+        'verify',
+        '--air',
+        'fibonacci',
+        '--public',
+        '0,1,21',
+        '--config',
+        'plonky3-fixture',
+        '--insecure',
+        p,
+      ).out,
     ).toMatch(/VK_|LIMIT_PROOF_TOO_LARGE/);
   });
 

@@ -22,10 +22,13 @@ import {
   canaryFileName,
   computeExpectedDigests,
   MANIFEST_FILE,
+  type ManifestBody,
+  type ManifestEntry,
   ProofCache,
   paramsFileName,
   preloadCache,
   removeStaleTemps,
+  sealManifest,
   sha256Hex,
   writeFileAtomic,
 } from '../../src/node/cache.ts';
@@ -44,6 +47,20 @@ function writeConfig(dir: string, extra = ''): string {
     `proof_cache_dir = ${JSON.stringify(join(dir, 'proofs'))}\nuse_gpu_acceleration = false\nsecurity_preset = "insecure-test"\nallow_insecure = true\n${extra}[circuits]\nsize = "test"\n`,
   );
   return f;
+}
+
+/** Edits a manifest and re-seals it (a consistent manifest whose entries disagree with the files). */
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+/** A manifest body as a test may edit it. */
+type EditableManifest = Writable<Omit<ManifestBody, 'files'>> & {
+  files: Record<string, Writable<ManifestEntry>>;
+};
+
+function resealManifest(proofs: string, edit: (m: EditableManifest) => void): void {
+  const mf = join(proofs, MANIFEST_FILE);
+  const { integrity: _, ...m } = JSON.parse(readFileSync(mf, 'utf8'));
+  edit(m);
+  writeFileSync(mf, JSON.stringify(sealManifest(m)));
 }
 
 /** A copy of the seeded cache and its config. */
@@ -95,7 +112,8 @@ describe('preload', () => {
     expect(m.rotatedAt).toBe('2025-01-02T03:04:05.000Z');
     for (const f of FAMILY_NAMES) {
       for (const name of [paramsFileName(f), canaryFileName(f)]) {
-        expect(m.files[name]).toBe(sha256Hex(readFileSync(join(dir, name))));
+        const bytes = readFileSync(join(dir, name));
+        expect(m.files[name]).toEqual({ sha256: sha256Hex(bytes), bytes: bytes.length });
       }
       const p = JSON.parse(readFileSync(join(dir, paramsFileName(f)), 'utf8'));
       expect(p).toMatchObject({
@@ -162,22 +180,23 @@ describe('preflight', () => {
     const s = scenario('corrupt-resigned');
     const f = join(s.proofs, paramsFileName('state'));
     writeFileSync(f, readFileSync(f, 'utf8').replace('"logRows": 3', '"logRows": 4'));
-    const mf = join(s.proofs, MANIFEST_FILE);
-    const m = JSON.parse(readFileSync(mf, 'utf8'));
-    m.files[paramsFileName('state')] = sha256Hex(readFileSync(f));
-    writeFileSync(mf, JSON.stringify(m));
+    resealManifest(s.proofs, (m) => {
+      m.files[paramsFileName('state')] = {
+        sha256: sha256Hex(readFileSync(f)),
+        bytes: readFileSync(f).length,
+      };
+    });
     const r = await runPreflight(s.cfg, { env: {}, gpuProbe });
     expect(r.problems.map((p) => p.kind)).toEqual(['EXPECTED_DIGEST_MISMATCH']);
   }, 60_000);
 
   it('catches a manifest mismatch (entry checksum, preset, extra entry)', async () => {
     const s = scenario('manifest');
-    const mf = join(s.proofs, MANIFEST_FILE);
-    const m = JSON.parse(readFileSync(mf, 'utf8'));
-    m.files[canaryFileName('pruning')] = '0'.repeat(64);
-    m.files['ghost.params.json'] = '1'.repeat(64);
-    m.preset = 'c100';
-    writeFileSync(mf, JSON.stringify(m));
+    resealManifest(s.proofs, (m) => {
+      m.files[canaryFileName('pruning')].sha256 = '0'.repeat(64);
+      m.files['ghost.params.json'] = { sha256: '1'.repeat(64), bytes: 10 };
+      m.preset = 'c100';
+    });
     const r = await runPreflight(s.cfg, { env: {}, gpuProbe });
     expect(r.ok).toBe(false);
     expect(r.problems).toContainEqual(
@@ -204,10 +223,9 @@ describe('preflight', () => {
     const b = readFileSync(f);
     b[b.length - 20] ^= 0x10;
     writeFileSync(f, b);
-    const mf = join(s.proofs, MANIFEST_FILE);
-    const m = JSON.parse(readFileSync(mf, 'utf8'));
-    m.files[canaryFileName('transaction')] = sha256Hex(b);
-    writeFileSync(mf, JSON.stringify(m));
+    resealManifest(s.proofs, (m) => {
+      m.files[canaryFileName('transaction')].sha256 = sha256Hex(b);
+    });
     const r = await runPreflight(s.cfg, { env: {}, gpuProbe });
     expect(r.problems).toContainEqual(
       expect.objectContaining({ kind: 'CANARY_VALID_REJECTED', family: 'transaction' }),

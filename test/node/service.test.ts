@@ -10,6 +10,7 @@ import { createStarkEngine, type ProofEngine } from '../../src/node/engine.ts';
 import { HealthTracker } from '../../src/node/health.ts';
 import { NodeMetrics } from '../../src/node/metrics.ts';
 import { ProofService } from '../../src/node/service.ts';
+import { envelopeHeaderLength } from '../../src/stark/envelope.ts';
 
 function healthFor(engine: ProofEngine, metrics: NodeMetrics): HealthTracker {
   return new HealthTracker({
@@ -61,7 +62,12 @@ describe('service with the real STARK engine (insecure-test, test sizes)', () =>
   let svc: ProofService;
   let metrics: NodeMetrics;
   beforeAll(async () => {
-    const engine = createStarkEngine({ preset: 'insecure-test', size: 'test', families: FAMILY_NAMES });
+    const engine = createStarkEngine({
+      preset: 'insecure-test',
+      size: 'test',
+      families: FAMILY_NAMES,
+      allowInsecure: true,
+    });
     metrics = new NodeMetrics();
     svc = await ProofService.start({
       engine,
@@ -134,7 +140,9 @@ describe('service with the real STARK engine (insecure-test, test sizes)', () =>
     expect(sample(after, 'rpp_stark_verify_duration_seconds_count', { ...v, result: 'rejected' })).toBe(2);
     expect(sample(after, 'rpp_stark_proof_total_bytes_count', v)).toBe(3);
     expect(sample(after, 'rpp_stark_payload_bytes_sum', v)).toBe(3 * (p.bytes - 42 - 'consensus@1'.length));
-    expect(sample(after, 'rpp_stark_params_bytes_sum', v)).toBe(3 * (42 + 'consensus@1'.length));
+    expect(sample(after, 'rpp_stark_params_bytes_sum', v)).toBe(
+      3 * envelopeHeaderLength('consensus@1'.length),
+    );
     expect(sample(after, 'rpp_stark_public_inputs_bytes_sum', v)).toBe(3 * 16);
     expect(sample(after, 'verifier_result_total', { result: 'accepted', code: 'OK' })).toBe(1);
     expect(sample(after, 'verifier_tamper_accepted_total', {})).toBe(0);

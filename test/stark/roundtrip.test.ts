@@ -36,16 +36,16 @@ describe('Fibonacci round trips', () => {
       const n = 2 ** logN;
       const pub = [...fibonacciPublicValues(3, 5, n)];
       const bytes = await prove(air, generateFibonacciTrace(3, 5, n), pub, cfg);
-      expect(verify(air, bytes, pub, cfg, { format: 'postcard' })).toEqual({ ok: true });
+      expect(verify(air, bytes, pub, cfg, { format: 'postcard', allowInsecure: true })).toEqual({ ok: true });
       expect(hex(encodeProof(decodeProof(bytes)))).toBe(hex(bytes));
       const again = await prove(air, generateFibonacciTrace(3, 5, n), pub, cfg);
       expect(hex(again)).toBe(hex(bytes)); // deterministic
       const bad = bytes.slice();
       bad[Math.floor(bad.length / 2)] ^= 0x10;
-      expect(verify(air, bad, pub, cfg, { format: 'postcard' }).ok).toBe(false);
+      expect(verify(air, bad, pub, cfg, { format: 'postcard', allowInsecure: true }).ok).toBe(false);
       const wrong = pub.slice();
       wrong[2] = (wrong[2] + 1) % 0x78000001;
-      expect(verify(air, bytes, wrong, cfg, { format: 'postcard' }).ok).toBe(false);
+      expect(verify(air, bytes, wrong, cfg, { format: 'postcard', allowInsecure: true }).ok).toBe(false);
     });
   }
 });
@@ -64,18 +64,18 @@ describe('Poseidon2 AIR round trips (2 quotient chunks, no next-row opening)', (
       expect(c.readsNext).toBe(false);
       const trace = generatePoseidon2Trace(air, { seed: 7 }, 2 ** logN);
       const bytes = await prove(air, trace, [], cfg);
-      expect(verify(air, bytes, [], cfg, { format: 'postcard' })).toEqual({ ok: true });
+      expect(verify(air, bytes, [], cfg, { format: 'postcard', allowInsecure: true })).toEqual({ ok: true });
       const proof = decodeProof(bytes);
       expect(proof.openedValues.traceNext).toBeNull();
       expect(proof.openedValues.quotientChunks.length).toBe(2);
       const bad = bytes.slice();
       bad[100] ^= 0x01;
-      expect(verify(air, bad, [], cfg, { format: 'postcard' }).ok).toBe(false);
+      expect(verify(air, bad, [], cfg, { format: 'postcard', allowInsecure: true }).ok).toBe(false);
       // a trace with one wrong cell does not yield an accepted proof
       const t2 = { values: trace.values.slice(), width: trace.width };
       t2.values[5] = (t2.values[5] + 1) % 0x78000001;
       const liar = await prove(air, t2, [], cfg);
-      expect(verify(air, liar, [], cfg, { format: 'postcard' }).ok).toBe(false);
+      expect(verify(air, liar, [], cfg, { format: 'postcard', allowInsecure: true }).ok).toBe(false);
     });
   }
 });

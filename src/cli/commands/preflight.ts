@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { NodeMetrics } from '../../node/metrics.ts';
-import { formatPreflightReport, runPreflight } from '../../node/preflight.ts';
+import { formatPreflightReport, type PreflightReport, runPreflight } from '../../node/preflight.ts';
 
 const HELP = `usage: p3ts preflight [--config PATH] [--json] [--no-canary]
 Checks config, parameter cache (presence, SHA-256 vs manifest and shipped digests), GPU and the
@@ -40,10 +40,24 @@ export async function run(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const report = await runPreflight(values.config ?? 'config/node.toml', {
-    canary: !values['no-canary'],
-    metrics: new NodeMetrics(),
-  });
+  const configFile = values.config ?? 'config/node.toml';
+  let report: PreflightReport;
+  try {
+    report = await runPreflight(configFile, { canary: !values['no-canary'], metrics: new NodeMetrics() });
+  } catch (e) {
+    // runPreflight reports what it finds; anything escaping is a bug, still reported as a problem.
+    const problem = {
+      kind: 'PREFLIGHT_ERROR',
+      file: configFile,
+      message: e instanceof Error ? e.message : String(e),
+    };
+    if (values.json) console.log(JSON.stringify({ ok: false, configFile, problems: [problem] }, null, 2));
+    else
+      console.log(
+        `preflight FAILED: ${configFile}\nproblems (1):\n  - ${problem.kind} ${problem.file}: ${problem.message}`,
+      );
+    return 1;
+  }
   console.log(values.json ? JSON.stringify(report, null, 2) : formatPreflightReport(report));
   const code = report.ok ? 0 : 1;
   // Dawn keeps Node alive while a probed GPU object is reachable: exit once the report is out.

@@ -1,7 +1,8 @@
 /**
  * `p3ts preload [--config PATH] [--json]`
  * Seeds the parameter cache under `proof_cache_dir` for every configured circuit family
- * (parameter file + canary proof per family, then the SHA-256 manifest; all writes atomic).
+ * (parameter file + canary proof per family, then the sealed SHA-256 manifest; all writes atomic),
+ * after removing stale temp files left by an interrupted write (listed in the output).
  * The runbook's `rpp-chain -- validator proofs preload --backend plonky3`.
  * Exit codes: 0 seeded, 1 failure (config or storage), 2 usage error.
  */
@@ -11,8 +12,9 @@ import { ConfigError, loadNodeConfig } from '../../node/config.ts';
 import { createNodeLogger } from '../../node/log.ts';
 
 const HELP = `usage: p3ts preload [--config PATH] [--json]
-Seeds proof_cache_dir with the parameter files, canary proofs and manifest of every circuit
-family in the config (default config/node.toml). Stop the service first; run preflight after.`;
+Seeds proof_cache_dir with the parameter files, canary proofs and sealed manifest of every
+circuit family in the config (default config/node.toml), after removing stale temp files
+(*.tmp-<pid>-<n>). Stop the service first; run preflight after.`;
 
 /**
  * Runs the command.
@@ -50,6 +52,8 @@ export async function run(argv: string[]): Promise<number> {
         `seeded ${cfg.families.length} families (${cfg.securityPreset}, ${cfg.size}) in ${r.dir} in ${Math.round(r.durationMs)} ms; rotation ${r.rotatedAt}`,
       );
       for (const [name, sha] of Object.entries(r.files)) console.log(`  ${sha}  ${name}`);
+      for (const name of r.removedTemps) console.log(`  removed stale temp file ${name}`);
+      for (const k of r.keptTemps) console.log(`  stale temp file ${k.name} NOT removed: ${k.reason}`);
       console.log(`next: p3ts preflight --config ${path}`);
     }
     return 0;

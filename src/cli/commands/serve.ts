@@ -120,6 +120,7 @@ export async function run(argv: string[]): Promise<number> {
     size: cfg.size,
     families: cfg.families,
     backend,
+    allowInsecure: cfg.allowInsecure,
   });
   const health = new HealthTracker({
     backend: backend.kind,

@@ -1,9 +1,12 @@
 /**
- * `p3ts verify --air ... --public ... [--config NAME] [--format envelope|postcard] FILE`
+ * `p3ts verify --air ... --public ... [--config NAME] [--format envelope|postcard] [--insecure] FILE`
+ * A test-only preset or parameters below the preset's security floor (e.g. `--num-queries 1`) are
+ * refused unless `--insecure` is given.
  * Exit codes: 0 accepted, 1 rejected (the rejection code is printed), 2 usage error.
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { VerifierConfigError } from '../../stark/errors.ts';
 import { verify } from '../../stark/verify.ts';
 import {
   builtinStatement,
@@ -15,7 +18,9 @@ import {
 } from '../common.ts';
 
 const HELP = `usage: p3ts verify --air fibonacci|poseidon2 [--log-rows N] [--public v1,v2,...]
-                   [--config NAME] [--format envelope|postcard] [config overrides] FILE`;
+                   [--config NAME] [--format envelope|postcard] [config overrides] [--insecure] FILE
+--insecure  accept a test-only preset (insecure-test, plonky3-fixture) or overrides below the
+            preset's security floor (tests only)`;
 
 /** Runs the command. */
 export async function run(argv: string[]): Promise<number> {
@@ -29,6 +34,7 @@ export async function run(argv: string[]): Promise<number> {
         'log-rows': { type: 'string', default: '0' },
         public: { type: 'string' },
         format: { type: 'string', default: 'envelope' },
+        insecure: { type: 'boolean' },
         help: { type: 'boolean' },
         ...CONFIG_OPTIONS,
       },
@@ -75,7 +81,17 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const t0 = performance.now();
-  const r = verify(air, bytes, publics, config, { format: values.format as 'envelope' | 'postcard' });
+  let r: ReturnType<typeof verify>;
+  try {
+    r = verify(air, bytes, publics, config, {
+      format: values.format as 'envelope' | 'postcard',
+      allowInsecure: values.insecure === true,
+    });
+  } catch (e) {
+    if (!(e instanceof VerifierConfigError)) throw e;
+    console.error(`p3ts verify: ${e.message}`);
+    return 2;
+  }
   const ms = (performance.now() - t0).toFixed(1);
   if (r.ok) {
     console.log(`accepted (${ms} ms)`);
