@@ -6,9 +6,9 @@
  * preset has is POLICY_UNKNOWN_PRESET, both before any hashing of the body.
  *
  * No Plonky3 counterpart (the envelope is ours). Invariants: like `verify`, it never throws for
- * anything derived from its inputs; the prover does not choose the security level, because only
- * the presets the caller accepts (by default the production ones, never the test-only presets)
- * can match. The registry type comes from src/circuits (a type-only import: no AIR code is
+ * anything derived from the proof; the prover does not choose the security level, because only
+ * the presets the caller accepts (by default the production ones; test-only presets only in test
+ * mode, `allowInsecure`, as for `verify`) can match. The registry type comes from src/circuits (a type-only import: no AIR code is
  * pulled into the verifier by this module).
  */
 import type { Air } from '../air/air.ts';
@@ -19,8 +19,8 @@ import type { StarkConfig } from './config.ts';
 import { PRESETS } from './config.ts';
 import { configDigest, parseEnvelope } from './envelope.ts';
 import type { RejectionCode, VerifyResult } from './errors.ts';
-import { ProofRejectedError, reject } from './errors.ts';
-import { compiledFor, verify } from './verify.ts';
+import { ProofRejectedError, reject, VerifierConfigError } from './errors.ts';
+import { checkVerifyOptions, compiledFor, MAX_PROOF_BYTES, ownedProofBytes, verify } from './verify.ts';
 
 /** Options of `verifyEnvelope`. */
 export interface VerifyEnvelopeOptions {
@@ -28,10 +28,17 @@ export interface VerifyEnvelopeOptions {
   readonly registry: CircuitRegistry;
   /**
    * The configurations this verifier accepts (default: every preset that is not test-only:
-   * c100, c100-compact, udr-q100). The envelope's digest must equal one of theirs.
+   * c100, c100-compact, udr-q100; with `allowInsecure`, every shipped preset). The envelope's
+   * digest must equal one of theirs.
    */
   readonly presets?: readonly StarkConfig[];
-  /** Hard cap on the input size in bytes (default 16 MiB; `verify` lowers it per AIR). */
+  /**
+   * Test mode, as `verify`'s: test-only presets (`plonky3-fixture`, `insecure-test`) may be
+   * accepted. Without it, passing one in `presets` throws VerifierConfigError before any proof
+   * byte is read.
+   */
+  readonly allowInsecure?: boolean;
+  /** Hard cap on the input size in bytes (default and maximum MAX_PROOF_BYTES, 16 MiB; `verify` lowers it per AIR). */
   readonly maxProofBytes?: number;
   /** Operator floor on the composite security bits (only raises the preset's floor). */
   readonly minSecurityBits?: number;
@@ -45,10 +52,21 @@ export type VerifyEnvelopeResult = VerifyResult & {
   readonly preset?: string;
 };
 
-const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
-
-/** The production presets: every shipped preset that is not test-only. */
-const productionPresets = (): StarkConfig[] => Object.values(PRESETS).filter((p) => !p.insecure);
+/** The accepted presets: the caller's, else every shipped preset (test-only ones in test mode only). */
+function acceptedPresets(opts: VerifyEnvelopeOptions): readonly StarkConfig[] {
+  const allowInsecure = opts.allowInsecure === true;
+  if (opts.presets !== undefined && !Array.isArray(opts.presets))
+    throw new VerifierConfigError('verifyEnvelope: presets must be an array of configurations');
+  if (opts.presets === undefined) return Object.values(PRESETS).filter((p) => allowInsecure || !p.insecure);
+  for (const p of opts.presets) {
+    if (p.insecure && !allowInsecure) {
+      throw new VerifierConfigError(
+        `verifyEnvelope: '${p.name}' is a test-only preset; pass { allowInsecure: true } to accept it`,
+      );
+    }
+  }
+  return opts.presets;
+}
 
 /** The Poseidon2 constant set of a configuration (its `constants`, as src/hash names them). */
 const constantSetOf = (config: StarkConfig): Poseidon2ConstantSetName =>
@@ -84,6 +102,8 @@ const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => {
  * @param opts the registry, the accepted presets, limits
  * @returns `{ ok: true, circuitId, preset }` or `{ ok: false, code, detail, circuitId?, preset? }`;
  *   never throws for bad proofs
+ * @throws {VerifierConfigError} for caller misuse: a test-only preset without `allowInsecure`,
+ *   invalid limits (as `verify`)
  * @example
  * const registry = await loadCircuitRegistry();
  * const r = verifyEnvelope(bytes, publicValues, { registry });
@@ -94,6 +114,18 @@ export function verifyEnvelope(
   publicValues: ArrayLike<number>,
   opts: VerifyEnvelopeOptions,
 ): VerifyEnvelopeResult {
+  // Configuration phase: caller misuse throws VerifierConfigError, before any proof byte is read.
+  const checked = checkVerifyOptions({
+    maxProofBytes: opts.maxProofBytes,
+    minSecurityBits: opts.minSecurityBits,
+    allowInsecure: opts.allowInsecure,
+  });
+  if (opts.registry === null || typeof opts.registry !== 'object' || typeof opts.registry.get !== 'function')
+    throw new VerifierConfigError(
+      'verifyEnvelope: registry must be a CircuitRegistry (createCircuitRegistry)',
+    );
+  const accepted = acceptedPresets(opts);
+  const cap = Math.min(checked.maxProofBytes ?? MAX_PROOF_BYTES, MAX_PROOF_BYTES);
   let circuitId: string | undefined;
   let preset: string | undefined;
   const fail = (code: RejectionCode, detail: string, path?: string): VerifyEnvelopeResult => ({
@@ -105,10 +137,7 @@ export function verifyEnvelope(
     ...(preset !== undefined ? { preset } : {}),
   });
   try {
-    if (!(proofBytes instanceof Uint8Array)) reject('DECODE_BAD_INPUT_TYPE', 'proof must be a Uint8Array');
-    const bytes = Uint8Array.from(proofBytes as Uint8Array); // owned copy: callers cannot race the checks
-    const cap = Math.min(opts.maxProofBytes ?? DEFAULT_MAX_BYTES, DEFAULT_MAX_BYTES);
-    if (bytes.length > cap) reject('LIMIT_PROOF_TOO_LARGE', `${bytes.length} bytes > cap ${cap}`);
+    const bytes = ownedProofBytes(proofBytes, cap); // callers cannot race the checks
     const h = parseEnvelope(bytes);
     circuitId = h.circuitId;
     const entry = opts.registry.get(h.circuitId);
@@ -119,7 +148,6 @@ export function verifyEnvelope(
         'envelope.circuitId',
       );
     }
-    const accepted = opts.presets ?? productionPresets();
     const config = accepted.find((p) => sameBytes(configDigest(p), h.configDigest));
     if (config === undefined) {
       const other = Object.values(PRESETS).find((p) => sameBytes(configDigest(p), h.configDigest));
@@ -139,7 +167,8 @@ export function verifyEnvelope(
       knownCircuits: opts.registry.ids,
       compiled,
       maxProofBytes: cap,
-      minSecurityBits: opts.minSecurityBits,
+      minSecurityBits: checked.minSecurityBits,
+      allowInsecure: checked.allowInsecure,
     });
     return r.ok ? { ok: true, circuitId, preset } : { ...r, circuitId, preset };
   } catch (e) {

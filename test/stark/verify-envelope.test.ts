@@ -19,6 +19,7 @@ import {
 } from '../../src/circuits/registry.ts';
 import { getConfig, PRESETS, type StarkConfig } from '../../src/stark/config.ts';
 import { wrapEnvelope } from '../../src/stark/envelope.ts';
+import { VerifierConfigError } from '../../src/stark/errors.ts';
 import { prove } from '../../src/stark/prove.ts';
 import { circuitIdOf } from '../../src/stark/verify.ts';
 import { verifyEnvelope } from '../../src/stark/verify-envelope.ts';
@@ -100,16 +101,23 @@ describe('verifyEnvelope', () => {
     const r = verifyEnvelope(insecure, fibPublics, { registry });
     expect(r).toMatchObject({ ok: false, code: 'POLICY_UNKNOWN_PRESET' });
     if (!r.ok) expect(r.detail).toMatch(/insecure-test/);
-    expect(verifyEnvelope(insecure, fibPublics, { registry, presets: [PRESETS['insecure-test']] })).toEqual({
+    // test mode: every shipped preset, or the ones passed
+    expect(verifyEnvelope(insecure, fibPublics, { registry, allowInsecure: true })).toEqual({
       ok: true,
       circuitId: 'fibonacci@1',
       preset: 'insecure-test',
     });
+    const onlyInsecure = { registry, presets: [PRESETS['insecure-test']], allowInsecure: true };
+    expect(verifyEnvelope(insecure, fibPublics, onlyInsecure)).toMatchObject({ ok: true });
     // only the presets passed: c100 is not among them
-    expect(verifyEnvelope(fib, fibPublics, { registry, presets: [PRESETS['insecure-test']] })).toMatchObject({
+    expect(verifyEnvelope(fib, fibPublics, onlyInsecure)).toMatchObject({
       ok: false,
       code: 'POLICY_UNKNOWN_PRESET',
     });
+    // a test-only preset without the opt-in is caller misuse, refused before any proof byte is read
+    expect(() =>
+      verifyEnvelope(insecure, fibPublics, { registry, presets: [PRESETS['insecure-test']] }),
+    ).toThrow(VerifierConfigError);
   });
 
   it("builds the AIR for the preset's constant set (poseidon2@1 under rng-seed-1 constants)", async () => {
@@ -121,7 +129,7 @@ describe('verifyEnvelope', () => {
       config,
     );
     const registry = createCircuitRegistry([POSEIDON2_CIRCUIT]);
-    expect(verifyEnvelope(proof, [], { registry, presets: [config] })).toEqual({
+    expect(verifyEnvelope(proof, [], { registry, presets: [config], allowInsecure: true })).toEqual({
       ok: true,
       circuitId: 'poseidon2@1',
       preset: 'plonky3-fixture',
@@ -160,6 +168,17 @@ describe('verifyEnvelope', () => {
       ok: false,
       code: 'LIMIT_PROOF_TOO_LARGE',
     });
+    const hostile = new Proxy(fib, {});
+    expect(verifyEnvelope(hostile, fibPublics, { registry })).toMatchObject({
+      ok: false,
+      code: 'DECODE_BAD_INPUT_TYPE',
+    });
+    expect(() => verifyEnvelope(fib, fibPublics, { registry, maxProofBytes: Number.NaN })).toThrow(
+      VerifierConfigError,
+    );
+    expect(() => verifyEnvelope(fib, fibPublics, { registry: undefined as never })).toThrow(
+      VerifierConfigError,
+    );
     fc.assert(
       fc.property(fc.nat({ max: fib.length - 1 }), fc.integer({ min: 1, max: 255 }), (i, x) => {
         const b = fib.slice();
