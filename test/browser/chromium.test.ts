@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CIRCUIT_REGISTRY } from '../../src/circuits/builtin-registry.ts';
 import { FAMILIES } from '../../src/circuits/families.ts';
 import { CpuBackend } from '../../src/runtime/cpu.ts';
-import { wrapEnvelope } from '../../src/stark/envelope.ts';
+import { ENVELOPE_ID_OFFSET, wrapEnvelope } from '../../src/stark/envelope.ts';
 import { mmcsFor } from '../../src/stark/instance.ts';
 import { prove } from '../../src/stark/prove.ts';
 import { circuitIdOf } from '../../src/stark/verify.ts';
@@ -214,7 +214,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
         last = await stampOf();
 
         const unknown = proof.slice();
-        unknown[6 + family.length + 1] = '9'.charCodeAt(0); // '<family>@1' -> '<family>@9'
+        unknown[ENVELOPE_ID_OFFSET + family.length + 1] = '9'.charCodeAt(0); // '<family>@1' -> '<family>@9'
         await setFile(`${family}-unknown-id.proof`, unknown);
         const u = await readResult(page, last);
         expect(u.code).toBe('VK_UNKNOWN_CIRCUIT');
