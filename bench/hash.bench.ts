@@ -1,9 +1,11 @@
 /**
- * Hash suite: Poseidon2-16 permutations per second (one thread), PaddingFreeSponge leaf hashing
- * of 2^16 rows of width 8 (hashRows), and a MerkleTreeMmcs commit of a 2^16 x 8 matrix (leaf
- * hashing plus 2^16 - 1 compressions). Plonky3 v0.4.0 figures are printed beside the permutation
- * rate (`poseidon2_w16_scalar_1thread`) and, scaled by 1/16 from its 2^20-row run, the commit.
- * Mirrors no Plonky3 file.
+ * Hash suite: Poseidon2-16 permutations per second on one thread, in batch (`permuteMany` over
+ * 2^14 states: the generated kernel) and one state at a time (`permute`), measured in the same
+ * run with their ratio; PaddingFreeSponge leaf hashing of 2^16 rows of width 8 (hashRows); and a
+ * MerkleTreeMmcs commit of a 2^16 x 8 matrix (leaf hashing plus 2^16 - 1 compressions). Plonky3
+ * v0.4.0 figures are printed beside the permutation rates (`poseidon2_w16_packed_1thread` for the
+ * batch, `poseidon2_w16_scalar_1thread` for one state) and, scaled by 1/16 from its 2^20-row run,
+ * the commit. Mirrors no Plonky3 file.
  */
 
 import { P } from '../src/field/babybear.ts';
@@ -39,9 +41,17 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
   const m = matrix(fill(rows * 8, 2), 8);
   const digests = new Uint32Array(8 * rows);
   const cfg = { perm };
+  const batch = fill(16 * nPerm, 3);
   const cases: BenchCase[] = [
     {
-      name: 'poseidon2-16 permutation (default constants)',
+      name: 'poseidon2-16 permuteMany, batch of 2^14 (kernel)',
+      n: nPerm,
+      unit: 'ns/element',
+      elementsPerCall: nPerm,
+      fn: () => perm.permuteMany(batch, 0, nPerm),
+    },
+    {
+      name: 'poseidon2-16 permute, one state at a time',
       n: nPerm,
       unit: 'ns/element',
       elementsPerCall: nPerm,
@@ -70,21 +80,37 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
     },
   ];
   const out = await measure('hash', cases, opts);
-  const permRow = out[0];
-  out.push({
+  const [batchRow, singleRow] = out;
+  const rate = (row: BenchRow, name: string, bench: string): BenchRow => ({
     suite: 'hash',
-    name: 'poseidon2-16 permutations per second (1 thread)',
+    name,
     n: nPerm,
     unit: 'ops/s',
-    value: 1e9 / permRow.value,
-    rme: permRow.rme,
-    samples: permRow.samples,
+    value: 1e9 / row.value,
+    rme: row.rme,
+    samples: row.samples,
     reference: plonky3Reference(
-      (r) => r.bench === 'poseidon2_w16_scalar_1thread',
+      (r) => r.bench === bench,
       (r) => (typeof r.perms_per_s === 'number' ? r.perms_per_s : undefined),
       'ops/s',
     ),
   });
-  opts.log(`  hash/poseidon2-16 permutations per second: ${Math.round(1e9 / permRow.value)} ops/s`);
+  out.push(
+    rate(batchRow, 'poseidon2-16 permutations per second, batch (1 thread)', 'poseidon2_w16_packed_1thread'),
+    rate(
+      singleRow,
+      'poseidon2-16 permutations per second, one state (1 thread)',
+      'poseidon2_w16_scalar_1thread',
+    ),
+    {
+      suite: 'hash',
+      name: 'poseidon2-16 batch speed-up over one state (same run)',
+      unit: 'x',
+      value: singleRow.value / batchRow.value,
+    },
+  );
+  opts.log(
+    `  hash/poseidon2-16 per second: batch ${Math.round(1e9 / batchRow.value)}, one state ${Math.round(1e9 / singleRow.value)}`,
+  );
   return out;
 }

@@ -8,7 +8,7 @@
 
 import { execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { Bench } from 'tinybench';
 
 /** Options every suite receives. */
@@ -125,6 +125,8 @@ export interface MachineInfo {
   readonly cpuModel: string;
   readonly cores: number;
   readonly memGiB: number;
+  /** 1-minute load average when the run started (other processes on the machine skew timings). */
+  readonly loadAvg1?: number;
 }
 
 /** Node version, CPU model, core count and memory of this machine. */
@@ -138,6 +140,7 @@ export function machineInfo(): MachineInfo {
     cpuModel: c[0]?.model ?? 'unknown',
     cores: c.length,
     memGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    loadAvg1: Math.round(loadavg()[0] * 100) / 100,
   };
 }
 
@@ -218,4 +221,23 @@ export function plonky3Reference(
     if (v !== undefined && Number.isFinite(v)) out.push({ value: v, unit, label: BUILD_LABELS[key] ?? key });
   }
   return out;
+}
+
+/** Units where a larger figure is better; for the rest (times, sizes) smaller is better. */
+const HIGHER_IS_BETTER: ReadonlySet<string> = new Set(['ops/s', 'x']);
+
+/**
+ * Ours against each recorded Plonky3 figure, as a cost ratio (>1: ours is slower or larger):
+ * ours / theirs for times and sizes, theirs / ours for rates.
+ * @param r a row
+ * @returns e.g. 'scalar 1T 2.31x; AVX2 1T 9.80x', or '' without figures
+ */
+export function referenceRatios(r: BenchRow): string {
+  return (r.reference ?? [])
+    .filter((f) => f.unit === r.unit && f.value > 0 && r.value > 0)
+    .map((f) => {
+      const ratio = HIGHER_IS_BETTER.has(r.unit) ? f.value / r.value : r.value / f.value;
+      return `${f.label} ${ratio.toFixed(2)}x`;
+    })
+    .join('; ');
 }

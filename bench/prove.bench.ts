@@ -18,7 +18,8 @@
  * WebGPU backend: rows `cpu ...` and `webgpu ...` pair up for `--compare cpu,webgpu`.
  * No Plonky3 file is mirrored here.
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Air } from '../src/air/air.ts';
 import {
   createPoseidon2Air,
@@ -182,10 +183,59 @@ async function measureCase(
       reference: backendName === 'cpu' ? phaseReference(c, span) : undefined,
     });
   }
+  if (backendName === 'cpu' && c.bench === 'uni_stark_fib') {
+    const cold = coldVerifyMs(c, body, opts.quick ? 1 : 3);
+    rows.push({
+      suite: SUITE,
+      name: `${name} verify, fresh process`,
+      n,
+      unit: 'ms',
+      value: median(cold),
+      samples: cold.length,
+      note: 'the time `p3ts verify` prints, each run a new node process',
+    });
+  }
   opts.log(
     `  ${name}: prove ${formatValue(median(proveMs))} ms, verify ${formatValue(median(verifyMs))} ms, ${body.length} bytes`,
   );
   return rows;
+}
+
+/**
+ * Verifies a Fibonacci proof with the CLI in fresh node processes (cold JIT, cold caches).
+ * @param c the case (a Fibonacci statement)
+ * @param body the postcard proof
+ * @param runs number of processes
+ * @returns the verify times the CLI printed, ms
+ */
+function coldVerifyMs(c: Case, body: Uint8Array, runs: number): number[] {
+  mkdirSync('.tmp/bench-prove', { recursive: true });
+  const file = `.tmp/bench-prove/fibonacci-${c.logRows}.postcard`;
+  writeFileSync(file, body);
+  const args = [
+    'scripts/run-ts.mjs',
+    'src/cli/main.ts',
+    'verify',
+    '--air',
+    'fibonacci',
+    '--log-rows',
+    String(c.logRows),
+    '--config',
+    'c100',
+    '--format',
+    'postcard',
+    '--public',
+    Array.from(c.publics).join(','),
+    file,
+  ];
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const text = execFileSync(process.execPath, args, { encoding: 'utf8' });
+    const m = /accepted \(([0-9.]+) ms\)/.exec(text);
+    if (m === null) throw new Error(`prove bench: fresh-process verify said: ${text.trim()}`);
+    out.push(Number(m[1]));
+  }
+  return out;
 }
 
 /** A WebGPU backend on a hardware adapter, or null (with the reason logged). */

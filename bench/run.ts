@@ -1,11 +1,13 @@
 /**
  * Benchmark runner: `npm run bench -- [--suite NAME]... [--quick] [--baseline FILE] [--out FILE]
- * [--compare A,B] [--markdown]`.
- * Runs the registered suites, prints a table (with Plonky3 reference figures where a suite supplies
- * them, and ratios against a baseline results file), and writes JSON to
- * bench/results/<YYYY-MM-DD>-<git short sha>.json unless --out says otherwise.
+ * [--compare A,B] [--markdown] [--from FILE]`.
+ * Runs the registered suites, prints a table (with the recorded Plonky3 figures where a suite
+ * supplies them and the ratio of ours to each, and ratios against a baseline results file), and
+ * writes JSON to bench/results/<YYYY-MM-DD>-<git short sha>.json unless --out says otherwise.
  * --compare cpu,webgpu pairs rows of one suite named `cpu <case>` and `webgpu <case>` measured in
- * this run and prints their ratio; --markdown prints the tables as markdown (the README's table).
+ * this run and prints their ratio; --markdown prints the tables as markdown, one per suite;
+ * --from FILE runs nothing and prints the tables of a committed results file (the README's tables
+ * are `npm run bench -- --markdown --from FILE [--suite NAME]`), naming the file under each table.
  */
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,6 +20,7 @@ import {
   gitShortSha,
   machineInfo,
   PLONKY3_REFERENCE_CITATION,
+  referenceRatios,
 } from './lib.ts';
 
 /** A registered suite: a name and a loader for a module exporting `run`. */
@@ -120,7 +123,15 @@ function printTable(
   baseline: Map<string, BenchRow> | null,
   markdown = false,
 ): void {
-  const header = ['suite', 'case', 'value', 'unit', '±%', 'Plonky3 v0.4.0 (same machine kind)'];
+  const header = [
+    'suite',
+    'case',
+    'value',
+    'unit',
+    '±%',
+    'Plonky3 v0.4.0 (same machine kind)',
+    'ours vs Plonky3 (cost, >1 = slower)',
+  ];
   if (baseline) header.push('vs baseline');
   const lines: string[][] = [header];
   for (const r of rows) {
@@ -132,6 +143,7 @@ function printTable(
       r.unit,
       r.rme === undefined ? '' : r.rme.toFixed(1),
       ref,
+      referenceRatios(r),
     ];
     if (baseline) {
       const b = baseline.get(`${r.suite}/${r.name}`);
@@ -142,6 +154,47 @@ function printTable(
   printColumns(lines, markdown, 2);
   if (rows.some((r) => (r.reference ?? []).length > 0))
     console.log(`\nReference figures: ${PLONKY3_REFERENCE_CITATION}.`);
+  const notes = rows.filter((r) => r.note !== undefined).map((r) => `${r.name}: ${r.note}`);
+  if (notes.length > 0) console.log(`\nNotes: ${notes.join('; ')}.`);
+}
+
+/** The line naming a results file under its table(s). */
+function sourceLine(path: string, f: ResultsFile): string {
+  const m = f.machine;
+  const load = m.loadAvg1 === undefined ? '' : `, load average ${m.loadAvg1} at start`;
+  return `Data: \`${path}\` (git ${f.git}, ${f.date.slice(0, 10)}${f.quick ? ', quick run' : ''}; ${m.cpuModel} x${m.cores}, node ${m.node}${load}).`;
+}
+
+/**
+ * Prints the tables of a committed results file (one per suite), each followed by the file it
+ * came from. Runs nothing.
+ * @param path results file (bench/results/*.json)
+ * @param suites only these suites (default: every suite in the file)
+ * @param markdown markdown tables
+ * @param compare optional A,B row-prefix pair, as --compare
+ */
+function printFromFile(
+  path: string,
+  suites: readonly string[] | undefined,
+  markdown: boolean,
+  compare: string | undefined,
+): void {
+  const file = JSON.parse(readFileSync(path, 'utf8')) as ResultsFile;
+  if (!Array.isArray(file.rows)) throw new Error(`${path}: not a results file (no rows)`);
+  const names = [...new Set(file.rows.map((r) => r.suite))].filter(
+    (n) => suites === undefined || suites.includes(n),
+  );
+  if (names.length === 0) throw new Error(`${path}: no rows for suite(s) ${suites?.join(', ')}`);
+  for (const name of names) {
+    const rows = file.rows.filter((r) => r.suite === name);
+    if (markdown) console.log(`\n#### ${name}\n`);
+    printTable(rows, null, markdown);
+    if (compare !== undefined) {
+      const [a, b] = compare.split(',').map((x) => x.trim());
+      if (a && b) printCompare(rows, a, b, markdown);
+    }
+    console.log(`\n${sourceLine(path, file)}`);
+  }
 }
 
 async function main(): Promise<void> {
@@ -153,13 +206,18 @@ async function main(): Promise<void> {
       out: { type: 'string' },
       compare: { type: 'string' },
       markdown: { type: 'boolean', default: false },
+      from: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
     console.log(
-      `usage: npm run bench -- [--suite NAME]... [--quick] [--baseline FILE] [--out FILE] [--compare A,B] [--markdown]\nsuites: ${SUITES.map((s) => s.name).join(', ')}`,
+      `usage: npm run bench -- [--suite NAME]... [--quick] [--baseline FILE] [--out FILE] [--compare A,B] [--markdown] [--from FILE]\nsuites: ${SUITES.map((s) => s.name).join(', ')}`,
     );
+    return;
+  }
+  if (values.from !== undefined) {
+    printFromFile(values.from, values.suite, values.markdown ?? false, values.compare);
     return;
   }
   const wanted = values.suite ?? SUITES.map((s) => s.name);
@@ -167,7 +225,10 @@ async function main(): Promise<void> {
   if (unknown.length > 0) throw new Error(`unknown suite(s): ${unknown.join(', ')}`);
   const opts: BenchOptions = { quick: values.quick ?? false, log: (m) => process.stderr.write(`${m}\n`) };
   const machine = machineInfo();
-  opts.log(`node ${machine.node}, ${machine.cpuModel} x${machine.cores}${opts.quick ? ', quick' : ''}`);
+  const git = gitShortSha(); // the code measured: read before the run, in case HEAD moves meanwhile
+  opts.log(
+    `node ${machine.node}, ${machine.cpuModel} x${machine.cores}, load average ${machine.loadAvg1}${opts.quick ? ', quick' : ''}`,
+  );
   const rows: BenchRow[] = [];
   for (const s of SUITES) {
     if (!wanted.includes(s.name)) continue;
@@ -185,13 +246,20 @@ async function main(): Promise<void> {
     baseline = new Map(b.rows.map((r) => [`${r.suite}/${r.name}`, r]));
   }
   console.log('');
-  printTable(rows, baseline, values.markdown ?? false);
+  const markdown = values.markdown ?? false;
+  for (const name of [...new Set(rows.map((r) => r.suite))]) {
+    if (markdown) console.log(`\n#### ${name}\n`);
+    printTable(
+      rows.filter((r) => r.suite === name),
+      baseline,
+      markdown,
+    );
+  }
   if (values.compare !== undefined) {
     const [a, b] = values.compare.split(',').map((x) => x.trim());
     if (!a || !b) throw new Error('--compare expects two row prefixes, e.g. cpu,webgpu');
     printCompare(rows, a, b, values.markdown ?? false);
   }
-  const git = gitShortSha();
   const out = values.out ?? `bench/results/${today()}-${git}.json`;
   const file: ResultsFile = {
     date: new Date().toISOString(),

@@ -685,3 +685,86 @@ export function exprToString(e: Expr, maxLen = 200): string {
   walk(e);
   return out.length > maxLen ? `${out.slice(0, maxLen)}…` : out;
 }
+
+/** What a cached compilation was made from: every AIR field the compilation reads. */
+interface CompileKey {
+  readonly name: string;
+  readonly width: number;
+  readonly numPublicValues: number;
+  readonly maxConstraintDegree: number | undefined;
+  readonly eval: Air['eval'];
+  readonly mainNextRowColumns: readonly number[] | undefined;
+  /** A copy of mainNextRowColumns' entries, so an edited array is noticed too. */
+  readonly nextCopy: readonly number[] | undefined;
+  readonly periodicColumns: readonly Uint32Array[] | undefined;
+  /** The periodic columns (objects) and their lengths at compile time. */
+  readonly periodicCopy: readonly Uint32Array[] | undefined;
+  readonly periodicLengths: readonly number[] | undefined;
+}
+
+function compileKey(air: Air): CompileKey {
+  const next = air.mainNextRowColumns;
+  const per = air.periodicColumns;
+  return {
+    name: air.name,
+    width: air.width,
+    numPublicValues: air.numPublicValues,
+    maxConstraintDegree: air.maxConstraintDegree,
+    eval: air.eval,
+    mainNextRowColumns: next,
+    nextCopy: next === undefined ? undefined : Array.from(next),
+    periodicColumns: per,
+    periodicCopy: per === undefined ? undefined : Array.from(per),
+    periodicLengths: per === undefined ? undefined : per.map((c) => c.length),
+  };
+}
+
+function sameList<T>(a: readonly T[] | undefined, b: readonly T[] | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function keyMatches(k: CompileKey, air: Air): boolean {
+  const per = air.periodicColumns;
+  return (
+    k.name === air.name &&
+    k.width === air.width &&
+    k.numPublicValues === air.numPublicValues &&
+    k.maxConstraintDegree === air.maxConstraintDegree &&
+    k.eval === air.eval &&
+    k.mainNextRowColumns === air.mainNextRowColumns &&
+    sameList(k.nextCopy, air.mainNextRowColumns) &&
+    k.periodicColumns === per &&
+    sameList(k.periodicCopy, per) &&
+    sameList(
+      k.periodicLengths,
+      per?.map((c) => c.length),
+    )
+  );
+}
+
+const COMPILED = new WeakMap<Air, { readonly key: CompileKey; readonly compiled: CompiledAir }>();
+
+/**
+ * `compileAir`, cached per AIR object: a reused AIR is compiled once. The entry is used only while
+ * every field the compilation read is unchanged (name, widths, counts, degree hint, the `eval`
+ * function, the next-row column list and its entries, the periodic columns and their lengths); an
+ * edited AIR is compiled afresh and replaces the entry. `eval` must depend only on the AIR's own
+ * fields, as Plonky3's `Air::eval` depends only on `self`.
+ * @param air the AIR
+ * @returns the compiled AIR (the same object for repeated calls on an unchanged AIR)
+ * @throws {AirError} as `compileAir`
+ * @example
+ * const air = fibonacciAir();
+ * compileAirCached(air) === compileAirCached(air); // true
+ */
+export function compileAirCached(air: Air): CompiledAir {
+  const hit = COMPILED.get(air);
+  if (hit !== undefined && keyMatches(hit.key, air)) return hit.compiled;
+  const key = compileKey(air);
+  const compiled = compileAir(air);
+  COMPILED.set(air, { key, compiled });
+  return compiled;
+}

@@ -15,11 +15,13 @@
  * optional transcript log records exactly what the challenger observes and samples.
  */
 import { P } from '../field/babybear.ts';
+import { powWitnessSearch } from './pow.ts';
 
-/** A permutation the challenger can run: width and an in-place `permute`. */
+/** A permutation the challenger can run: width, and `permuteMany` (consecutive states in place). */
 export interface ChallengerPermutation {
   readonly width: number;
-  permute(state: Uint32Array, offset?: number): void;
+  /** Permutes states[offset + k * width ..) in place for k < count. */
+  permuteMany(states: Uint32Array, offset: number, count: number): void;
 }
 
 /** Transcript event kinds: observe, sample (value popped), and with `logDuplex` absorb/squeeze. */
@@ -78,7 +80,7 @@ export class DuplexChallenger {
   private inputLen = 0;
   /** Pending outputs are state[0 .. outputLen). */
   private outputLen = 0;
-  private readonly scratch: Uint32Array;
+  /** Grinding states, allocated by the first `grind`. */
 
   /**
    * @param perm the permutation (Poseidon2-16 in every configuration)
@@ -98,7 +100,6 @@ export class DuplexChallenger {
     this.logDuplex = options.logDuplex ?? false;
     this.state = new Uint32Array(width);
     this.input = new Uint32Array(rate);
-    this.scratch = new Uint32Array(width);
   }
 
   /**
@@ -215,26 +216,10 @@ export class DuplexChallenger {
   grind(bits: number): number {
     checkBits(bits);
     if (bits === 0) return 0;
-    const mask = (1 << bits) - 1;
-    const rate = this.rate;
-    const j = this.inputLen;
-    const s = this.scratch;
-    const tag = this.state[rate] + j + 1;
-    const capacity0 = tag >= P ? tag - P : tag;
-    for (let w = 0; w < P; w++) {
-      s.set(this.state);
-      for (let i = 0; i < j; i++) s[i] = this.input[i];
-      s[j] = w;
-      for (let i = j + 1; i < rate; i++) s[i] = 0;
-      s[rate] = capacity0;
-      this.perm.permute(s, 0);
-      if ((s[rate - 1] & mask) === 0) {
-        if (!this.checkWitness(bits, w))
-          throw new ChallengerError('grind: shortcut and checkWitness disagree');
-        return w;
-      }
-    }
-    throw new ChallengerError(`grind: no witness for ${bits} bits`);
+    const w = powWitnessSearch(this.perm, this.powTemplate(), bits, 0, P);
+    if (w < 0) throw new ChallengerError(`grind: no witness for ${bits} bits`);
+    if (!this.checkWitness(bits, w)) throw new ChallengerError('grind: search and checkWitness disagree');
+    return w;
   }
 
   /**
@@ -286,7 +271,7 @@ export class DuplexChallenger {
       this.log?.push(['squeeze', 0]);
     }
     this.inputLen = 0;
-    this.perm.permute(st, 0);
+    this.perm.permuteMany(st, 0, 1);
     this.outputLen = rate;
   }
 }

@@ -9,6 +9,9 @@ import type { Poseidon2Perm } from './poseidon2.ts';
 import { DIGEST_ELEMS, type Digest } from './types.ts';
 
 const STATE = new Uint32Array(2 * DIGEST_ELEMS);
+/** Nodes compressed per `permuteMany` call in `compressLayer`. */
+const LAYER_BATCH = 256;
+const LAYER_STATES = new Uint32Array(2 * DIGEST_ELEMS * LAYER_BATCH);
 
 /**
  * out[outOff..+8) = Perm16(left[leftOff..+8) || right[rightOff..+8))[0..8). `out` may alias an input.
@@ -34,7 +37,7 @@ export function compressInto(
     st[j] = left[leftOff + j];
     st[DIGEST_ELEMS + j] = right[rightOff + j];
   }
-  perm.permute(st, 0);
+  perm.permuteMany(st, 0, 1);
   for (let j = 0; j < DIGEST_ELEMS; j++) out[outOff + j] = st[j];
 }
 
@@ -65,4 +68,37 @@ export function compress(
   const o = out ?? new Uint32Array(DIGEST_ELEMS);
   compressInto(perm, o, outOff, left, leftOff, right, rightOff);
   return o;
+}
+
+/**
+ * One Merkle layer: out[outOff + 8i ..+8) = compress(input[inOff + 16i ..+8), input[inOff + 16i + 8 ..+8))
+ * for i < count. Adjacent sibling pairs already form the 16-element state, so chunks of them
+ * are copied and permuted together. `out` must not overlap the unread part of `input`.
+ * @param perm width-16 permutation
+ * @param input 2 * count consecutive digests
+ * @param inOff offset of the first digest
+ * @param out receives count digests
+ * @param outOff offset of the first output digest
+ * @param count number of parent nodes
+ */
+export function compressLayer(
+  perm: Poseidon2Perm,
+  input: Uint32Array,
+  inOff: number,
+  out: Uint32Array,
+  outOff: number,
+  count: number,
+): void {
+  const st = LAYER_STATES;
+  const w = 2 * DIGEST_ELEMS;
+  for (let i0 = 0; i0 < count; i0 += LAYER_BATCH) {
+    const n = Math.min(LAYER_BATCH, count - i0);
+    st.set(input.subarray(inOff + w * i0, inOff + w * (i0 + n)), 0);
+    perm.permuteMany(st, 0, n);
+    for (let k = 0; k < n; k++) {
+      const s = w * k;
+      const d = outOff + DIGEST_ELEMS * (i0 + k);
+      for (let j = 0; j < DIGEST_ELEMS; j++) out[d + j] = st[s + j];
+    }
+  }
 }

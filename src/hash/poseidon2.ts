@@ -8,10 +8,19 @@
  * for one constant set; `POSEIDON2_CONSTANT_SETS` names the sets our presets may use, and
  * `constantSetDigest` gives each a stable identifier for the configuration digest.
  *
- * Invariants: `permute` allocates nothing and uses no BigInt; outputs are canonical (inputs up to
- * 2^32 - 1 are taken mod P by the first linear layer). Width 16 runs its partial rounds on locals
- * with the diagonal applied by shifts; width 24 and `permuteTraced` use the generic step
- * functions. The clear statement of the permutation is the BigInt reference test/hash/ref-poseidon2.ts.
+ * Two paths compute the same permutation. `permute` permutes one state with small step functions
+ * (width 16 runs its partial rounds on locals with the diagonal applied by shifts; width 24 and
+ * `permuteTraced` use the generic step functions); V8 optimizes these within a few thousand calls,
+ * which keeps a fresh verifier fast. `permuteMany` permutes a batch: from KERNEL_MIN_BATCH states
+ * on it runs the generated width-16 kernel ./poseidon2-kernel16.ts (rounds on 16 locals, lazily
+ * reduced S-box products: about 1.5x the throughput once optimized, but slower to optimize).
+ * Leaf hashing (`hashRows`), Merkle layers (`compressLayer`) and grinding batch their states;
+ * single-state hashing (`hashConcat`, `compressInto`, the challenger's duplex) takes `permute`.
+ * The clear statement of the permutation is the BigInt reference test/hash/ref-poseidon2.ts;
+ * test/hash/poseidon2.test.ts checks both paths against it and against each other.
+ *
+ * Invariants: neither path allocates or uses BigInt; outputs are canonical (inputs up to
+ * 2^32 - 1 are taken mod P by the first linear layer).
  */
 import { P } from '../field/babybear.ts';
 import {
@@ -20,10 +29,20 @@ import {
   POSEIDON2_DEFAULT_16,
   POSEIDON2_SMALLRNG_SEED1_16,
 } from './poseidon2-constants.ts';
+import { permute16 } from './poseidon2-kernel16.ts';
 import type { Poseidon2Constants } from './types.ts';
 
 /** Full rounds on each side of the partial rounds. */
 export const HALF_FULL_ROUNDS = 4;
+
+/**
+ * Batches of at least this many width-16 states run the generated kernel; smaller ones run
+ * `permute`. In a fresh process the small step functions reach full speed sooner: 8000
+ * permutations from a cold start took 80-155 ms with `permute` against 130-280 ms with the
+ * kernel (same-machine A/B, loaded 2-core x86-64, Node 20), and single states are what a
+ * verifier hashes. Steady-state rates of both are in bench/hash.bench.ts.
+ */
+export const KERNEL_MIN_BATCH = 8;
 
 /** A Poseidon2 permutation for one width and one constant set. */
 export interface Poseidon2Perm {
@@ -32,11 +51,19 @@ export interface Poseidon2Perm {
   /** The constant set this permutation was built from. */
   readonly constants: Poseidon2Constants;
   /**
-   * Permutes `state[offset .. offset + width)` in place.
+   * Permutes `state[offset .. offset + width)` in place (one state, small step functions).
    * @param state canonical elements
    * @param offset start of the state inside `state` (default 0)
    */
   permute(state: Uint32Array, offset?: number): void;
+  /**
+   * Permutes `count` consecutive states `states[offset + k * width ..)` in place; each result
+   * equals `permute`'s. Width 16 with count >= KERNEL_MIN_BATCH runs the generated kernel.
+   * @param states canonical elements (u32 inputs are taken mod P)
+   * @param offset start of the first state
+   * @param count number of states
+   */
+  permuteMany(states: Uint32Array, offset: number, count: number): void;
 }
 
 // Hot-path notes. Every helper here is void and takes only arrays and small integers: a
@@ -327,6 +354,10 @@ class Poseidon2 implements Poseidon2Perm {
   readonly rcTerm: Uint32Array;
   readonly rcInt: Uint32Array;
   readonly diag: Uint32Array;
+  /** The round constants as doubles, for the width-16 kernel. */
+  readonly rcInitF: Float64Array;
+  readonly rcTermF: Float64Array;
+  readonly rcIntF: Float64Array;
 
   constructor(constants: Poseidon2Constants) {
     const w = constants.width;
@@ -344,6 +375,9 @@ class Poseidon2 implements Poseidon2Perm {
     checkCanonical(this.rcInit, 'externalInitial');
     checkCanonical(this.rcTerm, 'externalTerminal');
     checkCanonical(this.rcInt, 'internal');
+    this.rcInitF = Float64Array.from(this.rcInit);
+    this.rcTermF = Float64Array.from(this.rcTerm);
+    this.rcIntF = Float64Array.from(this.rcInt);
   }
 
   permute(state: Uint32Array, offset = 0): void {
@@ -361,6 +395,18 @@ class Poseidon2 implements Poseidon2Perm {
       for (let r = 0; r < rp; r++) partialRound(state, offset, w, rcInt[r], diag);
     }
     for (let r = 0; r < HALF_FULL_ROUNDS; r++) fullRound(state, offset, w, rcTerm, r * w);
+  }
+
+  permuteMany(states: Uint32Array, offset: number, count: number): void {
+    const w = this.width;
+    if (w === 16 && count >= KERNEL_MIN_BATCH) {
+      const rcInit = this.rcInitF;
+      const rcTerm = this.rcTermF;
+      const rcInt = this.rcIntF;
+      for (let k = 0; k < count; k++) permute16(states, offset + 16 * k, rcInit, rcTerm, rcInt);
+    } else {
+      for (let k = 0; k < count; k++) this.permute(states, offset + w * k);
+    }
   }
 }
 

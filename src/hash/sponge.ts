@@ -4,8 +4,8 @@
  *
  * Overwrite mode, rate 8, no padding, no length encoding: each block of up to 8 inputs overwrites
  * state[0..m) and the state is permuted; an empty input hashes to eight zeros without a
- * permutation. `hashRows` streams the concatenation of several matrices' rows into the state
- * without building it.
+ * permutation. `hashRows` streams the concatenation of several matrices' rows into the states
+ * of a batch of rows without building it, and permutes the batch together (`permuteMany`).
  *
  * Invariants: inputs are canonical; the permutation has width 16; scratch is per module
  * (single-threaded), so a call never allocates except for a default `out`.
@@ -20,6 +20,9 @@ export const SPONGE_RATE = 8;
 export const SPONGE_WIDTH = 16;
 
 const STATE = new Uint32Array(SPONGE_WIDTH);
+/** Rows leaf-hashed together by `hashRows`. */
+const ROW_BATCH = 64;
+const ROW_STATES = new Uint32Array(SPONGE_WIDTH * ROW_BATCH);
 
 function checkPerm(perm: Poseidon2Perm): void {
   if (perm.width !== SPONGE_WIDTH)
@@ -50,7 +53,7 @@ export function hashRange(
   for (let i = inOff; i < end; i += SPONGE_RATE) {
     const m = Math.min(end - i, SPONGE_RATE);
     for (let j = 0; j < m; j++) st[j] = input[i + j];
-    perm.permute(st, 0);
+    perm.permuteMany(st, 0, 1);
   }
   for (let j = 0; j < DIGEST_ELEMS; j++) out[outOff + j] = st[j];
 }
@@ -94,27 +97,36 @@ export function hashRows(
     if (height(matrices[m]) !== h) throw new RangeError('hashRows: matrices of different heights');
   }
   const o = out ?? new Uint32Array(DIGEST_ELEMS * h);
-  const st = STATE;
+  const st = ROW_STATES;
   const nm = matrices.length;
-  for (let r = 0; r < h; r++) {
-    st.fill(0);
+  // ROW_BATCH rows at a time, one state each: the rows have the same width, so they absorb in
+  // lockstep and every block is one permuteMany over the batch.
+  for (let r0 = 0; r0 < h; r0 += ROW_BATCH) {
+    const n = Math.min(ROW_BATCH, h - r0);
+    st.fill(0, 0, SPONGE_WIDTH * n);
     let pos = 0;
     for (let m = 0; m < nm; m++) {
       const mat = matrices[m];
       const w = mat.width;
       const vals = mat.values;
-      const base = r * w;
       for (let c = 0; c < w; c++) {
-        st[pos++] = vals[base + c];
-        if (pos === SPONGE_RATE) {
-          perm.permute(st, 0);
+        let src = r0 * w + c;
+        for (let k = 0; k < n; k++) {
+          st[SPONGE_WIDTH * k + pos] = vals[src];
+          src += w;
+        }
+        if (++pos === SPONGE_RATE) {
+          perm.permuteMany(st, 0, n);
           pos = 0;
         }
       }
     }
-    if (pos > 0) perm.permute(st, 0);
-    const d = outOff + r * DIGEST_ELEMS;
-    for (let j = 0; j < DIGEST_ELEMS; j++) o[d + j] = st[j];
+    if (pos > 0) perm.permuteMany(st, 0, n);
+    for (let k = 0; k < n; k++) {
+      const d = outOff + (r0 + k) * DIGEST_ELEMS;
+      const s = SPONGE_WIDTH * k;
+      for (let j = 0; j < DIGEST_ELEMS; j++) o[d + j] = st[s + j];
+    }
   }
   return o;
 }
@@ -145,12 +157,12 @@ export function hashConcat(
     for (let c = 0; c < w; c++) {
       st[pos++] = row[c];
       if (pos === SPONGE_RATE) {
-        perm.permute(st, 0);
+        perm.permuteMany(st, 0, 1);
         pos = 0;
       }
     }
   }
-  if (pos > 0) perm.permute(st, 0);
+  if (pos > 0) perm.permuteMany(st, 0, 1);
   for (let j = 0; j < DIGEST_ELEMS; j++) o[outOff + j] = st[j];
   return o;
 }

@@ -13,7 +13,7 @@
  * Extension-field matrices (ExtensionMmcs, §5.6) are committed as their flattened base matrices.
  */
 import { height, type Matrix } from '../field/matrix.ts';
-import { compressInto } from '../hash/compress.ts';
+import { compressInto, compressLayer } from '../hash/compress.ts';
 import type { Poseidon2Perm } from '../hash/poseidon2.ts';
 import { hashConcat, hashRows } from '../hash/sponge.ts';
 import { DIGEST_ELEMS, type Digest } from '../hash/types.ts';
@@ -162,17 +162,7 @@ export function commitMatrices(config: MerkleConfig, matrices: readonly Matrix[]
   while (prevLen > 1) {
     const half = prevLen / 2;
     const next = new Uint32Array(DIGEST_ELEMS * padded(half));
-    for (let i = 0; i < half; i++) {
-      compressInto(
-        perm,
-        next,
-        DIGEST_ELEMS * i,
-        prev,
-        2 * DIGEST_ELEMS * i,
-        prev,
-        2 * DIGEST_ELEMS * i + DIGEST_ELEMS,
-      );
-    }
+    compressLayer(perm, prev, 0, next, 0, half);
     if (p < order.length && npt(heights[order[p]]) === npt(half)) {
       const h = heights[order[p]];
       const inj: Matrix[] = [];

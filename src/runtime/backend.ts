@@ -256,7 +256,7 @@ export interface Backend {
   /**
    * Proof-of-work grinding (docs/protocol.md §6.4): the smallest w >= 0 valid for the template, exactly what a
    * sequential search from 0 returns. CPU twin: DuplexChallenger.grind / powWitnessSearch
-   * (src/fri/pow.ts). Crosses: the template in, the witness out.
+   * (src/challenger/pow.ts). Crosses: the template in, the witness out.
    * @param template the challenger's candidate-test state
    * @param bits PoW bits, 1..30
    * @returns the witness

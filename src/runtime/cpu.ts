@@ -17,6 +17,7 @@ import {
   selectorsOnCoset,
 } from '../air/eval.ts';
 import type { CompiledAir } from '../air/symbolic.ts';
+import { powWitnessSearch } from '../challenger/pow.ts';
 import { type Felt, GENERATOR } from '../field/babybear.ts';
 import { bitReverseRows, reverseSliceIndexBits } from '../field/bit-reverse.ts';
 import { cosetLde, cosetLdeBitReversed, idft } from '../field/dft.ts';
@@ -24,7 +25,6 @@ import { ext4AddInto, ext4MulInto, ext4SquareInto } from '../field/ext4.ts';
 import { height, type Matrix, matrix } from '../field/matrix.ts';
 import { foldVector } from '../fri/fold.ts';
 import { evaluateLdeAt, reduceOpenings } from '../fri/open.ts';
-import { powWitnessSearch } from '../fri/pow.ts';
 import { type Poseidon2ConstantSetName, poseidon2ForSet } from '../hash/poseidon2.ts';
 import type { Digest } from '../hash/types.ts';
 import {

@@ -11,7 +11,7 @@
 import type { Air } from '../air/air.ts';
 import { evalFoldedAtPoint, periodicAtPoint, selectorsAtPoint } from '../air/eval.ts';
 import type { CompiledAir } from '../air/symbolic.ts';
-import { compileAir } from '../air/symbolic.ts';
+import { compileAirCached } from '../air/symbolic.ts';
 import { GENERATOR, inverse, mul, P, twoAdicGenerator } from '../field/babybear.ts';
 import {
   ext4AddInto,
@@ -190,16 +190,9 @@ export function circuitIdOf(air: Air): string {
   return air.name.includes('@') ? air.name : `${air.name}@1`;
 }
 
-const compiledCache = new WeakMap<Air, CompiledAir>();
-
-/** compileAir, cached per AIR object. */
+/** compileAir, cached per AIR object (an edited AIR is compiled afresh: `compileAirCached`). */
 export function compiledFor(air: Air): CompiledAir {
-  let c = compiledCache.get(air);
-  if (!c) {
-    c = compileAir(air);
-    compiledCache.set(air, c);
-  }
-  return c;
+  return compileAirCached(air);
 }
 
 /** Length bounds for the decoder, from the AIR and the configuration (hardening §3.3). */

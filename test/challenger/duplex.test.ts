@@ -18,8 +18,8 @@ const FIX = loadVector('uni_stark_fib_fixture_v0.6.2.json');
 /** The toy permutation of challenger_semantics.json: reverses a width-24 state. */
 const REVERSE24: ChallengerPermutation = {
   width: 24,
-  permute(state: Uint32Array, offset = 0): void {
-    state.subarray(offset, offset + 24).reverse();
+  permuteMany(states: Uint32Array, offset: number, count: number): void {
+    for (let k = 0; k < count; k++) states.subarray(offset + 24 * k, offset + 24 * k + 24).reverse();
   },
 };
 
@@ -140,6 +140,23 @@ describe('DuplexChallenger: grinding (§6.4)', () => {
         },
       ),
       { numRuns: 40, seed: 99 },
+    );
+  });
+
+  it('grind across candidate batches (witnesses past the first 64) still returns the smallest', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: P - 1 }), { maxLength: 12 }),
+        fc.constantFrom(8, 9, 10),
+        (obs, bits) => {
+          const ch = new DuplexChallenger(perm);
+          ch.observeSlice(obs);
+          let naive = 0;
+          while (!ch.clone().checkWitness(bits, naive)) naive++;
+          expect(ch.grind(bits)).toBe(naive);
+        },
+      ),
+      { numRuns: 6, seed: 1402 },
     );
   });
 });

@@ -1,9 +1,17 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import {
+  KERNEL_PATH,
+  kernelSource,
+  lazyProduct,
+  lazyProductLines,
+} from '../../scripts/gen-poseidon2-kernel.ts';
 import { inverse, P } from '../../src/field/babybear.ts';
 import {
   constantSetDigest,
   createPoseidon2,
+  KERNEL_MIN_BATCH,
   POSEIDON2_CONSTANT_SETS,
   permuteTraced,
   poseidon2ForSet,
@@ -240,5 +248,133 @@ describe('Poseidon2 against the BigInt reference (test/hash/ref-poseidon2.ts)', 
       }),
       { numRuns: 30, seed: 20260721 },
     );
+  });
+});
+
+describe('permuteMany (the generated width-16 kernel) against permute and the BigInt reference', () => {
+  it('src/hash/poseidon2-kernel16.ts is what scripts/gen-poseidon2-kernel.ts prints', () => {
+    const text = readFileSync(KERNEL_PATH, 'utf8');
+    expect(text).toBe(kernelSource());
+    expect(text).toContain(lazyProductLines('    ', 'a0', 'x0', 'x0').join('\n'));
+  });
+
+  it('the lazy product is congruent to a*b and below 2P for a, b < 2P, also where a*b/P is within 2^-12 of an integer', () => {
+    const PB = BigInt(P);
+    const check = (a: number, b: number): void => {
+      const r = lazyProduct(a, b);
+      if (r >= 2 * P || BigInt(r) % PB !== (BigInt(a) * BigInt(b)) % PB) {
+        throw new Error(`lazyProduct(${a}, ${b}) = ${r}`);
+      }
+    };
+    let seed = 77;
+    const rnd = (m: number): number => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) % m;
+    };
+    for (const a of [0, 1, P - 1, P, P + 1, 2 * P - 1])
+      for (const b of [0, 1, P - 1, P, 2 * P - 1]) check(a, b);
+    for (let i = 0; i < 20000; i++) {
+      // a = floor((Q * P + d) / b): a*b sits just below or above a multiple of P
+      const b = 1 + rnd(2 * P - 1);
+      const qMax = Math.floor(((2 * P - 1) * b) / P);
+      const target = BigInt(rnd(qMax + 1)) * PB + BigInt(rnd(4097) - 2048);
+      if (target < 0n) continue;
+      const a = Number(target / BigInt(b));
+      if (a < 2 * P) check(a, b);
+    }
+  });
+
+  it('batches of KERNEL_MIN_BATCH states and more run the kernel', () => {
+    expect(KERNEL_MIN_BATCH).toBeGreaterThan(1);
+    expect(KERNEL_MIN_BATCH).toBeLessThanOrEqual(8);
+  });
+
+  /** Permutes 8 copies of `input` (a kernel-sized batch) and returns them. */
+  const batchOf8 = (perm: ReturnType<typeof createPoseidon2>, input: readonly number[]): number[][] => {
+    const buf = new Uint32Array(16 * 8);
+    for (let k = 0; k < 8; k++) buf.set(input, 16 * k);
+    perm.permuteMany(buf, 0, 8);
+    return Array.from({ length: 8 }, (_, k) => Array.from(buf.subarray(16 * k, 16 * k + 16)));
+  };
+
+  it('known answers: reference/poseidon2_babybear.json width16 and the smallrng-seed-1 vectors', () => {
+    const perm = poseidon2ForSet('default');
+    for (const c of REF.width16) expect(batchOf8(perm, c.input)).toEqual(Array(8).fill(c.output));
+    const small = poseidon2ForSet('smallrng-seed-1');
+    expect(batchOf8(small, Array(16).fill(0))).toEqual(Array(8).fill(SMALL.permutation_of_zeros));
+  });
+
+  const edge = fc.constantFrom(
+    0,
+    1,
+    2,
+    P - 2,
+    P - 1,
+    P,
+    P + 1,
+    2 ** 31,
+    2 ** 32 - 1,
+    2 ** 16,
+    2 ** 27,
+    2 ** 30,
+  );
+  const word = fc.oneof(fc.integer({ min: 0, max: P - 1 }), fc.integer({ min: 0, max: 2 ** 32 - 1 }), edge);
+
+  it('random u32 batches, both width-16 sets: permuteMany == permute == BigInt reference (mod P)', () => {
+    fc.assert(
+      fc.property(fc.array(word, { minLength: 16 * 8, maxLength: 16 * 8 }), fc.boolean(), (xs, which) => {
+        const c = which ? POSEIDON2_DEFAULT_16 : POSEIDON2_SMALLRNG_SEED1_16;
+        const perm = createPoseidon2(c);
+        const fast = u32(xs);
+        perm.permuteMany(fast, 0, 8);
+        for (let k = 0; k < 8; k++) {
+          const state = xs.slice(16 * k, 16 * k + 16);
+          const got = Array.from(fast.subarray(16 * k, 16 * k + 16));
+          expect(got).toEqual(permuted(c, state));
+          expect(got).toEqual(
+            refPermute(
+              c,
+              INTERNAL_DIAG_16,
+              state.map((x) => x % P),
+            ),
+          );
+        }
+      }),
+      { numRuns: 60, seed: 20261203 },
+    );
+  });
+
+  it('2^12 states from a fixed xorshift seed, in one permuteMany at an offset, equal permute one by one', () => {
+    const perm = poseidon2ForSet('default');
+    const n = 1 << 12;
+    const buf = new Uint32Array(16 * n + 10).fill(5);
+    let seed = 0x9e3779b9;
+    for (let i = 3; i < 3 + 16 * n; i++) {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      // every fourth state holds arbitrary u32 words, the rest canonical elements
+      buf[i] = ((i - 3) >> 4) % 4 === 0 ? seed >>> 0 : (seed >>> 0) % P;
+    }
+    const clear = buf.slice();
+    perm.permuteMany(buf, 3, n);
+    for (let k = 0; k < n; k++) perm.permute(clear, 3 + 16 * k);
+    let firstDiff = -1;
+    for (let i = 0; i < buf.length && firstDiff < 0; i++) if (buf[i] !== clear[i]) firstDiff = i;
+    expect(firstDiff).toBe(-1);
+    expect(buf[2]).toBe(5);
+    expect(buf[3 + 16 * n]).toBe(5);
+  });
+
+  it('width 24: permuteMany equals permute', () => {
+    const perm = createPoseidon2(POSEIDON2_DEFAULT_24);
+    const a = u32(Array.from({ length: 48 }, (_, i) => (i * 0x1234567) % P));
+    const b = a.slice();
+    perm.permuteMany(a, 0, 2);
+    perm.permute(b, 0);
+    perm.permute(b, 24);
+    expect(a).toEqual(b);
   });
 });

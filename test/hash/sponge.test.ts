@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { matrix } from '../../src/field/matrix.ts';
-import { compress, compressInto } from '../../src/hash/compress.ts';
+import { compress, compressInto, compressLayer } from '../../src/hash/compress.ts';
 import { poseidon2ForSet } from '../../src/hash/poseidon2.ts';
 import { hashConcat, hashRange, hashRows, hashSlice } from '../../src/hash/sponge.ts';
 import { loadVector, u32 } from './vectors.ts';
@@ -92,5 +92,41 @@ describe('TruncatedPermutation<16,2,8>', () => {
     buf.set(c.right, 20);
     compressInto(DEF, buf, 3, buf, 3, buf, 20);
     expect(Array.from(buf.subarray(3, 11))).toEqual(c.output);
+  });
+});
+
+describe('compressLayer (batched Merkle layer)', () => {
+  it('equals compressInto pair by pair across several batches, at offsets, leaving the rest alone', () => {
+    const perm = poseidon2ForSet('default');
+    const count = 600;
+    const input = new Uint32Array(5 + 16 * count);
+    for (let i = 0; i < input.length; i++) input[i] = (i * 2654435761) % 0x78000001;
+    const out = new Uint32Array(3 + 8 * count + 2).fill(9);
+    compressLayer(perm, input, 5, out, 3, count);
+    const want = new Uint32Array(8 * count);
+    for (let i = 0; i < count; i++) compressInto(perm, want, 8 * i, input, 5 + 16 * i, input, 5 + 16 * i + 8);
+    expect(Array.from(out.subarray(3, 3 + 8 * count))).toEqual(Array.from(want));
+    expect([out[2], out[3 + 8 * count]]).toEqual([9, 9]);
+  });
+});
+
+describe('hashRows (rows hashed in batches)', () => {
+  it('equals hashConcat of each concatenated row, for 150 rows (several batches) of widths 3, 13, 8', () => {
+    const perm = poseidon2ForSet('default');
+    const h = 150;
+    const widths = [3, 13, 8];
+    const mats = widths.map((w, m) => {
+      const v = new Uint32Array(h * w);
+      for (let i = 0; i < v.length; i++) v[i] = (i * 2246822519 + m * 3266489917) % 0x78000001;
+      return matrix(v, w);
+    });
+    const got = hashRows(perm, mats, new Uint32Array(8 * h + 4), 4);
+    for (let r = 0; r < h; r++) {
+      const want = hashConcat(
+        perm,
+        mats.map((m) => m.values.subarray(r * m.width, (r + 1) * m.width)),
+      );
+      expect(Array.from(got.subarray(4 + 8 * r, 12 + 8 * r))).toEqual(Array.from(want));
+    }
   });
 });

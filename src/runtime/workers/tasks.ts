@@ -14,11 +14,11 @@
  */
 import { evalFoldedQuotient, type QuotientInputs } from '../../air/eval.ts';
 import type { CompiledAir } from '../../air/symbolic.ts';
+import { powWitnessSearch } from '../../challenger/pow.ts';
 import type { Felt } from '../../field/babybear.ts';
 import { cosetLdeBitReversed } from '../../field/dft.ts';
 import { type Matrix, matrix } from '../../field/matrix.ts';
 import { barycentricSums, type ReduceTerm, reduceRange } from '../../fri/open.ts';
-import { powWitnessSearch } from '../../fri/pow.ts';
 import { compressInto } from '../../hash/compress.ts';
 import { type Poseidon2ConstantSetName, poseidon2ForSet } from '../../hash/poseidon2.ts';
 import { hashRows } from '../../hash/sponge.ts';
