@@ -43,22 +43,28 @@ interface PageResult {
   ms: number;
 }
 
-async function readResult(page: Page, previous: string): Promise<PageResult> {
-  await page.waitForFunction(
-    (prev) => {
-      const el = document.getElementById('result');
-      const s = el?.dataset.status ?? 'idle';
-      const stamp = `${s}|${document.getElementById('proof-info')?.textContent}|${document.getElementById('code')?.textContent}`;
-      return s !== 'idle' && s !== 'verifying' && stamp !== prev;
+/**
+ * Waits until the page shows the final result for the proof labelled `label` (or an error) and
+ * reads it in the same evaluation, so a later repaint cannot change what is read.
+ */
+async function readResult(page: Page, label: string): Promise<PageResult> {
+  const handle = await page.waitForFunction(
+    (want) => {
+      const status = document.getElementById('result')?.dataset.status ?? 'idle';
+      const info = document.getElementById('proof-info')?.textContent ?? '';
+      const done =
+        status === 'error' || (status !== 'idle' && status !== 'verifying' && info.startsWith(`${want},`));
+      if (!done) return false;
+      return {
+        status,
+        code: document.getElementById('code')?.textContent ?? '',
+        ms: Number(document.getElementById('time-ms')?.textContent),
+      };
     },
-    previous,
+    label,
     { timeout: 20_000 },
   );
-  return page.evaluate(() => ({
-    status: document.getElementById('result')?.dataset.status ?? '',
-    code: document.getElementById('code')?.textContent ?? '',
-    ms: Number(document.getElementById('time-ms')?.textContent),
-  }));
+  return (await handle.jsonValue()) as PageResult;
 }
 
 describe.skipIf(!HAVE_CHROMIUM)(
@@ -96,22 +102,13 @@ describe.skipIf(!HAVE_CHROMIUM)(
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
-    let last = '';
-    const stampOf = async (): Promise<string> =>
-      page.evaluate(
-        () =>
-          `${document.getElementById('result')?.dataset.status}|${document.getElementById('proof-info')?.textContent}|${document.getElementById('code')?.textContent}`,
-      );
-
     it('accepts the valid sample proof (load sample button) and reports the time', async () => {
-      last = await stampOf();
       await page.click('#sample');
-      const r = await readResult(page, last);
+      const r = await readResult(page, 'sample-fib.proof');
       expect(r.status, consoleLines.join('\n')).toBe('accepted');
       expect(r.code).toBe('-');
       expect(Number.isFinite(r.ms) && r.ms >= 0).toBe(true);
       console.log(`chromium: valid sample accepted in ${r.ms} ms`);
-      last = await stampOf();
     });
 
     it('rejects a proof with a flipped body byte with the Node verifier code (file input)', async () => {
@@ -124,13 +121,12 @@ describe.skipIf(!HAVE_CHROMIUM)(
         mimeType: 'application/octet-stream',
         buffer: Buffer.from(bad),
       });
-      const r = await readResult(page, last);
+      const r = await readResult(page, 'tampered-body.proof');
       expect(r.status).toBe('rejected');
       if (!expected.ok) expect(r.code).toBe(expected.code);
       expect(r.code).toMatch(/^[A-Z_]+$/);
       expect(Number.isFinite(r.ms) && r.ms >= 0).toBe(true);
       console.log(`chromium: tampered body rejected with ${r.code} in ${r.ms} ms`);
-      last = await stampOf();
     });
 
     it('rejects a proof with a flipped magic byte with DECODE_BAD_HEADER', async () => {
@@ -142,7 +138,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
         mimeType: 'application/octet-stream',
         buffer: Buffer.from(bad),
       });
-      const r = await readResult(page, last);
+      const r = await readResult(page, 'tampered-magic.proof');
       expect(r.status).toBe('rejected');
       expect(r.code).toBe('DECODE_BAD_HEADER');
     });
@@ -162,7 +158,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await page.selectOption('#format', 'by-id');
       await page.fill('#publics', '0,1,21');
       await setFile('sample-by-id.proof', sample);
-      const r = await readResult(page, last);
+      const r = await readResult(page, 'sample-by-id.proof');
       const node = verifyEnvelope(sample, publics, { registry: CIRCUIT_REGISTRY });
       expect(node.ok).toBe(false);
       if (!node.ok) expect(r.code).toBe(node.code);
@@ -170,12 +166,10 @@ describe.skipIf(!HAVE_CHROMIUM)(
       expect(r.code).toBe('POLICY_UNKNOWN_PRESET');
       expect(await page.textContent('#circuit')).toBe('fibonacci@1');
       expect(requested.filter(isRegistryChunk)).toHaveLength(1);
-      last = await stampOf();
       await page.check('#allow-insecure');
       await setFile('sample-by-id-allowed.proof', sample);
-      const ok = await readResult(page, last);
+      const ok = await readResult(page, 'sample-by-id-allowed.proof');
       expect(ok.status).toBe('accepted');
-      last = await stampOf();
       await page.uncheck('#allow-insecure');
     });
 
@@ -197,32 +191,29 @@ describe.skipIf(!HAVE_CHROMIUM)(
         await page.selectOption('#format', 'by-id');
         await page.fill('#publics', pv.join(','));
         await setFile(`${family}.proof`, proof);
-        const good = await readResult(page, last);
+        const good = await readResult(page, `${family}.proof`);
         expect(good.status, consoleLines.join('\n')).toBe('accepted');
         expect(await page.textContent('#circuit')).toBe(`${family}@1`);
-        last = await stampOf();
 
         const bad = proof.slice();
         bad[bad.length - 100] ^= 0x01;
         const expected = verifyEnvelope(bad, pv, { registry: CIRCUIT_REGISTRY });
         expect(expected.ok).toBe(false);
         await setFile(`${family}-tampered.proof`, bad);
-        const r = await readResult(page, last);
+        const r = await readResult(page, `${family}-tampered.proof`);
         expect(r.status).toBe('rejected');
         if (!expected.ok) expect(r.code).toBe(expected.code);
         console.log(`chromium: tampered ${family} envelope rejected with ${r.code} (Node: the same)`);
-        last = await stampOf();
 
         const unknown = proof.slice();
         unknown[ENVELOPE_ID_OFFSET + family.length + 1] = '9'.charCodeAt(0); // '<family>@1' -> '<family>@9'
         await setFile(`${family}-unknown-id.proof`, unknown);
-        const u = await readResult(page, last);
+        const u = await readResult(page, `${family}-unknown-id.proof`);
         expect(u.code).toBe('VK_UNKNOWN_CIRCUIT');
         expect(verifyEnvelope(unknown, pv, { registry: CIRCUIT_REGISTRY })).toMatchObject({
           ok: false,
           code: 'VK_UNKNOWN_CIRCUIT',
         });
-        last = await stampOf();
       });
     }
   },
