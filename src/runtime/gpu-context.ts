@@ -10,6 +10,11 @@
  * Invariants: usage flags come from `BufferUsage` (numeric, never Dawn's globals); after loss or
  * close every method throws `GpuError` with code 'device-lost' or 'closed'; close() destroys the
  * device and drops the GPU object so Dawn stops keeping Node alive.
+ *
+ * Transfer ledger: every host-to-device write goes through `write` (uploaded bytes), every
+ * device-to-host copy through `read` (read bytes and one read-back, i.e. one host wait for GPU
+ * results), every queue submission through `submit`. `submit` does not wait for the work to finish:
+ * the queue orders it before any later read, so the only host waits for GPU results are read-backs.
  */
 
 /** Numeric GPUBufferUsage flags (the WebGPU spec values; Dawn's globals are never installed). */
@@ -78,6 +83,43 @@ export interface GpuAdapterSummary {
   readonly description: string;
 }
 
+/** Counts of host <-> device traffic of one GpuContext (see docs/gpu.md). */
+export interface TransferLedger {
+  /** Bytes written from the host into device buffers (data, tables, parameters, constants). */
+  readonly uploadedBytes: number;
+  /** Bytes copied back from the device to the host. */
+  readonly readBytes: number;
+  /** Read-backs: host waits for GPU results (one per `read`, however many buffers it copies). */
+  readonly readbacks: number;
+  /** Queue submissions. */
+  readonly submits: number;
+}
+
+/**
+ * The ledger as one log line, as `p3ts prove --stats` and the bench print it.
+ * @param l a ledger (or the difference of two)
+ * @returns `gpu-ledger: uploaded=<bytes> read=<bytes> readbacks=<n> submits=<n>`
+ * @example formatGpuLedger(ctx.ledger()) // 'gpu-ledger: uploaded=393216 read=562011 readbacks=20 submits=31'
+ */
+export function formatGpuLedger(l: TransferLedger): string {
+  return `gpu-ledger: uploaded=${l.uploadedBytes} read=${l.readBytes} readbacks=${l.readbacks} submits=${l.submits}`;
+}
+
+/**
+ * The traffic between two ledger snapshots.
+ * @param after the later snapshot
+ * @param before the earlier snapshot
+ * @returns after - before, field by field
+ */
+export function ledgerDelta(after: TransferLedger, before: TransferLedger): TransferLedger {
+  return {
+    uploadedBytes: after.uploadedBytes - before.uploadedBytes,
+    readBytes: after.readBytes - before.readBytes,
+    readbacks: after.readbacks - before.readbacks,
+    submits: after.submits - before.submits,
+  };
+}
+
 const pipelineCache = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
 
 /** Limits requested at the adapter's maximum (the defaults are far too small for LDE buffers). */
@@ -126,6 +168,10 @@ export class GpuContext {
   private readonly logger: GpuLogger;
   private lostReason: string | undefined;
   private closed = false;
+  private uploadedBytes = 0;
+  private readBytes = 0;
+  private readbacks = 0;
+  private submits = 0;
 
   private constructor(
     gpu: GPU | undefined,
@@ -176,6 +222,33 @@ export class GpuContext {
     for (const k of WANTED_LIMITS) if (typeof lim[k] === 'number') requiredLimits[k] = lim[k];
     const device = await withTimeout(adapter.requestDevice({ requiredLimits }), ms, 'requestDevice');
     return new GpuContext(gpu, device, summarize(adapter.info), opts);
+  }
+
+  /**
+   * A snapshot of the transfer ledger (counts since the context was created).
+   * @returns uploaded and read bytes, read-backs, submits
+   */
+  ledger(): TransferLedger {
+    return {
+      uploadedBytes: this.uploadedBytes,
+      readBytes: this.readBytes,
+      readbacks: this.readbacks,
+      submits: this.submits,
+    };
+  }
+
+  /**
+   * Writes host words into a buffer (the one place uploads happen; counted in the ledger).
+   * @param buffer destination (needs COPY_DST)
+   * @param offset byte offset in the destination
+   * @param data the words
+   * @throws {GpuError} 'device-lost' or 'closed'
+   */
+  write(buffer: GPUBuffer, offset: number, data: Uint32Array): void {
+    this.check();
+    if (data.length === 0) return;
+    this.device.queue.writeBuffer(buffer, offset, data.buffer, data.byteOffset, data.byteLength);
+    this.uploadedBytes += data.byteLength;
   }
 
   /** The device's limits. */
@@ -280,12 +353,13 @@ export class GpuContext {
       BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST,
       label,
     );
-    if (data.length > 0) this.device.queue.writeBuffer(b, 0, data.buffer, data.byteOffset, data.byteLength);
+    this.write(b, 0, data);
     return b;
   }
 
   /**
-   * Submits command buffers inside validation / out-of-memory scopes and waits for completion.
+   * Submits command buffers inside validation / out-of-memory scopes. Does not wait for the work:
+   * the queue runs it before anything submitted later, so a later `read` sees its results.
    * @param commands finished command buffers
    * @param what name for errors
    * @throws {GpuError} 'validation', 'out-of-memory', 'device-lost' or 'timeout'
@@ -296,11 +370,11 @@ export class GpuContext {
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
     device.queue.submit(commands);
+    this.submits++;
     const verr = await withTimeout(device.popErrorScope(), this.timeoutMs, 'popErrorScope');
     const oerr = await withTimeout(device.popErrorScope(), this.timeoutMs, 'popErrorScope');
     if (oerr !== null) throw new GpuError(GpuErrorCode.outOfMemory, `${what}: ${oerr.message}`);
     if (verr !== null) throw new GpuError(GpuErrorCode.validation, `${what}: ${verr.message}`);
-    await withTimeout(device.queue.onSubmittedWorkDone(), this.timeoutMs, `${what}: onSubmittedWorkDone`);
     this.check();
   }
 
@@ -325,11 +399,21 @@ export class GpuContext {
         at += p.size;
       }
       await this.submit([enc.finish()], 'readback');
-      await withTimeout(
-        staging.mapAsync(MAP_MODE_READ, 0, Math.ceil(total / 4) * 4),
-        this.timeoutMs,
-        'mapAsync',
-      );
+      this.readbacks++;
+      this.readBytes += total;
+      try {
+        await withTimeout(
+          staging.mapAsync(MAP_MODE_READ, 0, Math.ceil(total / 4) * 4),
+          this.timeoutMs,
+          'mapAsync',
+        );
+      } catch (e) {
+        if (e instanceof GpuError) throw e;
+        this.check();
+        // mapAsync fails only when the device or the buffer is gone
+        throw new GpuError(GpuErrorCode.deviceLost, `mapAsync failed: ${e instanceof Error ? e.message : e}`);
+      }
+      this.check();
       const mapped = new Uint32Array(staging.getMappedRange(0, Math.ceil(total / 4) * 4));
       at = 0;
       for (const p of parts) {

@@ -1,49 +1,78 @@
 /**
- * WebGpuBackend: the hot operations as WGSL kernels on one GpuContext. ldeAndCommit keeps the data on
- * the GPU from the coset LDE through leaf hashing and every Merkle level, then reads back in one
- * copy the LDE matrices (the prover needs host copies for openings and quotient evaluation) and the
- * tree layers (for openBatch); the root is the last layer.
+ * WebGpuBackend: every operation of the Backend seam as WGSL kernels on one GpuContext, with the
+ * prover's data resident on the device. The trace is uploaded once (ldeAndCommit); LDEs, Merkle
+ * trees, the quotient, reduced openings and FRI vectors live in device buffers behind their
+ * handles. What comes back is what the protocol needs: roots, opened values, the final polynomial,
+ * the PoW witness and the query openings (all queries of all commitments gathered on the device and
+ * read back at once). FRI rounds on vectors of at most HOST_TAIL_LEN elements run on host copies
+ * (one read of a few KiB), where a dispatch would cost more than the work.
  *
- * CPU twin: src/runtime/cpu.ts (CpuBackend: cosetLdeBitReversed + MerkleTreeMmcs commit). Mirrors
- * Plonky3/Plonky3:merkle-tree/src/{mmcs,merkle_tree}.rs and dft/src/traits.rs (coset_lde_batch).
+ * CPU twin: src/runtime/cpu.ts (CpuBackend, the specification of every operation). Kernels:
+ * src/shaders/*.wgsl.ts; plumbing: src/runtime/webgpu/engine.ts; PCS/FRI plans:
+ * src/runtime/webgpu/ops.ts; quotient: src/runtime/webgpu/quotient.ts.
  *
- * Supported shapes: every matrix height (after LDE) a power of two, mixed heights allowed (smaller
- * groups are injected at their level, §5.3). Other shapes throw GpuError 'unsupported', which the
- * fallback wrapper (select.ts) answers with the CPU backend. Buffers above the device's
- * maxStorageBufferBindingSize throw 'too-large' (same fallback).
+ * Supported shapes: power-of-two heights (mixed heights allowed, docs/protocol.md §5.3). Others throw GpuError
+ * 'unsupported'; buffers above the device's binding limit throw 'too-large'; device loss throws
+ * 'device-lost' and every wait times out (GpuContext). FallbackBackend (select.ts) answers all of
+ * these on the CPU with identical bytes.
  *
- * Interim shape of the Backend seam: WebGpuBackend extends CpuBackend, so the operations without
- * kernels here (quotient, openings, FRI fold, grinding) run as their CPU specification on host
- * copies; ldeAndCommit and Merkle commits use the kernels and read back the LDEs and layers.
- *
- * Invariants: inputs and outputs are canonical; every buffer an operation creates is destroyed before
- * it returns; nothing here imports node or webgpu.
+ * Invariants: inputs and outputs are canonical; a handle's buffers are destroyed by release() or
+ * close() (a FRI round's commitment shares its vector's buffer, freed when both are released);
+ * nothing here imports node or webgpu.
  */
-import { type Felt, inverse, MONTY_R, mul, twoAdicGenerator } from '../field/babybear.ts';
-import { height, type Matrix } from '../field/matrix.ts';
-import { foldTwiddles } from '../fri/fold.ts';
+import { type Felt, GENERATOR } from '../field/babybear.ts';
+import { reverseSliceIndexBits } from '../field/bit-reverse.ts';
+import { idft } from '../field/dft.ts';
+import { type Ext4, ext4AddInto, ext4MulInto, ext4SquareInto } from '../field/ext4.ts';
+import { height, type Matrix, matrix } from '../field/matrix.ts';
+import { foldVector } from '../fri/fold.ts';
+import { evaluateLdeAt } from '../fri/open.ts';
 import { createPoseidon2 } from '../hash/poseidon2.ts';
 import { DIGEST_ELEMS, type Poseidon2Constants } from '../hash/types.ts';
-import type { MerkleTree } from '../merkle/mmcs.ts';
-import { FieldOp, fieldOpWgsl } from '../shaders/field.wgsl.ts';
-import { foldArity2Wgsl } from '../shaders/fri.wgsl.ts';
-import { difStageWgsl, ldeScatterWgsl } from '../shaders/ntt.wgsl.ts';
 import {
-  AbsorbFlag,
-  absorbRowsWgsl,
-  COMPRESS_WG,
-  compressLevelsWgsl,
-  MAX_LEVELS_PER_DISPATCH,
-  permuteKernelWgsl,
-  poseidon2ConstWords,
-} from '../shaders/poseidon2.wgsl.ts';
-import { BackendKind } from './backend.ts';
-import { CpuBackend, CpuCommitted } from './cpu.ts';
-import { BufferUsage, type GpuContext, GpuError, GpuErrorCode } from './gpu-context.ts';
-
-const WG = 64;
-const PARAM_STRIDE_WORDS = 64; // 256-byte aligned uniform blocks
-const SPONGE_RATE = 8;
+  commitMatrices,
+  type MerkleConfig,
+  type BatchOpening as MerkleOpening,
+  type MerkleTree,
+  openBatch,
+} from '../merkle/mmcs.ts';
+import { splitChunkWgsl } from '../shaders/quotient.wgsl.ts';
+import {
+  type Backend,
+  type BackendHandle,
+  BackendKind,
+  type CommittedHandle,
+  type ExtVectorHandle,
+  type PowTemplate,
+  type QuotientSpec,
+  type ReduceRound,
+  type TransferLedger,
+} from './backend.ts';
+import { type GpuContext, GpuError, GpuErrorCode } from './gpu-context.ts';
+import {
+  type DeviceMatrix,
+  type DeviceTree,
+  Engine,
+  isPow2,
+  newPlan,
+  type Plan,
+  WG,
+} from './webgpu/engine.ts';
+import { GpuCommitted, GpuVector, Shared } from './webgpu/handles.ts';
+import { WebGpuKernels } from './webgpu/kernels.ts';
+import {
+  type DeviceReduceTerm,
+  ext4Pow,
+  type GatherLayout,
+  grindOnDevice,
+  planEvaluateAt,
+  planFold,
+  planGather,
+  planReduce,
+  sameIndices,
+  unpackGather,
+} from './webgpu/ops.ts';
+import { planQuotient } from './webgpu/quotient.ts';
 
 /** Options of WebGpuBackend. */
 export interface WebGpuBackendOptions {
@@ -53,49 +82,40 @@ export interface WebGpuBackendOptions {
   readonly ownsContext?: boolean;
 }
 
-/** A buffer binding: whole buffer, or a range of it. */
-type Resource = GPUBuffer | { buffer: GPUBuffer; offset: number; size: number };
-
-interface Step {
-  readonly pipeline: GPUComputePipeline;
-  readonly resources: readonly Resource[];
-  readonly params: readonly number[];
-  readonly threads: number;
-  /** Binds the Poseidon2 round-constant block after the params block. */
-  readonly rc?: boolean;
-}
-
-/** The Merkle tree (host copies) of power-of-two-height matrices from its read-back layers. */
-function treeFromLayers(matrices: readonly Matrix[], layers: readonly Uint32Array[]): MerkleTree {
-  const top = layers[layers.length - 1];
-  let maxH = 0;
-  for (const m of matrices) maxH = Math.max(maxH, height(m));
-  return { matrices, layers, root: top.slice(0, DIGEST_ELEMS), maxHeight: maxH };
-}
-
-const isPow2 = (n: number): boolean => n >= 1 && (n & (n - 1)) === 0;
+/** FRI vectors of at most this many EF elements are committed and folded on host copies. */
+export const HOST_TAIL_LEN = 256;
 
 /** The WebGPU backend. */
-export class WebGpuBackend extends CpuBackend {
-  override readonly kind: BackendKind = BackendKind.webgpu;
+export class WebGpuBackend implements Backend {
+  readonly kind: BackendKind = BackendKind.webgpu;
   /** The device context (owned: close() closes it). */
   readonly ctx: GpuContext;
   /** The Poseidon2 constant set the kernels are generated from. */
   readonly constants: Poseidon2Constants;
-  private readonly tables = new Map<string, GPUBuffer>();
-  private rcBuffer: GPUBuffer | undefined;
+  /** Plans, tables and the LDE / Merkle plans. */
+  readonly engine: Engine;
+  /** Single-kernel entry points (tests and benchmarks of each kernel against its CPU twin). */
+  readonly kernels: WebGpuKernels;
   private readonly ownsContext: boolean;
+  private readonly mmcs: MerkleConfig;
+  private readonly live = new Set<GpuCommitted>();
+  private readonly prefetched = new Map<
+    GpuCommitted,
+    { indices: readonly number[]; openings: MerkleOpening[] }
+  >();
+  private closed = false;
 
   /**
    * @param ctx an open GPU context (the backend closes it in close())
    * @param opts Poseidon2 constant set
    */
   constructor(ctx: GpuContext, opts: WebGpuBackendOptions) {
-    super({ perm: createPoseidon2(opts.constants) });
     this.ctx = ctx;
     this.constants = opts.constants;
     this.ownsContext = opts.ownsContext ?? true;
-    poseidon2ConstWords(opts.constants); // validates the set before any GPU work
+    this.engine = new Engine(ctx, opts.constants);
+    this.kernels = new WebGpuKernels(this.engine);
+    this.mmcs = { perm: createPoseidon2(opts.constants) };
   }
 
   /** The adapter description (e.g. 'llvmpipe ...'). */
@@ -105,488 +125,551 @@ export class WebGpuBackend extends CpuBackend {
   }
 
   /**
-   * Coset LDE (bit-reversed rows) of each matrix, then one Merkle commitment, on the GPU.
+   * Backend.ldeAndCommit: uploads each matrix once, LDE + Merkle tree on the device, reads the root.
    * @param evals natural-order evaluations, heights powers of two
    * @param logBlowup log2 of the blowup
    * @param shifts one coset shift per matrix
-   * @returns root, host copies of the LDE matrices, openBatch
+   * @returns the commitment (LDEs and tree stay on the device)
    * @throws {GpuError} on device loss, OOM, too-large buffers, timeouts, unsupported shapes
    */
-  override async ldeAndCommit(
+  async ldeAndCommit(
     evals: readonly Matrix[],
     logBlowup: number,
     shifts: readonly Felt[],
-  ): Promise<CpuCommitted> {
-    this.check();
+  ): Promise<CommittedHandle> {
+    this.ctx.check();
     if (shifts.length !== evals.length) throw new RangeError('ldeAndCommit: one shift per matrix');
     for (const m of evals) {
       if (!isPow2(height(m)))
         throw new GpuError(GpuErrorCode.unsupported, 'ldeAndCommit: height not a power of two');
     }
-    const owned: GPUBuffer[] = [];
+    const e = this.engine;
+    const plan = newPlan();
+    const kept: GPUBuffer[] = [];
     try {
-      const steps: Step[] = [];
-      const outs: { buffer: GPUBuffer; width: number; rows: number }[] = [];
+      const coeffs: DeviceMatrix[] = [];
+      const ldes: DeviceMatrix[] = [];
       for (let k = 0; k < evals.length; k++) {
-        const { buffer, rows } = await this.planLde(evals[k], logBlowup, shifts[k], steps, owned);
-        outs.push({ buffer, width: evals[k].width, rows });
+        const src = await this.ctx.upload(evals[k].values, 'trace');
+        kept.push(src);
+        const m = { buffer: src, width: evals[k].width, rows: height(evals[k]) };
+        await e.planIdft(plan, m);
+        coeffs.push(m);
+        const lde = await e.planExtend(plan, m, logBlowup, shifts[k], true);
+        kept.push(lde.buffer);
+        ldes.push(lde);
       }
-      const tree = await this.planTree(outs, steps, owned);
-      await this.run(steps, owned, 'ldeAndCommit');
-      const parts = outs.map((o) => ({ buffer: o.buffer, offset: 0, size: o.rows * o.width * 4 }));
-      parts.push({ buffer: tree.buffer, offset: 0, size: tree.digests * DIGEST_ELEMS * 4 });
-      const back = await this.ctx.read(parts);
-      const matrices = outs.map((o, i) => ({ values: back[i], width: o.width }));
-      return new CpuCommitted(
-        this,
-        treeFromLayers(matrices, splitLayers(back[back.length - 1], tree.layerSizes)),
-        {
-          evals: [...evals],
-          logBlowup,
-          shifts: [...shifts],
-        },
+      return await this.commitDevice(
+        plan,
+        ldes,
+        ldes.map((l) => new Shared(l.buffer)),
+        coeffs,
+        kept,
+      );
+    } catch (err) {
+      for (const b of kept) b.destroy();
+      throw err;
+    } finally {
+      e.release(plan);
+    }
+  }
+
+  /** Plans the tree over device matrices, runs the plan, reads the root; the handle owns `kept`. */
+  private async commitDevice(
+    plan: Plan,
+    ldes: DeviceMatrix[],
+    held: Shared[],
+    coeffs: DeviceMatrix[],
+    kept: GPUBuffer[],
+  ): Promise<GpuCommitted> {
+    const tree = await this.engine.planTree(plan, ldes, true);
+    kept.push(tree.buffer);
+    await this.engine.run(plan, 'commit');
+    const [root] = await this.ctx.read([
+      { buffer: tree.buffer, offset: (tree.digests - 1) * DIGEST_ELEMS * 4, size: DIGEST_ELEMS * 4 },
+    ]);
+    const shapes = ldes.map((m) => ({ width: m.width, height: m.rows }));
+    const c = new GpuCommitted(this, root, shapes, { ldes, held, coeffs, tree }, null);
+    this.live.add(c);
+    return c;
+  }
+
+  /**
+   * Backend.evalQuotient: the folded quotient over Q from the committed trace LDE, on the device.
+   * @param trace the trace commitment (shift GEN)
+   * @param spec the AIR, log trace height and publics
+   * @param alpha the folding challenge
+   * @returns the quotient (device resident)
+   * @throws {GpuError} as ldeAndCommit
+   */
+  async evalQuotient(trace: CommittedHandle, spec: QuotientSpec, alpha: Ext4): Promise<ExtVectorHandle> {
+    const t = this.committed(trace);
+    const c = spec.compiled;
+    const lqc = c.logQuotientChunks;
+    const e = this.engine;
+    const plan = newPlan();
+    try {
+      let lde = t.ldes[0];
+      if (lde === undefined) throw new GpuError(GpuErrorCode.unsupported, 'evalQuotient: no device trace');
+      if (lde.rows < 2 ** (spec.logN + lqc))
+        lde = await e.planExtend(plan, t.coeffs[0], lqc, GENERATOR, false);
+      const out = await planQuotient(e, plan, c, lde, spec.logN, spec.publics, alpha);
+      try {
+        await e.run(plan, 'evalQuotient');
+      } catch (err) {
+        out.destroy();
+        throw err;
+      }
+      return new GpuVector(this, 2 ** (spec.logN + lqc), new Shared(out), null);
+    } finally {
+      e.release(plan);
+    }
+  }
+
+  /**
+   * Backend.commitQuotient: split into chunks, LDE and commit on the device; reads the root.
+   * @param quotient the quotient (evalQuotient)
+   * @param numChunks number of chunks
+   * @param logBlowup log2 of the blowup
+   * @param shifts LDE shift per chunk
+   * @returns the commitment
+   * @throws {GpuError} as ldeAndCommit
+   */
+  async commitQuotient(
+    quotient: ExtVectorHandle,
+    numChunks: number,
+    logBlowup: number,
+    shifts: readonly Felt[],
+  ): Promise<CommittedHandle> {
+    const q = this.vector(quotient);
+    const e = this.engine;
+    const plan = newPlan();
+    const kept: GPUBuffer[] = [];
+    try {
+      const src = q.shared?.buffer ?? (await e.tempUpload(plan, q.host as Uint32Array, 'quotient'));
+      const rows = q.length / numChunks;
+      if (!isPow2(rows) || shifts.length !== numChunks)
+        throw new GpuError(GpuErrorCode.unsupported, 'commitQuotient: bad chunk shape');
+      const split = await this.ctx.pipeline(`split:${WG}`, () => splitChunkWgsl({ wg: WG }));
+      const coeffs: DeviceMatrix[] = [];
+      const ldes: DeviceMatrix[] = [];
+      for (let i = 0; i < numChunks; i++) {
+        const chunk = await e.storage(4 * rows, 'quotient-chunk');
+        kept.push(chunk);
+        plan.steps.push({
+          pipeline: split,
+          resources: [src, chunk],
+          params: [i, numChunks, rows],
+          threads: rows,
+        });
+        const m = { buffer: chunk, width: 4, rows };
+        await e.planIdft(plan, m);
+        coeffs.push(m);
+        const lde = await e.planExtend(plan, m, logBlowup, shifts[i], true);
+        kept.push(lde.buffer);
+        ldes.push(lde);
+      }
+      return await this.commitDevice(
+        plan,
+        ldes,
+        ldes.map((l) => new Shared(l.buffer)),
+        coeffs,
+        kept,
+      );
+    } catch (err) {
+      for (const b of kept) b.destroy();
+      throw err;
+    } finally {
+      e.release(plan);
+    }
+  }
+
+  /**
+   * Backend.evaluateAt: barycentric sums on the device, all values read back at once.
+   * @param committed a commitment of this backend
+   * @param logBlowup its blowup
+   * @param points points[m] = EF points of matrix m
+   * @returns values[m][p], 4 per column
+   * @throws {GpuError} as ldeAndCommit
+   */
+  async evaluateAt(
+    committed: CommittedHandle,
+    logBlowup: number,
+    points: readonly (readonly Ext4[])[],
+  ): Promise<Uint32Array[][]> {
+    const c = this.committed(committed);
+    if (c.host !== null) {
+      return c.host.matrices.map((m, mi) => points[mi].map((z) => evaluateLdeAt(m, logBlowup, z)));
+    }
+    const e = this.engine;
+    const plan = newPlan();
+    try {
+      let total = 0;
+      for (let mi = 0; mi < c.ldes.length; mi++) total += 4 * c.ldes[mi].width * points[mi].length;
+      if (total === 0) return points.map((ps) => ps.map(() => new Uint32Array(0)));
+      const out = await e.temp(plan, total, 'opened-values');
+      const weights = new Map<string, GPUBuffer>();
+      let at = 0;
+      for (let mi = 0; mi < c.ldes.length; mi++) {
+        for (const z of points[mi]) {
+          await planEvaluateAt(e, plan, c.ldes[mi], logBlowup, z, out, at, weights);
+          at += 4 * c.ldes[mi].width;
+        }
+      }
+      await e.run(plan, 'evaluateAt');
+      const [all] = await this.ctx.read([{ buffer: out, offset: 0, size: 4 * total }]);
+      at = 0;
+      return c.ldes.map((m, mi) =>
+        points[mi].map(() => {
+          const v = all.slice(at, at + 4 * m.width);
+          at += 4 * m.width;
+          return v;
+        }),
       );
     } finally {
-      for (const b of owned) b.destroy();
+      e.release(plan);
     }
   }
 
   /**
-   * Merkle tree of matrices as they are (power-of-two heights), on the GPU (the commit hook of
-   * CpuBackend: `commit` and `commitFriRound` use it).
-   * @param matrices row-major matrices
-   * @returns the tree with host copies of its layers
+   * Backend.reduceOpenings: one accumulator per height on the device, nothing read back.
+   * @param rounds the opened rounds
+   * @param alpha the batching challenge
+   * @returns one device vector per height, tallest first
    * @throws {GpuError} as ldeAndCommit
    */
-  protected override async merkle(matrices: readonly Matrix[]): Promise<MerkleTree> {
-    for (const m of matrices) {
-      if (!isPow2(height(m)))
-        throw new GpuError(GpuErrorCode.unsupported, 'commit: height not a power of two');
-    }
-    const owned: GPUBuffer[] = [];
+  async reduceOpenings(rounds: readonly ReduceRound[], alpha: Ext4): Promise<ExtVectorHandle[]> {
+    const cs = rounds.map((r) => this.committed(r.committed));
+    let maxWidth = 0;
+    for (const c of cs) for (const s of c.shapes) maxWidth = Math.max(maxWidth, s.width);
+    const alphaPows = new Uint32Array(4 * (maxWidth + 1));
+    alphaPows[0] = 1;
+    for (let k = 1; k <= maxWidth; k++) ext4MulInto(alphaPows, 4 * k, alphaPows, 4 * (k - 1), alpha, 0);
+    const e = this.engine;
+    const plan = newPlan();
+    const accs = new Map<number, GPUBuffer>();
+    const offsets = new Map<number, number>();
+    const t = new Uint32Array(4);
     try {
-      const steps: Step[] = [];
-      const ins: { buffer: GPUBuffer; width: number; rows: number }[] = [];
-      for (const m of matrices) {
-        const buffer = await this.own(owned, this.ctx.upload(m.values, 'matrix'));
-        ins.push({ buffer, width: m.width, rows: height(m) });
+      for (let ri = 0; ri < rounds.length; ri++) {
+        const c = cs[ri];
+        if (c.host !== null) throw new GpuError(GpuErrorCode.unsupported, 'reduceOpenings: host commitment');
+        for (let mi = 0; mi < c.ldes.length; mi++) {
+          const m = c.ldes[mi];
+          const h = Math.log2(m.rows);
+          let acc = accs.get(h);
+          if (acc === undefined) {
+            acc = await e.storage(4 * m.rows, 'reduced-opening');
+            accs.set(h, acc);
+          }
+          const terms: DeviceReduceTerm[] = [];
+          const pts = rounds[ri].points[mi];
+          for (let pi = 0; pi < pts.length; pi++) {
+            const y = rounds[ri].values[mi][pi];
+            const yComb = new Uint32Array(4);
+            for (let col = 0; col < m.width; col++) {
+              ext4MulInto(t, 0, y, 4 * col, alphaPows, 4 * col);
+              ext4AddInto(yComb, 0, yComb, 0, t, 0);
+            }
+            const k = offsets.get(h) ?? 0;
+            offsets.set(h, k + m.width);
+            terms.push({ z: pts[pi], alphaPowK: ext4Pow(alpha, k), yComb });
+          }
+          await planReduce(e, plan, m, acc, alphaPows, terms);
+        }
       }
-      const tree = await this.planTree(ins, steps, owned);
-      await this.run(steps, owned, 'commit');
-      const [layers] = await this.ctx.read([
-        { buffer: tree.buffer, offset: 0, size: tree.digests * DIGEST_ELEMS * 4 },
-      ]);
-      return treeFromLayers(matrices, splitLayers(layers, tree.layerSizes));
+      await e.run(plan, 'reduceOpenings');
+      const hs = [...accs.keys()].sort((a, b) => b - a);
+      return hs.map((h) => new GpuVector(this, 2 ** h, new Shared(accs.get(h) as GPUBuffer), null));
+    } catch (err) {
+      for (const b of accs.values()) b.destroy();
+      throw err;
     } finally {
-      for (const b of owned) b.destroy();
+      e.release(plan);
     }
   }
 
   /**
-   * Coset LDE in the committed (bit-reversed) row order, on the GPU (twin of cosetLdeBitReversed).
-   * @param m natural-order evaluations (height a power of two)
-   * @param logBlowup log2 of the blowup
-   * @param shift coset shift
-   * @returns the LDE matrix
+   * Backend.commitFriRound: the tree over the vector's rows built in place on the device (reads the
+   * root); vectors of at most HOST_TAIL_LEN elements are read once and committed on the host.
+   * @param v the round's vector
+   * @param logArity log2 of the arity
+   * @returns the commitment
    * @throws {GpuError} as ldeAndCommit
    */
-  async cosetLdeBitReversed(m: Matrix, logBlowup: number, shift: Felt): Promise<Matrix> {
-    if (!isPow2(height(m))) throw new GpuError(GpuErrorCode.unsupported, 'LDE height not a power of two');
-    const owned: GPUBuffer[] = [];
+  async commitFriRound(v: ExtVectorHandle, logArity: number): Promise<CommittedHandle> {
+    const x = this.vector(v);
+    const width = 4 << logArity;
+    if (x.host !== null || x.length <= HOST_TAIL_LEN) {
+      const values = await this.hostValues(x);
+      const tree = commitMatrices(this.mmcs, [matrix(values, width)]);
+      const shapes = [{ width, height: x.length >>> logArity }];
+      return new GpuCommitted(this, tree.root, shapes, null, tree);
+    }
+    const shared = x.shared as Shared;
+    const plan = newPlan();
+    const kept: GPUBuffer[] = [];
     try {
-      const steps: Step[] = [];
-      const { buffer, rows } = await this.planLde(m, logBlowup, shift, steps, owned);
-      await this.run(steps, owned, 'lde');
-      const [values] = await this.ctx.read([{ buffer, offset: 0, size: rows * m.width * 4 }]);
-      return { values, width: m.width };
+      const m = { buffer: shared.buffer, width, rows: x.length >>> logArity };
+      shared.refs++;
+      try {
+        return await this.commitDevice(plan, [m], [shared], [], kept);
+      } catch (err) {
+        shared.drop();
+        throw err;
+      }
+    } catch (err) {
+      for (const b of kept) b.destroy();
+      throw err;
     } finally {
-      for (const b of owned) b.destroy();
+      this.engine.release(plan);
     }
   }
 
   /**
-   * Leaf hashes of the concatenated rows of equal-height matrices (twin of sponge.hashRows).
-   * @param matrices matrices of one height, in hashing order
-   * @returns 8 * height digest words
+   * Backend.foldFri: arity-2 folds and the roll-in on the device (host copies in the FRI tail).
+   * @param v the vector
+   * @param beta the challenge
+   * @param logArity log2 of the arity
+   * @param rollIn a vector of the folded length, or null
+   * @returns the folded vector
    * @throws {GpuError} as ldeAndCommit
    */
-  async hashRows(matrices: readonly Matrix[]): Promise<Uint32Array> {
-    const h = height(matrices[0]);
-    const owned: GPUBuffer[] = [];
+  async foldFri(
+    v: ExtVectorHandle,
+    beta: Ext4,
+    logArity: number,
+    rollIn: ExtVectorHandle | null,
+  ): Promise<ExtVectorHandle> {
+    const x = this.vector(v);
+    const r = rollIn === null ? null : this.vector(rollIn);
+    const len = x.length >>> logArity;
+    if (r !== null && r.length !== len) throw new RangeError('foldFri: roll-in length differs');
+    if (x.host !== null) {
+      const folded = foldVector(x.host, beta, logArity);
+      if (r !== null) {
+        const rv = await this.hostValues(r);
+        const bp = Uint32Array.from(beta);
+        for (let k = 0; k < logArity; k++) ext4SquareInto(bp, 0, bp, 0);
+        const tmp = new Uint32Array(4);
+        for (let i = 0; i < folded.length; i += 4) {
+          ext4MulInto(tmp, 0, rv, i, bp, 0);
+          ext4AddInto(folded, i, folded, i, tmp, 0);
+        }
+      }
+      return new GpuVector(this, len, null, folded);
+    }
+    const e = this.engine;
+    const plan = newPlan();
     try {
-      const steps: Step[] = [];
-      const ins: { buffer: GPUBuffer; width: number; rows: number }[] = [];
-      for (const m of matrices) {
-        if (height(m) !== h) throw new RangeError('hashRows: matrices of different heights');
-        ins.push({
-          buffer: await this.own(owned, this.ctx.upload(m.values, 'matrix')),
-          width: m.width,
-          rows: h,
+      const rb =
+        r === null
+          ? null
+          : (r.shared?.buffer ?? (await e.tempUpload(plan, r.host as Uint32Array, 'roll-in')));
+      const out = await planFold(e, plan, (x.shared as Shared).buffer, x.length, beta, logArity, rb);
+      try {
+        await e.run(plan, 'foldFri');
+      } catch (err) {
+        out.destroy();
+        throw err;
+      }
+      return new GpuVector(this, len, new Shared(out), null);
+    } finally {
+      e.release(plan);
+    }
+  }
+
+  /**
+   * Backend.finalPoly: reads the head of the last vector (unless on the host) and runs the IDFT.
+   * @param v the last folded vector
+   * @param logFinalPolyLen log2 of the final polynomial's length
+   * @returns the coefficients
+   * @throws {GpuError} as ldeAndCommit
+   */
+  async finalPoly(v: ExtVectorHandle, logFinalPolyLen: number): Promise<Uint32Array> {
+    const x = this.vector(v);
+    const n = 1 << logFinalPolyLen;
+    if (n > x.length) throw new RangeError('finalPoly: vector shorter than the final polynomial');
+    const vals =
+      x.host ?? (await this.ctx.read([{ buffer: (x.shared as Shared).buffer, offset: 0, size: 16 * n }]))[0];
+    const idx = reverseSliceIndexBits(Array.from({ length: n }, (_, i) => i));
+    const rows = new Uint32Array(4 * n);
+    for (let i = 0; i < n; i++) rows.set(vals.subarray(4 * idx[i], 4 * idx[i] + 4), 4 * i);
+    return idft(matrix(rows, 4)).values;
+  }
+
+  /**
+   * Backend.grind: batches of candidates on the device, the smallest valid one (as the CPU's
+   * sequential search).
+   * @param template the candidate-test state
+   * @param bits PoW bits
+   * @returns the witness
+   * @throws {GpuError} as ldeAndCommit
+   */
+  async grind(template: PowTemplate, bits: number): Promise<number> {
+    this.ctx.check();
+    if (template.state.length !== 16) throw new GpuError(GpuErrorCode.unsupported, 'grind: width 16 only');
+    return grindOnDevice(this.engine, template, bits);
+  }
+
+  /**
+   * Backend.openRows: rows and Merkle paths gathered on the device. The first call also gathers,
+   * at the same query indices (shifted to each height), every other live device commitment no
+   * taller than this one, so all query openings of a proof come back in one read.
+   * @param committed a commitment of this backend
+   * @param indices rows of the tallest matrix
+   * @returns one opening per index
+   * @throws {RangeError} for an index out of range; GpuError as ldeAndCommit
+   */
+  async openRows(committed: CommittedHandle, indices: readonly number[]): Promise<MerkleOpening[]> {
+    const c = this.committed(committed);
+    const H = Math.max(...c.shapes.map((s) => s.height));
+    for (const i of indices) {
+      if (!Number.isInteger(i) || i < 0 || i >= H)
+        throw new RangeError(`openRows: index ${i} outside [0, ${H})`);
+    }
+    if (c.host !== null) return indices.map((i) => openBatch(c.host as MerkleTree, i));
+    const hit = this.prefetched.get(c);
+    if (hit !== undefined && sameIndices(hit.indices, indices)) {
+      this.prefetched.delete(c);
+      return hit.openings;
+    }
+    const logH = Math.log2(H);
+    const targets: { c: GpuCommitted; indices: number[] }[] = [{ c, indices: indices.slice() }];
+    for (const d of this.live) {
+      if (d === c || d.tree === null) continue;
+      const hd = Math.log2(d.tree.layerSizes[0]);
+      if (hd > logH) continue;
+      targets.push({ c: d, indices: indices.map((i) => i >>> (logH - hd)) });
+    }
+    const e = this.engine;
+    const plan = newPlan();
+    try {
+      const nq = indices.length;
+      let words = 0;
+      for (const tg of targets) {
+        let stride = (tg.c.tree as DeviceTree).layerSizes.length * DIGEST_ELEMS - DIGEST_ELEMS;
+        for (const m of tg.c.ldes) stride += m.width;
+        words += stride * nq;
+      }
+      const dst = await e.temp(plan, Math.max(1, words), 'query-openings');
+      const layouts: GatherLayout[] = [];
+      let base = 0;
+      for (const tg of targets) {
+        const idx = await e.tempUpload(plan, Uint32Array.from(tg.indices), 'query-indices');
+        const l = await planGather(e, plan, tg.c.ldes, tg.c.tree as DeviceTree, idx, nq, dst, base);
+        layouts.push(l);
+        base += l.stride * nq;
+      }
+      await e.run(plan, 'openRows');
+      const [all] = await this.ctx.read([{ buffer: dst, offset: 0, size: 4 * words }]);
+      for (let k = 1; k < targets.length; k++) {
+        this.prefetched.set(targets[k].c, {
+          indices: targets[k].indices,
+          openings: unpackGather(all, layouts[k], nq),
         });
       }
-      const out = await this.own(owned, this.storage(h * DIGEST_ELEMS, 'digests'));
-      await this.planAbsorb(ins, out, 0, steps, owned);
-      await this.run(steps, owned, 'hashRows');
-      const [d] = await this.ctx.read([{ buffer: out, offset: 0, size: h * DIGEST_ELEMS * 4 }]);
-      return d;
+      return unpackGather(all, layouts[0], nq);
     } finally {
-      for (const b of owned) b.destroy();
+      e.release(plan);
     }
   }
 
   /**
-   * Applies the Poseidon2-16 permutation to each 16-word state (twin of Poseidon2Perm.permute).
-   * @param states 16 n canonical words
-   * @returns the permuted states
-   * @throws {GpuError} as ldeAndCommit
+   * Backend.release: frees the handle's device buffers; idempotent.
+   * @param h a handle of this backend
    */
-  async permuteStates(states: Uint32Array): Promise<Uint32Array> {
-    const n = states.length / 16;
-    const owned: GPUBuffer[] = [];
-    try {
-      const buf = await this.own(owned, this.ctx.upload(states, 'states'));
-      const pipeline = await this.ctx.pipeline(`p2:${WG}`, () => permuteKernelWgsl({ wg: WG }));
-      await this.run([{ pipeline, resources: [buf], params: [n], threads: n, rc: true }], owned, 'permute');
-      const [out] = await this.ctx.read([{ buffer: buf, offset: 0, size: states.byteLength }]);
-      return out;
-    } finally {
-      for (const b of owned) b.destroy();
+  release(h: BackendHandle): void {
+    if (h instanceof GpuCommitted && h.owner === this && !h.released) {
+      h.released = true;
+      this.live.delete(h);
+      this.prefetched.delete(h);
+      if (this.closed) return;
+      for (const s of h.held) s.drop();
+      for (const m of h.coeffs) m.buffer.destroy();
+      h.tree?.buffer.destroy();
+    } else if (h instanceof GpuVector && h.owner === this && !h.released) {
+      h.released = true;
+      if (!this.closed) h.shared?.drop();
+      h.host = null;
     }
   }
 
   /**
-   * One FRI arity-2 fold of a flat EF vector (twin of foldVectorArity2, spec §9.4).
-   * @param v flat EF vector in bit-reversed order, 8m words (m >= 1 a power of two)
-   * @param beta EF challenge (4 words)
-   * @returns the folded vector, 4m words
-   * @throws {GpuError} as ldeAndCommit
+   * Backend.ledger: the context's transfer counts.
+   * @returns a snapshot
    */
-  async foldArity2(v: Uint32Array, beta: Uint32Array): Promise<Uint32Array> {
-    const m = v.length / 8;
-    if (!isPow2(m)) throw new GpuError(GpuErrorCode.unsupported, 'fold: length not a power of two');
-    const owned: GPUBuffer[] = [];
-    try {
-      const lm = Math.log2(m);
-      const vin = await this.own(owned, this.ctx.upload(v, 'fri-in'));
-      const out = await this.own(owned, this.storage(4 * m, 'fri-out'));
-      const tw = await this.table(`fold:${lm}`, () => toMontgomeryArray(foldTwiddles(lm)));
-      const pipeline = await this.ctx.pipeline(`fold:${WG}`, () => foldArity2Wgsl({ wg: WG }));
-      const b = Array.from(beta, (x) => mul(x, MONTY_R));
-      await this.run([{ pipeline, resources: [vin, out, tw], params: [...b, m], threads: m }], owned, 'fold');
-      const [r] = await this.ctx.read([{ buffer: out, offset: 0, size: 16 * m }]);
-      return r;
-    } finally {
-      for (const x of owned) x.destroy();
-    }
+  ledger(): TransferLedger {
+    return this.ctx.ledger();
   }
 
   /**
-   * Element-wise field operation on the GPU (kernel test hook; twins: babybear add/sub/mul/halve, ext4Mul).
-   * @param op FieldOp code
-   * @param a canonical words (EF: 4 per element)
-   * @param b canonical words, same length as a
-   * @returns the results
+   * Merkle commitment of host matrices as they are (test hook; twin of commitMatrices), kept on
+   * the device like any commitment (open it with openRows, free it with release).
+   * @param matrices row-major matrices, power-of-two heights
+   * @returns the commitment
    * @throws {GpuError} as ldeAndCommit
    */
-  async fieldOp(op: FieldOp, a: Uint32Array, b: Uint32Array): Promise<Uint32Array> {
-    const n = op === FieldOp.extMul ? a.length / 4 : a.length;
-    const owned: GPUBuffer[] = [];
+  async commit(matrices: readonly Matrix[]): Promise<CommittedHandle> {
+    this.ctx.check();
+    const plan = newPlan();
+    const kept: GPUBuffer[] = [];
     try {
-      const ba = await this.own(owned, this.ctx.upload(a, 'a'));
-      const bb = await this.own(owned, this.ctx.upload(b, 'b'));
-      const out = await this.own(owned, this.storage(a.length, 'out'));
-      const pipeline = await this.ctx.pipeline(`field:${WG}`, () => fieldOpWgsl({ wg: WG }));
-      await this.run([{ pipeline, resources: [ba, bb, out], params: [n, op], threads: n }], owned, 'fieldOp');
-      const [r] = await this.ctx.read([{ buffer: out, offset: 0, size: a.byteLength }]);
-      return r;
+      const ms: DeviceMatrix[] = [];
+      for (const m of matrices) {
+        if (!isPow2(height(m)))
+          throw new GpuError(GpuErrorCode.unsupported, 'commit: height not a power of two');
+        const b = await this.ctx.upload(m.values, 'matrix');
+        kept.push(b);
+        ms.push({ buffer: b, width: m.width, rows: height(m) });
+      }
+      return await this.commitDevice(
+        plan,
+        ms,
+        ms.map((m) => new Shared(m.buffer)),
+        [],
+        kept,
+      );
+    } catch (err) {
+      for (const b of kept) b.destroy();
+      throw err;
     } finally {
-      for (const x of owned) x.destroy();
+      this.engine.release(plan);
     }
   }
 
-  /** Releases the cached tables and closes the context (if owned); idempotent. */
-  override close(): void {
-    super.close();
-    for (const b of this.tables.values()) b.destroy();
-    this.tables.clear();
-    this.rcBuffer?.destroy();
-    this.rcBuffer = undefined;
+  /** Releases every handle's buffers, the cached tables, and closes the context (if owned); idempotent. */
+  close(): void {
+    if (this.closed) return;
+    for (const c of [...this.live]) this.release(c);
+    this.closed = true;
+    this.engine.close();
     if (this.ownsContext) this.ctx.close();
   }
 
-  // ---------------------------------------------------------------------------------------------
-
-  private async own(owned: GPUBuffer[], p: Promise<GPUBuffer>): Promise<GPUBuffer> {
-    const b = await p;
-    owned.push(b);
-    return b;
+  private committed(h: CommittedHandle): GpuCommitted {
+    this.ctx.check();
+    if (!(h instanceof GpuCommitted) || h.owner !== this)
+      throw new RangeError('not a commitment of this backend');
+    if (h.released) throw new RangeError('commitment already released');
+    return h;
   }
 
-  private storage(words: number, label: string): Promise<GPUBuffer> {
-    return this.ctx.createBuffer(
-      words * 4,
-      BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST,
-      label,
-    );
+  private vector(h: ExtVectorHandle): GpuVector {
+    this.ctx.check();
+    if (!(h instanceof GpuVector) || h.owner !== this) throw new RangeError('not a vector of this backend');
+    if (h.released) throw new RangeError('vector already released');
+    return h;
   }
 
-  /** The Poseidon2 round-constant uniform block (created once per backend). */
-  private async roundConstants(): Promise<GPUBuffer> {
-    if (this.rcBuffer === undefined) {
-      const words = poseidon2ConstWords(this.constants);
-      const b = await this.ctx.createBuffer(
-        words.byteLength,
-        BufferUsage.UNIFORM | BufferUsage.COPY_DST,
-        'poseidon2-rc',
-      );
-      this.ctx.device.queue.writeBuffer(b, 0, words.buffer, words.byteOffset, words.byteLength);
-      this.rcBuffer = b;
+  /** The vector's values on the host (one read-back for a device vector, kept as its host copy). */
+  private async hostValues(x: GpuVector): Promise<Uint32Array> {
+    if (x.host === null) {
+      const [v] = await this.ctx.read([
+        { buffer: (x.shared as Shared).buffer, offset: 0, size: 16 * x.length },
+      ]);
+      x.host = v;
     }
-    return this.rcBuffer;
+    return x.host;
   }
-
-  /** A cached read-only table (twiddles, scales), kept for the device's lifetime. */
-  private async table(key: string, make: () => Uint32Array): Promise<GPUBuffer> {
-    const hit = this.tables.get(key);
-    if (hit !== undefined) return hit;
-    const b = await this.ctx.upload(make(), key);
-    if (this.tables.size > 64) {
-      for (const [k, v] of this.tables) {
-        v.destroy();
-        this.tables.delete(k);
-        if (this.tables.size <= 32) break;
-      }
-    }
-    this.tables.set(key, b);
-    return b;
-  }
-
-  /** Appends the LDE steps of one matrix; returns its output buffer (N x w, committed order). */
-  private async planLde(
-    m: Matrix,
-    logBlowup: number,
-    shift: Felt,
-    steps: Step[],
-    owned: GPUBuffer[],
-  ): Promise<{ buffer: GPUBuffer; rows: number }> {
-    const h = height(m);
-    const w = m.width;
-    const logH = Math.log2(h);
-    const logN = logH + logBlowup;
-    const rows = h << logBlowup;
-    const src = await this.own(owned, this.ctx.upload(m.values, 'lde-in'));
-    const out = await this.own(owned, this.storage(rows * w, 'lde-out'));
-    const dif = await this.ctx.pipeline(`dif:${WG}`, () => difStageWgsl({ wg: WG }));
-    const scatter = await this.ctx.pipeline(`scatter:${WG}`, () => ldeScatterWgsl({ wg: WG }));
-    if (logH > 0) {
-      const itw = await this.table(`itw:${logH}`, () => twiddleTable(logH, true));
-      this.difStages(steps, dif, src, itw, logH, w);
-    }
-    const scale = await this.table(`scale:${shift}:${logH}`, () => scaleTable(shift, logH));
-    steps.push({ pipeline: scatter, resources: [src, out, scale], params: [w, logH, h * w], threads: h * w });
-    if (logN > 0) {
-      const ftw = await this.table(`ftw:${logN}`, () => twiddleTable(logN, false));
-      this.difStages(steps, dif, out, ftw, logN, w);
-    }
-    return { buffer: out, rows };
-  }
-
-  private difStages(
-    steps: Step[],
-    dif: GPUComputePipeline,
-    data: GPUBuffer,
-    tw: GPUBuffer,
-    logN: number,
-    w: number,
-  ) {
-    const n = 2 ** logN;
-    for (let logHalf = logN - 1; logHalf >= 0; logHalf--) {
-      const half = 2 ** logHalf;
-      const count = (n / 2) * w;
-      steps.push({
-        pipeline: dif,
-        resources: [data, tw],
-        params: [half, logHalf, w, n / (2 * half), count],
-        threads: count,
-      });
-    }
-  }
-
-  /** Appends sponge-absorb steps hashing the concatenated rows of `ins` into `digests` at digest `at`. */
-  private async planAbsorb(
-    ins: readonly { buffer: GPUBuffer; width: number; rows: number }[],
-    digests: GPUBuffer,
-    at: number,
-    steps: Step[],
-    owned: GPUBuffer[],
-  ): Promise<void> {
-    const rows = ins[0].rows;
-    const absorb = await this.ctx.pipeline(`absorb:${WG}`, () => absorbRowsWgsl({ wg: WG }));
-    const nonEmpty = ins.filter((x) => x.width > 0);
-    if (nonEmpty.length === 0) throw new GpuError(GpuErrorCode.unsupported, 'leaf of width 0');
-    const state =
-      nonEmpty.length > 1
-        ? await this.own(owned, this.storage(rows * 16, 'sponge-state'))
-        : await this.own(owned, this.storage(16, 'sponge-state-dummy'));
-    let pos = 0;
-    for (let k = 0; k < nonEmpty.length; k++) {
-      const x = nonEmpty[k];
-      const flags = (k === 0 ? AbsorbFlag.first : 0) | (k === nonEmpty.length - 1 ? AbsorbFlag.last : 0);
-      steps.push({
-        pipeline: absorb,
-        resources: [x.buffer, state, digests],
-        params: [rows, x.width, pos, flags, at * DIGEST_ELEMS],
-        threads: rows,
-        rc: true,
-      });
-      pos = (pos + x.width) % SPONGE_RATE;
-    }
-  }
-
-  /** Appends leaf hashing and all compression levels; returns the tree buffer and layer sizes. */
-  private async planTree(
-    mats: readonly { buffer: GPUBuffer; width: number; rows: number }[],
-    steps: Step[],
-    owned: GPUBuffer[],
-  ): Promise<{ buffer: GPUBuffer; digests: number; layerSizes: number[] }> {
-    if (mats.length === 0) throw new RangeError('commit: no matrices');
-    // stable sort by height, tallest first (§5.3)
-    const order = mats.map((m, i) => ({ m, i })).sort((a, b) => b.m.rows - a.m.rows || a.i - b.i);
-    const H = order[0].m.rows;
-    const groups = new Map<number, { buffer: GPUBuffer; width: number; rows: number }[]>();
-    for (const { m } of order) {
-      if (!isPow2(m.rows)) throw new GpuError(GpuErrorCode.unsupported, 'commit: height not a power of two');
-      const g = groups.get(m.rows);
-      if (g === undefined) groups.set(m.rows, [m]);
-      else g.push(m);
-    }
-    const layerSizes: number[] = [];
-    for (let n = H; n >= 1; n /= 2) layerSizes.push(n);
-    const digests = 2 * H - 1;
-    const tree = await this.own(owned, this.storage(digests * DIGEST_ELEMS, 'merkle-tree'));
-    await this.planAbsorb(groups.get(H) ?? [], tree, 0, steps, owned);
-    const compress = await this.ctx.pipeline('compress', compressLevelsWgsl);
-    const dummy = await this.own(owned, this.storage(DIGEST_ELEMS, 'inj-dummy'));
-    let nIn = H;
-    let inOff = 0;
-    while (nIn > 1) {
-      const outOff = inOff + nIn;
-      const inj = groups.get(nIn / 2);
-      let levels = 1;
-      let injBuf = dummy;
-      if (inj !== undefined) {
-        injBuf = await this.own(owned, this.storage((nIn / 2) * DIGEST_ELEMS, 'inj-digests'));
-        await this.planAbsorb(inj, injBuf, 0, steps, owned);
-      }
-      while (levels < MAX_LEVELS_PER_DISPATCH && nIn >> levels > 1 && !groups.has(nIn >> (levels + 1)))
-        levels++;
-      const nOut = nIn / 2;
-      steps.push({
-        pipeline: compress,
-        resources: [tree, injBuf],
-        params: [inOff, nIn, outOff, levels, inj !== undefined ? 1 : 0],
-        threads: Math.ceil(nOut / COMPRESS_WG) * COMPRESS_WG,
-        rc: true,
-      });
-      // advance past the levels this dispatch wrote
-      let off = outOff;
-      let n = nOut;
-      for (let l = 1; l < levels; l++) {
-        off += n;
-        n /= 2;
-      }
-      inOff = off;
-      nIn = n;
-    }
-    return { buffer: tree, digests, layerSizes };
-  }
-
-  /** Uploads all step params in one uniform buffer and runs the steps in one compute pass. */
-  private async run(steps: readonly Step[], owned: GPUBuffer[], what: string): Promise<void> {
-    if (steps.length === 0) return;
-    const ctx = this.ctx;
-    const words = new Uint32Array(steps.length * PARAM_STRIDE_WORDS);
-    for (let s = 0; s < steps.length; s++) words.set(steps[s].params, s * PARAM_STRIDE_WORDS);
-    const ubuf = await this.own(
-      owned,
-      ctx.createBuffer(words.byteLength, BufferUsage.UNIFORM | BufferUsage.COPY_DST, 'params'),
-    );
-    ctx.device.queue.writeBuffer(ubuf, 0, words.buffer, words.byteOffset, words.byteLength);
-    const maxDim = ctx.limits.maxComputeWorkgroupsPerDimension;
-    const rc = await this.roundConstants();
-    const device = ctx.device;
-    device.pushErrorScope('validation');
-    const enc = device.createCommandEncoder({ label: what });
-    const pass = enc.beginComputePass({ label: what });
-    for (let s = 0; s < steps.length; s++) {
-      const st = steps[s];
-      const entries: GPUBindGroupEntry[] = st.resources.map((r, i) => ({
-        binding: i,
-        resource: 'buffer' in r ? r : { buffer: r },
-      }));
-      entries.push({
-        binding: st.resources.length,
-        resource: { buffer: ubuf, offset: s * PARAM_STRIDE_WORDS * 4, size: PARAM_STRIDE_WORDS * 4 },
-      });
-      if (st.rc === true) entries.push({ binding: st.resources.length + 1, resource: { buffer: rc } });
-      const bg = device.createBindGroup({ layout: st.pipeline.getBindGroupLayout(0), entries });
-      const groups = Math.ceil(st.threads / WG);
-      if (groups === 0) continue;
-      const x = Math.min(groups, maxDim);
-      const y = Math.ceil(groups / x);
-      if (y > maxDim)
-        throw new GpuError(GpuErrorCode.tooLarge, `${what}: ${st.threads} invocations exceed the grid`);
-      pass.setPipeline(st.pipeline);
-      pass.setBindGroup(0, bg);
-      pass.dispatchWorkgroups(x, y);
-    }
-    pass.end();
-    const cmd = enc.finish();
-    const err = await device.popErrorScope();
-    if (err !== null) throw new GpuError(GpuErrorCode.validation, `${what}: ${err.message}`);
-    await ctx.submit([cmd], what);
-  }
-}
-
-/** Splits the concatenated layers buffer into one array per layer. */
-function splitLayers(all: Uint32Array, sizes: readonly number[]): Uint32Array[] {
-  const out: Uint32Array[] = [];
-  let at = 0;
-  for (const n of sizes) {
-    out.push(all.subarray(at * DIGEST_ELEMS, (at + n) * DIGEST_ELEMS));
-    at += n;
-  }
-  return out;
-}
-
-function toMontgomeryArray(xs: Uint32Array): Uint32Array {
-  const out = new Uint32Array(xs.length);
-  for (let i = 0; i < xs.length; i++) out[i] = mul(xs[i], MONTY_R);
-  return out;
-}
-
-/** tw[j] = w^j R mod P for j < 2^(logN-1), w = g_logN or its inverse. */
-function twiddleTable(logN: number, inv: boolean): Uint32Array {
-  const g = twoAdicGenerator(logN);
-  const w = inv ? inverse(g) : g;
-  const half = 2 ** (logN - 1);
-  const t = new Uint32Array(half);
-  let acc = MONTY_R;
-  for (let j = 0; j < half; j++) {
-    t[j] = acc;
-    acc = mul(acc, w);
-  }
-  return t;
-}
-
-/** scale[i] = shift^i / h in Montgomery form, i < h = 2^logH. */
-function scaleTable(shift: Felt, logH: number): Uint32Array {
-  const h = 2 ** logH;
-  const t = new Uint32Array(h);
-  let acc = mul(inverse(h), MONTY_R);
-  for (let i = 0; i < h; i++) {
-    t[i] = acc;
-    acc = mul(acc, shift);
-  }
-  return t;
 }

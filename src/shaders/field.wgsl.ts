@@ -12,6 +12,7 @@
  */
 import { MONTY_R, mul, P } from '../field/babybear.ts';
 import { EXT_W } from '../field/ext4.ts';
+import { ext4Wgsl } from './ext4.wgsl.ts';
 
 /** P^-1 mod 2^32 (Plonky3's MONTY_MU for BabyBear). */
 export const MONTY_MU = 0x88000001;
@@ -113,7 +114,7 @@ fn ext_sub(a: vec4<u32>, b: vec4<u32>) -> vec4<u32> {
 `;
 
 /** Operations of the field test kernel. */
-export const FieldOp = { add: 0, sub: 1, mul: 2, halve: 3, extMul: 4 } as const;
+export const FieldOp = { add: 0, sub: 1, mul: 2, halve: 3, extMul: 4, inv: 5, extInv: 6 } as const;
 export type FieldOp = (typeof FieldOp)[keyof typeof FieldOp];
 
 /** Dispatch-width helper shared by kernels: a linear invocation index from a 2-D grid. */
@@ -125,12 +126,14 @@ fn linear_id(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
 
 /**
  * Element-wise field-op kernel (tests the arithmetic against the CPU twins).
- * Bindings: 0 a, 1 b, 2 out (array<u32>), 3 params {n, op}. extMul treats the arrays as EF (4 words).
+ * Bindings: 0 a, 1 b, 2 out (array<u32>), 3 params {n, op}. extMul and extInv treat the arrays as
+ * EF (4 words); inv and extInv ignore b.
  * @param c workgroup size
  * @returns WGSL source
  */
 export const fieldOpWgsl = (c: { wg: number }): string => /* wgsl */ `
 ${babyBearWgsl}
+${ext4Wgsl}
 ${linearIdWgsl(c.wg)}
 struct Params { n: u32, op: u32 }
 @group(0) @binding(0) var<storage, read> a: array<u32>;
@@ -147,6 +150,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     case ${FieldOp.sub}u: { out[i] = bb_sub(a[i], b[i]); }
     case ${FieldOp.mul}u: { out[i] = bb_mul(a[i], b[i]); }
     case ${FieldOp.halve}u: { out[i] = bb_halve(a[i]); }
+    case ${FieldOp.inv}u: { out[i] = bb_inv(a[i]); }
+    case ${FieldOp.extInv}u: {
+      let r = ext_inv(vec4<u32>(a[4u * i], a[4u * i + 1u], a[4u * i + 2u], a[4u * i + 3u]));
+      out[4u * i] = r.x; out[4u * i + 1u] = r.y; out[4u * i + 2u] = r.z; out[4u * i + 3u] = r.w;
+    }
     default: {
       let x = vec4<u32>(a[4u * i], a[4u * i + 1u], a[4u * i + 2u], a[4u * i + 3u]);
       let y = vec4<u32>(b[4u * i], b[4u * i + 1u], b[4u * i + 2u], b[4u * i + 3u]);

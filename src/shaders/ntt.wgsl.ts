@@ -1,6 +1,6 @@
 /**
  * Radix-2 NTT kernels over the columns of a row-major matrix, and the coset-LDE scatter, in WGSL.
- * CPU twin: src/field/dft.ts (nttDifInPlace, cosetLdeBitReversed); spec/plonky3.md §7.
+ * CPU twin: src/field/dft.ts (nttDifInPlace, cosetLdeBitReversed); docs/protocol.md §7.
  *
  * Coset LDE of an h x w matrix to N = h 2^b rows in the committed (bit-reversed) order:
  *  1. `difStage` with inverse twiddles, log h times: natural in, bit-reversed out (unscaled IDFT);

@@ -3,10 +3,10 @@
  * and Merkle compression of several tree levels per dispatch.
  * CPU twins: src/hash/poseidon2.ts (permute), src/hash/sponge.ts (hashRows), src/hash/compress.ts,
  * src/merkle/mmcs.ts. Mirrors Plonky3/Plonky3:poseidon2/src/{external,internal}.rs,
- * symmetric/src/{sponge,compression}.rs and merkle-tree/src/merkle_tree.rs (v0.6.2); spec §3-§5.
+ * symmetric/src/{sponge,compression}.rs and merkle-tree/src/merkle_tree.rs (v0.6.2); docs/protocol.md §3-§5.
  *
  * The permutation is generated straight-line from a `Poseidon2Constants` set (constants are
- * configuration, §3.5), with round constants and the internal diagonal interpolated in Montgomery
+ * configuration, docs/protocol.md §3.5), with round constants and the internal diagonal interpolated in Montgomery
  * form. States are canonical in buffers; `permute` converts to Montgomery form on entry and back on
  * exit.
  *
@@ -67,7 +67,7 @@ export function poseidon2ConstWords(c: Poseidon2Constants): Uint32Array {
   for (let r = 0; r < 2 * HALF_FULL_ROUNDS; r++)
     for (let i = 0; i < WIDTH; i++) out[16 * r + i] = mont(rows[r][i]);
   for (let q = 0; q < PARTIAL_ROUNDS; q++) out[128 + q] = mont(c.internal[q]);
-  // V (§3.3) as true field values: [-2, 1, 2, 1/2, 3, 4, -1/2, -3, -4, 1/2^8, ..., -1/2^27]
+  // V (docs/protocol.md §3.3) as true field values: [-2, 1, 2, 1/2, 3, 4, -1/2, -3, -4, 1/2^8, ..., -1/2^27]
   for (let i = 0; i < WIDTH; i++) out[144 + i] = mont(INTERNAL_DIAG_16[i]);
   return out;
 }

@@ -10,6 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchRow } from '../../bench/lib.ts';
 import { fibonacciAir, fibonacciPublicValues, generateFibonacciTrace } from '../../src/circuits/fibonacci.ts';
+import { createPoseidon2Air, generatePoseidon2Trace } from '../../src/circuits/poseidon2-air.ts';
 import { GENERATOR, mul, P } from '../../src/field/babybear.ts';
 import { cosetLdeBitReversed } from '../../src/field/dft.ts';
 import type { Matrix } from '../../src/field/matrix.ts';
@@ -19,8 +20,9 @@ import { POSEIDON2_DEFAULT_16 } from '../../src/hash/poseidon2-constants.ts';
 import { hashRows } from '../../src/hash/sponge.ts';
 import { commitMatrices } from '../../src/merkle/mmcs.ts';
 import { loadDawnGpu } from '../../src/node/gpu.ts';
+import type { TransferLedger } from '../../src/runtime/backend.ts';
 import { CpuBackend } from '../../src/runtime/cpu.ts';
-import { GpuContext } from '../../src/runtime/gpu-context.ts';
+import { formatGpuLedger, GpuContext } from '../../src/runtime/gpu-context.ts';
 import { FallbackBackend } from '../../src/runtime/select.ts';
 import { WebGpuBackend } from '../../src/runtime/webgpu.ts';
 import { FieldOp } from '../../src/shaders/field.wgsl.ts';
@@ -78,20 +80,20 @@ async function main(): Promise<number> {
     const b = randomFelts(r, 1 << 20);
     a.set([0, 1, P - 1, P - 1]);
     b.set([P - 1, P - 1, P - 1, 1]);
-    const g = await gpu.fieldOp(FieldOp.mul, a, b);
+    const g = await gpu.kernels.fieldOp(FieldOp.mul, a, b);
     for (let i = 0; i < a.length; i++) if (g[i] !== mul(a[i], b[i])) return false;
     return true;
   });
   await check('poseidon2-16 permute 2^14 states', async () => {
     const s = randomFelts(r, 16 << 14);
-    const g = await gpu.permuteStates(s);
+    const g = await gpu.kernels.permuteStates(s);
     const c = s.slice();
     for (let k = 0; k < 1 << 14; k++) perm.permute(c, 16 * k);
     return same(g, c);
   });
   await check('hashRows widths 3+8+13, 2^12 rows', async () => {
     const ms = [3, 8, 13].map((w) => ({ values: randomFelts(r, w << 12), width: w }));
-    return same(await gpu.hashRows(ms), hashRows(perm, ms));
+    return same(await gpu.kernels.hashRows(ms), hashRows(perm, ms));
   });
   for (const [logH, w, lb] of [
     [14, 16, 1],
@@ -101,7 +103,7 @@ async function main(): Promise<number> {
     await check(`coset LDE 2^${logH} x ${w} blowup 2^${lb}`, async () => {
       const m: Matrix = { values: randomFelts(r, w << logH), width: w };
       return same(
-        (await gpu.cosetLdeBitReversed(m, lb, GENERATOR)).values,
+        (await gpu.kernels.cosetLdeBitReversed(m, lb, GENERATOR)).values,
         cosetLdeBitReversed(m, lb, GENERATOR).values,
       );
     });
@@ -115,7 +117,8 @@ async function main(): Promise<number> {
     ].map(([l, w]) => ({ values: randomFelts(r, w << l), width: w }));
     const g = await gpu.commit(ms);
     const c = commitMatrices({ perm }, ms);
-    const o1 = g.openBatch(12345);
+    const [o1] = await gpu.openRows(g, [12345]);
+    gpu.release(g);
     const o2 = c.layers[0].slice(8 * (12345 ^ 1), 8 * (12345 ^ 1) + 8);
     return same(g.root, c.root) && same(o1.proof[0], o2);
   });
@@ -124,12 +127,15 @@ async function main(): Promise<number> {
     const sh = [GENERATOR, mul(GENERATOR, 3)];
     const g = await gpu.ldeAndCommit(ev, 1, sh);
     const c = await cpu.ldeAndCommit(ev, 1, sh);
-    return same(g.root, c.root) && same(g.matrices[1].values, c.matrices[1].values);
+    const [x] = await gpu.openRows(g, [777]);
+    const [y] = await cpu.openRows(c, [777]);
+    gpu.release(g);
+    return same(g.root, c.root) && same(x.openedValues[1], y.openedValues[1]);
   });
   await check('FRI fold arity 2, 2^16 pairs', async () => {
     const v = randomFelts(r, 8 << 16);
     const beta = randomFelts(r, 4);
-    return same(await gpu.foldArity2(v, beta), foldVectorArity2(v, beta));
+    return same(await gpu.kernels.foldArity2(v, beta), foldVectorArity2(v, beta));
   });
   gpu.close();
 
@@ -183,29 +189,39 @@ async function timedCases(gpuObj: GPU, cpu: CpuBackend): Promise<BenchRow[]> {
       const cpuMs = performance.now() - t;
       await gpu.ldeAndCommit([m], 1, [GENERATOR]);
       let best = Number.POSITIVE_INFINITY;
-      let g = c;
+      let root = c.root;
       for (let i = 0; i < 2; i++) {
         t = performance.now();
-        g = await gpu.ldeAndCommit([m], 1, [GENERATOR]);
+        const g = await gpu.ldeAndCommit([m], 1, [GENERATOR]);
         best = Math.min(best, performance.now() - t);
+        root = g.root;
+        gpu.release(g);
       }
       push(`cpu ${name}`, cpuMs, 'ms');
       push(`webgpu ${name}`, best, 'ms');
       push(`ratio cpu/webgpu ${name}`, cpuMs / best, 'x');
-      push(`same root ${name}`, same(c.root, g.root) ? 1 : 0, 'bool');
+      push(`same root ${name}`, same(c.root, root) ? 1 : 0, 'bool');
     } catch (e) {
       console.error(`${name}: ${e}`);
     }
   }
   gpu.close();
-  const air = fibonacciAir();
   const cfg = getConfig('c100');
-  for (const lh of (process.env.PLONKY3_GPU_PROOF_SIZES ?? '16,20').split(',').map(Number)) {
-    const name = `prove Fibonacci 2^${lh} c100`;
+  const proofs: { which: string; lh: number }[] = [
+    ...(process.env.PLONKY3_GPU_PROOF_SIZES ?? '16,20')
+      .split(',')
+      .map((x) => ({ which: 'fib', lh: Number(x) })),
+    ...(process.env.PLONKY3_GPU_P2_SIZES ?? '12,16').split(',').map((x) => ({ which: 'p2', lh: Number(x) })),
+  ];
+  for (const { which, lh } of proofs) {
+    const name = `prove ${which === 'fib' ? 'Fibonacci' : 'Poseidon2 AIR'} 2^${lh} c100`;
     try {
       const n = 2 ** lh;
-      const trace = generateFibonacciTrace(0, 1, n);
-      const pub = fibonacciPublicValues(0, 1, n);
+      const p2 = createPoseidon2Air({ constants: 'default' });
+      const air = which === 'fib' ? fibonacciAir() : p2;
+      const trace =
+        which === 'fib' ? generateFibonacciTrace(0, 1, n) : generatePoseidon2Trace(p2, { seed: 1 }, n);
+      const pub = which === 'fib' ? fibonacciPublicValues(0, 1, n) : [];
       let t = performance.now();
       const cpuBytes = await prove(air, trace, pub, cfg, { backend: cpu });
       const cpuMs = performance.now() - t;
@@ -214,12 +230,24 @@ async function timedCases(gpuObj: GPU, cpu: CpuBackend): Promise<BenchRow[]> {
         new WebGpuBackend(gctx, { constants: POSEIDON2_DEFAULT_16, ownsContext: true }),
         new CpuBackend(mmcsFor(cfg)),
       );
-      await prove(air, generateFibonacciTrace(0, 1, 1024), fibonacciPublicValues(0, 1, 1024), cfg, {
-        backend: fb,
-      });
+      // warm-up: compiles the pipelines of this AIR
+      await prove(air, trace, pub, cfg, { backend: fb });
+      let ledger: TransferLedger | undefined;
       t = performance.now();
-      const gpuBytes = await prove(air, trace, pub, cfg, { backend: fb });
+      const gpuBytes = await prove(air, trace, pub, cfg, {
+        backend: fb,
+        onPhases: (p) => {
+          ledger = p.ledger;
+        },
+      });
       const gpuMs = performance.now() - t;
+      if (ledger !== undefined) {
+        console.error(`${name}: ${formatGpuLedger(ledger)} proof=${gpuBytes.length}`);
+        push(`ledger uploaded ${name}`, ledger.uploadedBytes, 'bytes');
+        push(`ledger read ${name}`, ledger.readBytes, 'bytes');
+        push(`ledger readbacks ${name}`, ledger.readbacks, 'count');
+        push(`ledger submits ${name}`, ledger.submits, 'count');
+      }
       const v = verify(air, gpuBytes, pub, cfg, { format: 'postcard' });
       push(`cpu ${name}`, cpuMs, 'ms');
       push(`webgpu ${name}`, gpuMs, 'ms');

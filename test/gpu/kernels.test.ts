@@ -4,9 +4,9 @@
  * Merkle commit (equal and mixed heights), LDE + commit, FRI fold. Sizes stay small for lavapipe.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { add, GENERATOR, halve, mul, P, sub } from '../../src/field/babybear.ts';
+import { add, GENERATOR, halve, inverse, mul, P, sub } from '../../src/field/babybear.ts';
 import { cosetLdeBitReversed } from '../../src/field/dft.ts';
-import { ext4Mul } from '../../src/field/ext4.ts';
+import { ext4Inverse, ext4Mul } from '../../src/field/ext4.ts';
 import type { Matrix } from '../../src/field/matrix.ts';
 import { foldVectorArity2 } from '../../src/fri/fold.ts';
 import { createPoseidon2 } from '../../src/hash/poseidon2.ts';
@@ -60,10 +60,10 @@ describe.skipIf(ctx === undefined)(`WGSL kernels vs CPU twins on ${ctx?.adapterI
   it('bb add/sub/mul/halve at edges {0,1,2,P-2,P-1,2^16,2^27,...} and 4000 random pairs (seed 1)', async () => {
     const [a, b] = pairs();
     const [s, d, m, h] = await Promise.all([
-      gpu.fieldOp(FieldOp.add, a, b),
-      gpu.fieldOp(FieldOp.sub, a, b),
-      gpu.fieldOp(FieldOp.mul, a, b),
-      gpu.fieldOp(FieldOp.halve, a, b),
+      gpu.kernels.fieldOp(FieldOp.add, a, b),
+      gpu.kernels.fieldOp(FieldOp.sub, a, b),
+      gpu.kernels.fieldOp(FieldOp.mul, a, b),
+      gpu.kernels.fieldOp(FieldOp.halve, a, b),
     ]);
     for (let i = 0; i < a.length; i++) {
       if (s[i] !== add(a[i], b[i])) expect([i, a[i], b[i], s[i]]).toEqual([i, a[i], b[i], add(a[i], b[i])]);
@@ -82,12 +82,27 @@ describe.skipIf(ctx === undefined)(`WGSL kernels vs CPU twins on ${ctx?.adapterI
     const b = randomFelts(r, 4 * n);
     for (let k = 0; k < EDGES.length; k++)
       for (let j = 0; j < 4; j++) a[4 * k + j] = b[4 * k + 3 - j] = EDGES[k];
-    const got = await gpu.fieldOp(FieldOp.extMul, a, b);
+    const got = await gpu.kernels.fieldOp(FieldOp.extMul, a, b);
     for (let i = 0; i < n; i++) {
       const want = refExtMul(a.subarray(4 * i, 4 * i + 4), b.subarray(4 * i, 4 * i + 4));
       expect(Array.from(got.subarray(4 * i, 4 * i + 4)), `element ${i}`).toEqual(want);
       if (i < 4)
         expect(want).toEqual(Array.from(ext4Mul(a.subarray(4 * i, 4 * i + 4), b.subarray(4 * i, 4 * i + 4))));
+    }
+  });
+
+  it('base and ext4 inverse (bb_inv, ext_inv) at edges and 1000 random elements (seed 3) vs inverse / ext4Inverse', async () => {
+    const r = rng(3);
+    const a = Uint32Array.from([...EDGES.filter((x) => x !== 0), ...randomFelts(r, 1000)].map((x) => x || 1));
+    const inv = await gpu.kernels.fieldOp(FieldOp.inv, a, a);
+    for (let i = 0; i < a.length; i++)
+      if (inv[i] !== inverse(a[i])) expect([i, inv[i]]).toEqual([i, inverse(a[i])]);
+    const e = randomFelts(r, 4 * 500);
+    e.set([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, P - 1, P - 1, P - 1, P - 1, P - 1]);
+    const einv = await gpu.kernels.fieldOp(FieldOp.extInv, e, e);
+    for (let i = 0; i < 500; i++) {
+      const want = Array.from(ext4Inverse(e.subarray(4 * i, 4 * i + 4)));
+      expect(Array.from(einv.subarray(4 * i, 4 * i + 4)), `element ${i}`).toEqual(want);
     }
   });
 
@@ -108,7 +123,7 @@ describe.skipIf(ctx === undefined)(`WGSL kernels vs CPU twins on ${ctx?.adapterI
             })();
       const be = new WebGpuBackend(ctx as NonNullable<typeof ctx>, { constants: set, ownsContext: false });
       try {
-        const out = await be.permuteStates(Uint32Array.from(kat.input));
+        const out = await be.kernels.permuteStates(Uint32Array.from(kat.input));
         expect(Array.from(out)).toEqual(kat.expected);
       } finally {
         be.close();
@@ -124,7 +139,7 @@ describe.skipIf(ctx === undefined)(`WGSL kernels vs CPU twins on ${ctx?.adapterI
       [gpu, POSEIDON2_DEFAULT_16],
       [gpuRng1, POSEIDON2_SMALLRNG_SEED1_16],
     ] as const) {
-      const got = await be.permuteStates(states);
+      const got = await be.kernels.permuteStates(states);
       const want = states.slice();
       const perm = createPoseidon2(set);
       for (let k = 0; k < 200; k++) perm.permute(want, 16 * k);
@@ -138,7 +153,9 @@ describe.skipIf(ctx === undefined)(`WGSL kernels vs CPU twins on ${ctx?.adapterI
     for (const w of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 24, 33, 64]) {
       const h = 1 + (w % 5) * 7;
       const m: Matrix = { values: randomFelts(r, w * h), width: w };
-      expect(Array.from(await gpu.hashRows([m])), `width ${w}`).toEqual(Array.from(hashRows(perm, [m])));
+      expect(Array.from(await gpu.kernels.hashRows([m])), `width ${w}`).toEqual(
+        Array.from(hashRows(perm, [m])),
+      );
     }
   });
 
@@ -147,7 +164,9 @@ describe.skipIf(ctx === undefined)(`WGSL kernels vs CPU twins on ${ctx?.adapterI
     const perm = createPoseidon2(POSEIDON2_SMALLRNG_SEED1_16);
     for (const h of [1, 5, 33]) {
       const ms = [3, 5, 8, 1, 9, 16, 7].map((w) => ({ values: randomFelts(r, w * h), width: w }));
-      expect(Array.from(await gpuRng1.hashRows(ms)), `height ${h}`).toEqual(Array.from(hashRows(perm, ms)));
+      expect(Array.from(await gpuRng1.kernels.hashRows(ms)), `height ${h}`).toEqual(
+        Array.from(hashRows(perm, ms)),
+      );
     }
   });
 
@@ -158,7 +177,7 @@ describe.skipIf(ctx === undefined)(`WGSL kernels vs CPU twins on ${ctx?.adapterI
       const logBlowup = logH >= 10 ? 1 : logH % 4;
       const shift = logH % 2 === 0 ? GENERATOR : 1 + Math.floor(r() * (P - 1));
       const m: Matrix = { values: randomFelts(r, w << logH), width: w };
-      const got = await gpu.cosetLdeBitReversed(m, logBlowup, shift);
+      const got = await gpu.kernels.cosetLdeBitReversed(m, logBlowup, shift);
       const want = cosetLdeBitReversed(m, logBlowup, shift);
       expect(got.width).toBe(w);
       expect(got.values.length).toBe(want.values.length);
@@ -173,8 +192,11 @@ describe.skipIf(ctx === undefined)(`WGSL kernels vs CPU twins on ${ctx?.adapterI
     const g = await be.commit(ms);
     expect(Array.from(g.root)).toEqual(Array.from(cpu.root));
     const H = cpu.maxHeight;
-    for (const idx of new Set([0, H - 1, H >> 1, (H * 3) >> 2])) {
-      const a = g.openBatch(idx);
+    const idxs = [...new Set([0, H - 1, H >> 1, (H * 3) >> 2])];
+    const opened = await be.openRows(g, idxs);
+    be.release(g);
+    for (const [k, idx] of idxs.entries()) {
+      const a = opened[k];
       const b = openBatch(cpu, idx);
       expect(a.openedValues.map((x) => Array.from(x))).toEqual(b.openedValues.map((x) => Array.from(x)));
       expect(a.proof.map((x) => Array.from(x))).toEqual(b.proof.map((x) => Array.from(x)));
@@ -222,11 +244,13 @@ describe.skipIf(ctx === undefined)(`WGSL kernels vs CPU twins on ${ctx?.adapterI
       const a = await gpu.ldeAndCommit(evals, logBlowup, shifts);
       const b = await cpu.ldeAndCommit(evals, logBlowup, shifts);
       expect(Array.from(a.root)).toEqual(Array.from(b.root));
-      for (let k = 0; k < evals.length; k++)
-        expect(Array.from(a.matrices[k].values)).toEqual(Array.from(b.matrices[k].values));
-      for (const idx of [0, 5, (64 << logBlowup) - 1]) {
-        const x = a.openBatch(idx);
-        const y = b.openBatch(idx);
+      const all = Array.from({ length: 64 << logBlowup }, (_, i) => i);
+      const xs = await gpu.openRows(a, all);
+      const ys = await cpu.openRows(b, all);
+      gpu.release(a);
+      for (const idx of all) {
+        const x = xs[idx];
+        const y = ys[idx];
         expect(x.proof.map((d) => Array.from(d))).toEqual(y.proof.map((d) => Array.from(d)));
         expect(x.openedValues.map((d) => Array.from(d))).toEqual(y.openedValues.map((d) => Array.from(d)));
       }
@@ -239,7 +263,7 @@ describe.skipIf(ctx === undefined)(`WGSL kernels vs CPU twins on ${ctx?.adapterI
       const v = randomFelts(r, 8 << lm);
       const beta = randomFelts(r, 4);
       if (lm === 0) beta.set([P - 1, 0, 1, P - 1]);
-      const got = await gpu.foldArity2(v, beta);
+      const got = await gpu.kernels.foldArity2(v, beta);
       expect(Array.from(got), `lm ${lm}`).toEqual(Array.from(foldVectorArity2(v, beta)));
     }
   });
