@@ -85,6 +85,8 @@ describe('p3ts prove backend flags', () => {
     expect(r.stdout).toMatch(
       /^stats: trace commit [\d.]+ ms, quotient [\d.]+ ms, quotient commit [\d.]+ ms, open [\d.]+ ms, total [\d.]+ ms$/m,
     );
+    // Nothing ran on a device: the transfer ledger is all zeros.
+    expect(r.stdout).toMatch(/^gpu-ledger: uploaded=0 read=0 readbacks=0 submits=0$/m);
   });
 
   it('--gpu on proves on WebGPU where Dawn has an adapter (lavapipe), same bytes for --workers 0 and auto', async () => {
@@ -99,6 +101,10 @@ describe('p3ts prove backend flags', () => {
       if (probe.ok) {
         expect(r.lines[0]).toMatch(/^backend: webgpu on .* \(CPU fallback: .*\): --gpu on$/);
         expect(r.stdout).toMatch(/gpu ops [1-9]\d*, cpu fallbacks 0/);
+        const m = /^gpu-ledger: uploaded=(\d+) read=(\d+) readbacks=(\d+) submits=(\d+)$/m.exec(r.stdout);
+        expect(m, r.stdout).not.toBeNull();
+        expect(Number(m?.[2])).toBeGreaterThan(0);
+        expect(Number(m?.[2])).toBeLessThanOrEqual(1.5 * r.bytes.length);
       } else {
         expect(r.lines[0]).toMatch(
           /^backend: cpu .*: no WebGPU adapter \(.*\): using the CPU; see docs\/gpu\.md$/,

@@ -8,6 +8,7 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { checkConstraints } from '../../air/check.ts';
+import { formatGpuLedger } from '../../runtime/gpu-context.ts';
 import { FallbackBackend } from '../../runtime/select.ts';
 import { wrapEnvelope } from '../../stark/envelope.ts';
 import type { ProvePhases } from '../../stark/prove.ts';
@@ -29,9 +30,12 @@ const HELP = `usage: p3ts prove --air fibonacci|poseidon2 --log-rows N [--public
                   [--log-blowup N] [--num-queries N] [--commit-pow-bits N] [--query-pow-bits N]
                   [--log-final-poly-len N] [--max-log-arity N] [--constants default|rng-seed-1]
 ${BACKEND_HELP}
---stats            print the phase timings of the proof`;
+--stats            print the phase timings and the GPU transfer ledger of the proof`;
 
-/** `--stats` output: the phase timings and, for WebGPU, the operation counts. */
+/**
+ * `--stats` output: the phase timings and, for WebGPU, the operation counts; then the transfer
+ * ledger of the proof (`gpu-ledger: ...`, zeros when nothing ran on a device; docs/gpu.md).
+ */
 function statsLine(p: ProvePhases | undefined, backend: unknown): string {
   const ms = (x: number): string => `${x.toFixed(1)} ms`;
   const phases = p
@@ -41,7 +45,8 @@ function statsLine(p: ProvePhases | undefined, backend: unknown): string {
     backend instanceof FallbackBackend
       ? `; gpu ops ${backend.gpuOps}, cpu fallbacks ${backend.fallbacks}${backend.lastFallbackReason ? ` (last: ${backend.lastFallbackReason})` : ''}`
       : '';
-  return `stats: ${phases}${gpu}`;
+  const ledger = p ? `\n${formatGpuLedger(p.ledger)}` : '';
+  return `stats: ${phases}${gpu}${ledger}`;
 }
 
 /** Runs the command. */
