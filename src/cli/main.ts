@@ -36,6 +36,7 @@ command(
   () => import('./commands/preflight.ts'),
 );
 command('serve', 'run the prover/verifier HTTP service on loopback', () => import('./commands/serve.ts'));
+command('worker', 'prove proof-queue jobs from Redis', () => import('./commands/worker.ts'));
 command('stress', 'run a stress scenario and write a JSON report', () => import('./commands/stress.ts'));
 command(
   'analyze',
