@@ -340,6 +340,36 @@ export function ext4From(c: ArrayLike<number>): Ext4 {
   return out;
 }
 
+type IntoBinary = (
+  out: Uint32Array,
+  o: number,
+  a: Uint32Array,
+  ia: number,
+  b: Uint32Array,
+  ib: number,
+) => void;
+type IntoUnary = (out: Uint32Array, o: number, a: Uint32Array, ia: number) => void;
+type IntoBase = (out: Uint32Array, o: number, a: Uint32Array, ia: number, s: Felt) => void;
+
+/** f(a, b) into a fresh element (the convenience forms below; hot code calls the Into forms). */
+function freshBinary(f: IntoBinary, a: Ext4, b: Ext4): Ext4 {
+  const out = new Uint32Array(4);
+  f(out, 0, a, 0, b, 0);
+  return out;
+}
+
+function freshUnary(f: IntoUnary, a: Ext4): Ext4 {
+  const out = new Uint32Array(4);
+  f(out, 0, a, 0);
+  return out;
+}
+
+function freshBase(f: IntoBase, a: Ext4, s: Felt): Ext4 {
+  const out = new Uint32Array(4);
+  f(out, 0, a, 0, s);
+  return out;
+}
+
 /** The basis element X^i as a fresh extension element (0 <= i < 4). */
 export function ext4Basis(i: number): Ext4 {
   const out = new Uint32Array(4);
@@ -349,51 +379,37 @@ export function ext4Basis(i: number): Ext4 {
 
 /** a + b (fresh result). */
 export function ext4Add(a: Ext4, b: Ext4): Ext4 {
-  const out = new Uint32Array(4);
-  ext4AddInto(out, 0, a, 0, b, 0);
-  return out;
+  return freshBinary(ext4AddInto, a, b);
 }
 
 /** a - b (fresh result). */
 export function ext4Sub(a: Ext4, b: Ext4): Ext4 {
-  const out = new Uint32Array(4);
-  ext4SubInto(out, 0, a, 0, b, 0);
-  return out;
+  return freshBinary(ext4SubInto, a, b);
 }
 
 /** -a (fresh result). */
 export function ext4Neg(a: Ext4): Ext4 {
-  const out = new Uint32Array(4);
-  ext4NegInto(out, 0, a, 0);
-  return out;
+  return freshUnary(ext4NegInto, a);
 }
 
 /** a * b (fresh result). */
 export function ext4Mul(a: Ext4, b: Ext4): Ext4 {
-  const out = new Uint32Array(4);
-  ext4MulInto(out, 0, a, 0, b, 0);
-  return out;
+  return freshBinary(ext4MulInto, a, b);
 }
 
 /** a^2 (fresh result). */
 export function ext4Square(a: Ext4): Ext4 {
-  const out = new Uint32Array(4);
-  ext4SquareInto(out, 0, a, 0);
-  return out;
+  return freshUnary(ext4SquareInto, a);
 }
 
 /** a * s for a base scalar s (fresh result). */
 export function ext4MulBase(a: Ext4, s: Felt): Ext4 {
-  const out = new Uint32Array(4);
-  ext4MulBaseInto(out, 0, a, 0, s);
-  return out;
+  return freshBase(ext4MulBaseInto, a, s);
 }
 
 /** a + s for a base scalar s (fresh result). */
 export function ext4AddBase(a: Ext4, s: Felt): Ext4 {
-  const out = new Uint32Array(4);
-  ext4AddBaseInto(out, 0, a, 0, s);
-  return out;
+  return freshBase(ext4AddBaseInto, a, s);
 }
 
 /**
@@ -401,9 +417,7 @@ export function ext4AddBase(a: Ext4, s: Felt): Ext4 {
  * @throws {FieldError} if a = 0
  */
 export function ext4Inverse(a: Ext4): Ext4 {
-  const out = new Uint32Array(4);
-  ext4InverseInto(out, 0, a, 0);
-  return out;
+  return freshUnary(ext4InverseInto, a);
 }
 
 /**

@@ -79,17 +79,7 @@ export function verifyPcs(
 ): void {
   for (const r of rounds)
     for (const m of r.matrices) for (const pt of m.points) challenger.observeSlice(pt.values);
-  verifyFri(params, mmcs, rounds, proof, challenger);
-}
-
-function verifyFri(
-  params: FriParams,
-  mmcs: MerkleConfig,
-  rounds: readonly PcsRound[],
-  proof: FriProof,
-  challenger: Challenger,
-): void {
-  // 1.
+  // FRI verifier. 1.
   if (params.numQueries === 0) reject('FRI_QUERY_COUNT', 'zero queries');
   // 2.
   const friAlpha = challenger.sampleExt();
