@@ -161,7 +161,7 @@ export interface Backend {
    * trace on Q taken from matrix 0 of `trace` (the first 2^(logN+lqc) bit-reversed LDE rows when
    * lqc <= logBlowup, else a coset LDE of the trace by 2^lqc with shift GEN), next-row offset
    * 2^lqc, selectors and periodic columns on Q. CPU twin: evalFoldedQuotient with
-   * selectorsOnCoset / periodicColumnsOnCoset (src/air/eval.ts). Crosses: alpha in.
+   * selectorsOnCoset / periodicColumnsOnCoset (src/air/domain.ts). Crosses: alpha in.
    * @param trace the trace commitment (ldeAndCommit of the trace with shift GEN)
    * @param spec the AIR, log trace height and publics
    * @param alpha the constraint-folding challenge

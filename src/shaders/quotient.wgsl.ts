@@ -1,6 +1,6 @@
 /**
  * The folded quotient of an AIR over the quotient domain, generated in WGSL from the AIR's compiled
- * register program (src/air/symbolic.ts `compileAir`). One invocation evaluates one row j of the
+ * register program (src/air/program.ts `compileAir`). One invocation evaluates one row j of the
  * coset Q = GEN * H_(2^logQ) (natural order): it reads the trace row and its "next" row from the
  * committed trace LDE (bit-reversed rows: point j sits at row rev_logQ(j)), computes the selectors
  * at x_j = GEN g_Q^j, runs the program straight-line with one WGSL variable per register, folds
