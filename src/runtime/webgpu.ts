@@ -535,26 +535,6 @@ export class WebGpuBackend implements Backend {
     return this.ctx.ledger();
   }
 
-  /**
-   * Merkle commitment of host matrices as they are (test hook; twin of commitMatrices), kept on
-   * the device like any commitment (open it with openRows, free it with release).
-   * @param matrices row-major matrices, power-of-two heights
-   * @returns the commitment
-   * @throws {GpuError} as ldeAndCommit
-   */
-  async commit(matrices: readonly Matrix[]): Promise<CommittedHandle> {
-    this.ctx.check();
-    return this.commitWith(async (_plan, kept, _coeffs, ldes) => {
-      for (const m of matrices) {
-        if (!isPow2(height(m)))
-          throw new GpuError(GpuErrorCode.unsupported, 'commit: height not a power of two');
-        const b = await this.ctx.upload(m.values, 'matrix');
-        kept.push(b);
-        ldes.push({ buffer: b, width: m.width, rows: height(m) });
-      }
-    });
-  }
-
   /** Releases every handle's buffers, the cached tables, and closes the context (if owned); idempotent. */
   close(): void {
     if (this.closed) return;

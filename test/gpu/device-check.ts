@@ -117,10 +117,9 @@ async function main(): Promise<number> {
       [14, 3],
       [3, 2],
     ].map(([l, w]) => ({ values: randomFelts(r, w << l), width: w }));
-    const g = await gpu.commit(ms);
+    const g = await kernelsOf(gpu).commit(ms, [12345]);
     const c = commitMatrices({ perm }, ms);
-    const [o1] = await gpu.openRows(g, [12345]);
-    gpu.release(g);
+    const [o1] = g.openings;
     const o2 = c.layers[0].slice(8 * (12345 ^ 1), 8 * (12345 ^ 1) + 8);
     return same(g.root, c.root) && same(o1.proof[0], o2);
   });

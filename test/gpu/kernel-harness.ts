@@ -19,6 +19,7 @@ import {
   toMontgomeryArray,
   WG,
 } from '../../src/runtime/webgpu/engine.ts';
+import { type GatheredOpening, gatherOpenings } from '../../src/runtime/webgpu/ops.ts';
 import type { WebGpuBackend } from '../../src/runtime/webgpu.ts';
 import { FieldOp, fieldOpWgsl } from '../../src/shaders/field.wgsl.ts';
 import { foldArity2Wgsl } from '../../src/shaders/fri.wgsl.ts';
@@ -131,6 +132,37 @@ export class KernelHarness {
       await e.run(plan, 'fold');
       const [r] = await this.ctx.read([{ buffer: out, offset: 0, size: 16 * m }]);
       return r;
+    } finally {
+      e.release(plan);
+    }
+  }
+
+  /**
+   * Merkle commitment of host matrices as they are (twin of commitMatrices) and the openings of
+   * `indices` gathered from the device tree (twin of openBatch).
+   * @param matrices row-major matrices, power-of-two heights
+   * @param indices rows of the tallest matrix to open
+   * @returns the root and one opening per index
+   * @throws {GpuError} as ldeAndCommit
+   */
+  async commit(
+    matrices: readonly Matrix[],
+    indices: readonly number[],
+  ): Promise<{ root: Uint32Array; openings: GatheredOpening[] }> {
+    const e = this.e;
+    const plan = newPlan();
+    try {
+      const ms: DeviceMatrix[] = [];
+      for (const m of matrices) {
+        ms.push({ buffer: await e.tempUpload(plan, m.values, 'matrix'), width: m.width, rows: height(m) });
+      }
+      const tree = await e.planTree(plan, ms, false);
+      await e.run(plan, 'commit');
+      const [root] = await this.ctx.read([
+        { buffer: tree.buffer, offset: (tree.digests - 1) * DIGEST_ELEMS * 4, size: DIGEST_ELEMS * 4 },
+      ]);
+      const [openings] = await gatherOpenings(e, [{ ldes: ms, tree, indices }]);
+      return { root, openings };
     } finally {
       e.release(plan);
     }
