@@ -320,6 +320,17 @@ export function symbolicEval(air: Air): SymbolicBuilder {
 
 const OP_SYMBOL: Record<number, string> = { [ExprOp.add]: '+', [ExprOp.sub]: '-', [ExprOp.mul]: '*' };
 
+/** How each leaf reads: an indexed name (`local[0]`) or a bare one (`isFirstRow`). */
+const LEAF_NAME: Record<number, readonly [name: string, indexed: boolean]> = {
+  [ExprOp.main]: ['local', true],
+  [ExprOp.next]: ['next', true],
+  [ExprOp.public]: ['pub', true],
+  [ExprOp.periodic]: ['periodic', true],
+  [ExprOp.isFirstRow]: ['isFirstRow', false],
+  [ExprOp.isLastRow]: ['isLastRow', false],
+  [ExprOp.isTransition]: ['isTransition', false],
+};
+
 /**
  * Renders an expression for error messages (`local[0]`, `next[1]`, `pub[2]`, `isFirstRow`, ...).
  * @param e the expression
@@ -330,42 +341,21 @@ export function exprToString(e: Expr, maxLen = 200): string {
   let out = '';
   const walk = (x: Expr): void => {
     if (out.length > maxLen) return;
-    switch (x.op) {
-      case ExprOp.constant:
-        out += x.value > P / 2 ? `-${P - x.value}` : String(x.value);
-        return;
-      case ExprOp.main:
-        out += `local[${x.value}]`;
-        return;
-      case ExprOp.next:
-        out += `next[${x.value}]`;
-        return;
-      case ExprOp.public:
-        out += `pub[${x.value}]`;
-        return;
-      case ExprOp.periodic:
-        out += `periodic[${x.value}]`;
-        return;
-      case ExprOp.isFirstRow:
-        out += 'isFirstRow';
-        return;
-      case ExprOp.isLastRow:
-        out += 'isLastRow';
-        return;
-      case ExprOp.isTransition:
-        out += 'isTransition';
-        return;
-      case ExprOp.neg:
-        out += '-(';
-        walk(x.a as Expr);
-        out += ')';
-        return;
-      default:
-        out += '(';
-        walk(x.a as Expr);
-        out += ` ${OP_SYMBOL[x.op]} `;
-        walk(x.b as Expr);
-        out += ')';
+    const leaf = LEAF_NAME[x.op];
+    if (leaf !== undefined) {
+      out += leaf[1] ? `${leaf[0]}[${x.value}]` : leaf[0];
+    } else if (x.op === ExprOp.constant) {
+      out += x.value > P / 2 ? `-${P - x.value}` : String(x.value);
+    } else if (x.op === ExprOp.neg) {
+      out += '-(';
+      walk(x.a as Expr);
+      out += ')';
+    } else {
+      out += '(';
+      walk(x.a as Expr);
+      out += ` ${OP_SYMBOL[x.op]} `;
+      walk(x.b as Expr);
+      out += ')';
     }
   };
   walk(e);

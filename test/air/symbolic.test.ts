@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { type Air, type AirBuilder, AirError } from '../../src/air/air.ts';
 import { compileAir, logQuotientChunksFor } from '../../src/air/program.ts';
-import { ExprOp, ExprPool, SymbolicBuilder } from '../../src/air/symbolic.ts';
-import { ceilLog2 } from '../../src/field/babybear.ts';
+import { ExprOp, ExprPool, exprToString, SymbolicBuilder } from '../../src/air/symbolic.ts';
+import { ceilLog2, P } from '../../src/field/babybear.ts';
 
 const P = 2013265921;
 
@@ -145,5 +145,32 @@ describe('compileAir', () => {
     expect(r1.op).toBe(ExprOp.mul);
     expect(r1.b?.op).toBe(ExprOp.sub);
     expect(r2.a?.op).toBe(ExprOp.sub);
+  });
+});
+
+describe('exprToString', () => {
+  it('renders every leaf kind, negative constants, negation and binary operations', () => {
+    const p = new ExprPool();
+    const leaves = [
+      p.leaf(ExprOp.main, 0),
+      p.leaf(ExprOp.next, 1),
+      p.leaf(ExprOp.public, 2),
+      p.leaf(ExprOp.periodic, 3),
+      p.leaf(ExprOp.isFirstRow, 0),
+      p.leaf(ExprOp.isLastRow, 0),
+      p.leaf(ExprOp.isTransition, 0),
+    ];
+    expect(leaves.map((x) => exprToString(x))).toEqual([
+      'local[0]',
+      'next[1]',
+      'pub[2]',
+      'periodic[3]',
+      'isFirstRow',
+      'isLastRow',
+      'isTransition',
+    ]);
+    const e = p.mul(p.sub(leaves[0], p.constant(P - 2)), p.neg(leaves[1]));
+    expect(exprToString(e)).toBe('((local[0] - -2) * -(next[1]))');
+    expect(exprToString(e, 5)).toBe('((loc…');
   });
 });
