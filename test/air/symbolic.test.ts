@@ -4,7 +4,6 @@ import { compileAir, logQuotientChunksFor } from '../../src/air/program.ts';
 import { ExprOp, ExprPool, exprToString, SymbolicBuilder } from '../../src/air/symbolic.ts';
 import { ceilLog2, P } from '../../src/field/babybear.ts';
 
-
 function builder(): SymbolicBuilder {
   return new SymbolicBuilder(3, 2, 1);
 }
