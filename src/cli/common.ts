@@ -5,7 +5,7 @@
 import type { Air } from '../air/air.ts';
 import type { Matrix } from '../field/matrix.ts';
 import type { ConfigOverrides, ConstantSet, StarkConfig } from '../stark/config.ts';
-import { getConfig } from '../stark/config.ts';
+import { getConfig, permSetOf } from '../stark/config.ts';
 
 /** A usage error: exit code 2 with the message. */
 export class UsageError extends Error {
@@ -143,7 +143,7 @@ export async function builtinStatement(
   if (name === 'poseidon2') {
     if (publics.length !== 0) throw new UsageError('poseidon2 takes no public values');
     const air = circuits.createPoseidon2Air({
-      constants: config.constants === 'rng-seed-1' ? 'smallrng-seed-1' : 'default',
+      constants: permSetOf(config.constants),
     });
     return { air, trace: () => circuits.generatePoseidon2Trace(air, { seed: 1 }, n) };
   }
