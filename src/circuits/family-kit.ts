@@ -9,6 +9,7 @@
 import type { Air, AirBuilder, ConstraintScope, Expr, ExprLike } from '../air/air.ts';
 import { P } from '../field/babybear.ts';
 import type { Matrix } from '../field/matrix.ts';
+import { xorshift32 } from '../field/rng.ts';
 import type { Poseidon2ConstantSetName } from '../hash/poseidon2.ts';
 
 /** Size profiles of a family: `production` (the deployed shape) and `test` (fast unit tests). */
@@ -245,13 +246,6 @@ export function checkLogRows(family: string, logRows: number, max: number): numb
  * @returns a function giving integers in [0, bound)
  */
 export function sampleRng(seed: number): (bound: number) => number {
-  let x = seed >>> 0 || 1;
-  return (bound: number): number => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x % bound;
-  };
+  const next = xorshift32(seed);
+  return (bound: number): number => next() % bound;
 }

@@ -17,6 +17,7 @@
  * Input JSON: { "initialRoot": [8 elements], "stateRoots": [[8 elements], ...] }
  */
 import type { Air, AirBuilder, ConstraintScope, Expr, ExprLike } from '../air/air.ts';
+import { P } from '../field/babybear.ts';
 import { type Matrix, matrix } from '../field/matrix.ts';
 import { createPoseidon2, type Poseidon2ConstantSetName } from '../hash/poseidon2.ts';
 import {
@@ -209,7 +210,7 @@ export function sampleDigests(seed: number, count: number): number[][] {
   const out: number[][] = [];
   for (let i = 0; i < count; i++) {
     const d: number[] = [];
-    for (let j = 0; j < 8; j++) d.push(rng(0x78000001));
+    for (let j = 0; j < 8; j++) d.push(rng(P));
     out.push(d);
   }
   return out;

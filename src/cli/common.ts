@@ -3,6 +3,7 @@
  * built-in statements (`--air fibonacci|poseidon2 --log-rows N`).
  */
 import type { Air } from '../air/air.ts';
+import { P } from '../field/babybear.ts';
 import type { Matrix } from '../field/matrix.ts';
 import type { ConfigOverrides, ConstantSet, StarkConfig } from '../stark/config.ts';
 import { getConfig, permSetOf } from '../stark/config.ts';
@@ -102,7 +103,7 @@ export function parsePublics(s: string | undefined): number[] {
   if (s === undefined || s.trim() === '') return [];
   return s.split(',').map((t, i) => {
     const v = t.trim();
-    if (!/^\d+$/.test(v) || Number(v) >= 0x78000001)
+    if (!/^\d+$/.test(v) || Number(v) >= P)
       throw new UsageError(`--public: value ${i} '${t}' is not a field element`);
     return Number(v);
   });
