@@ -249,3 +249,61 @@ export function sampleRng(seed: number): (bound: number) => number {
   const next = xorshift32(seed);
   return (bound: number): number => next() % bound;
 }
+
+/** What a family module writes; `defineFamily` adds the shared part of `build`. */
+export interface FamilySpec {
+  /** Family name, also the AIR name. */
+  readonly name: string;
+  /** One line for reports. */
+  readonly summary: string;
+  /** log2 trace height of each size profile. */
+  readonly logRows: Readonly<Record<FamilySize, number>>;
+  /** The largest log2 height the family's range bounds allow. */
+  readonly maxLogRows: number;
+  /**
+   * The AIR (the same for every size).
+   * @param opts constant set
+   */
+  air(opts?: FamilyAirOptions): Air;
+  /**
+   * Reads the input object and generates the statement; runs after the height is checked.
+   * @param rd the family's input reader (errors name the family and the field)
+   * @param o the input, checked to be an object
+   * @param rows the trace height, 2^logRows of the size
+   * @param opts size, constant set, unchecked
+   * @throws {FamilyInputError} naming the offending field
+   */
+  generate(
+    rd: InputReader,
+    o: Record<string, unknown>,
+    rows: number,
+    opts: BuildOptions & FamilyAirOptions,
+  ): FamilyStatement;
+  /**
+   * A deterministic honest sample input.
+   * @param rows the trace height of the size
+   */
+  sampleInput(rows: number): unknown;
+}
+
+/**
+ * A circuit family from its spec: `build` checks the size's height against `maxLogRows` and that
+ * the input is an object, then calls `generate`.
+ * @param spec the family's parts
+ * @returns the frozen family
+ */
+export function defineFamily(spec: FamilySpec): CircuitFamily {
+  const logRows = Object.freeze({ ...spec.logRows });
+  return Object.freeze({
+    name: spec.name,
+    summary: spec.summary,
+    logRows,
+    air: spec.air,
+    build(input: unknown, opts: BuildOptions & FamilyAirOptions = {}): FamilyStatement {
+      const rd = new InputReader(spec.name);
+      const rows = 2 ** checkLogRows(spec.name, logRows[opts.size ?? 'production'], spec.maxLogRows);
+      return spec.generate(rd, rd.object(input, ''), rows, opts);
+    },
+    sampleInput: (size: FamilySize): unknown => spec.sampleInput(2 ** logRows[size]),
+  });
+}

@@ -10,15 +10,8 @@
  */
 import type { Air } from '../air/air.ts';
 import { P } from '../field/babybear.ts';
-import {
-  type BuildOptions,
-  type CircuitFamily,
-  checkLogRows,
-  type FamilyAirOptions,
-  type FamilySize,
-  type FamilyStatement,
-  InputReader,
-} from './family-kit.ts';
+import type { CircuitFamily, FamilyAirOptions } from './family-kit.ts';
+import { defineFamily } from './family-kit.ts';
 import type { Poseidon2Air } from './poseidon2-air.ts';
 import {
   CHAIN_MAX_LOG_ROWS,
@@ -49,45 +42,34 @@ export function pruningAir(opts: FamilyAirOptions = {}): Air & { readonly perm: 
   return hashChainAir(PRUNING_SPEC, opts.constants);
 }
 
-const LOG_ROWS: Readonly<Record<FamilySize, number>> = Object.freeze({ production: 9, test: 3 });
-
-/**
- * Validates the input and generates the trace.
- * @param input the JSON input (see the module comment)
- * @param opts size and constant set
- * @returns the statement
- * @throws {FamilyInputError} for a malformed input
- */
-export function buildPruning(input: unknown, opts: BuildOptions & FamilyAirOptions = {}): FamilyStatement {
-  const rd = new InputReader('pruning');
-  const rows = 2 ** checkLogRows('pruning', LOG_ROWS[opts.size ?? 'production'], CHAIN_MAX_LOG_ROWS);
-  const o = rd.object(input, '');
-  const firstHeight = rd.uint(o.firstHeight, 'firstHeight', P - rows);
-  const digests = readDigestList(rd, o.blockDigests, 'blockDigests', rows);
-  const air = pruningAir(opts);
-  const { trace, final } = generateHashChainTrace(air, rows, new Uint32Array(8), digests, firstHeight);
-  const pub = new Uint32Array(10);
-  pub[0] = firstHeight;
-  pub[1] = firstHeight + digests.length / 8 - 1;
-  pub.set(final, 2);
-  return { air, trace, publicValues: pub };
-}
-
-/**
- * A deterministic honest range of pruned blocks filling all but 5 rows of the size.
- * @param size the size profile
- * @returns the JSON input
- */
-export function samplePruningInput(size: FamilySize): unknown {
-  return { firstHeight: 500_000, blockDigests: sampleDigests(0x9e0e, 2 ** LOG_ROWS[size] - 5) };
-}
-
 /** The pruning family. */
-export const pruningFamily: CircuitFamily = Object.freeze({
+export const pruningFamily: CircuitFamily = defineFamily({
   name: 'pruning',
   summary: 'Poseidon2 hash chain over the digests of pruned blocks with a height range',
-  logRows: LOG_ROWS,
+  logRows: { production: 9, test: 3 },
+  maxLogRows: CHAIN_MAX_LOG_ROWS,
   air: pruningAir,
-  build: buildPruning,
-  sampleInput: samplePruningInput,
+  /**
+   * Validates the input and generates the trace.
+   * @throws {FamilyInputError} for a malformed input
+   */
+  generate(rd, o, rows, opts) {
+    const firstHeight = rd.uint(o.firstHeight, 'firstHeight', P - rows);
+    const digests = readDigestList(rd, o.blockDigests, 'blockDigests', rows);
+    const air = pruningAir(opts);
+    const { trace, final } = generateHashChainTrace(air, rows, new Uint32Array(8), digests, firstHeight);
+    const pub = new Uint32Array(10);
+    pub[0] = firstHeight;
+    pub[1] = firstHeight + digests.length / 8 - 1;
+    pub.set(final, 2);
+    return { air, trace, publicValues: pub };
+  },
+  /**
+   * A deterministic honest range of pruned blocks filling all but 5 rows of the size.
+   * @param rows the trace height of the size
+   * @returns the JSON input
+   */
+  sampleInput(rows) {
+    return { firstHeight: 500_000, blockDigests: sampleDigests(0x9e0e, rows - 5) };
+  },
 });

@@ -20,16 +20,8 @@ import type { Air, AirBuilder, ConstraintScope, Expr, ExprLike } from '../air/ai
 import { P } from '../field/babybear.ts';
 import { type Matrix, matrix } from '../field/matrix.ts';
 import { createPoseidon2, type Poseidon2ConstantSetName } from '../hash/poseidon2.ts';
-import {
-  type BuildOptions,
-  type CircuitFamily,
-  checkLogRows,
-  type FamilyAirOptions,
-  type FamilySize,
-  type FamilyStatement,
-  InputReader,
-  sampleRng,
-} from './family-kit.ts';
+import type { CircuitFamily, FamilyAirOptions } from './family-kit.ts';
+import { defineFamily, type InputReader, sampleRng } from './family-kit.ts';
 import {
   createPoseidon2Air,
   generatePoseidon2Trace,
@@ -234,46 +226,35 @@ export function stateAir(opts: FamilyAirOptions = {}): Air & { readonly perm: Po
   return hashChainAir(STATE_SPEC, opts.constants);
 }
 
-const LOG_ROWS: Readonly<Record<FamilySize, number>> = Object.freeze({ production: 9, test: 3 });
-
-/**
- * Validates the input and generates the trace.
- * @param input the JSON input (see the module comment)
- * @param opts size and constant set
- * @returns the statement
- * @throws {FamilyInputError} for a malformed input
- */
-export function buildState(input: unknown, opts: BuildOptions & FamilyAirOptions = {}): FamilyStatement {
-  const rd = new InputReader('state');
-  const rows = 2 ** checkLogRows('state', LOG_ROWS[opts.size ?? 'production'], CHAIN_MAX_LOG_ROWS);
-  const o = rd.object(input, '');
-  const initial = rd.digest(o.initialRoot, 'initialRoot');
-  const roots = readDigestList(rd, o.stateRoots, 'stateRoots', rows);
-  const air = stateAir(opts);
-  const { trace, final } = generateHashChainTrace(air, rows, initial, roots, 1);
-  const pub = new Uint32Array(17);
-  pub.set(initial, 0);
-  pub.set(final, 8);
-  pub[16] = roots.length / 8;
-  return { air, trace, publicValues: pub };
-}
-
-/**
- * A deterministic honest chain filling all but 2 rows of the size.
- * @param size the size profile
- * @returns the JSON input
- */
-export function sampleStateInput(size: FamilySize): unknown {
-  const d = sampleDigests(0x57a7e, 2 ** LOG_ROWS[size] - 1);
-  return { initialRoot: d[0], stateRoots: d.slice(1, d.length - 1) };
-}
-
 /** The state family. */
-export const stateFamily: CircuitFamily = Object.freeze({
+export const stateFamily: CircuitFamily = defineFamily({
   name: 'state',
   summary: 'Poseidon2 hash chain of state roots from a public initial commitment',
-  logRows: LOG_ROWS,
+  logRows: { production: 9, test: 3 },
+  maxLogRows: CHAIN_MAX_LOG_ROWS,
   air: stateAir,
-  build: buildState,
-  sampleInput: sampleStateInput,
+  /**
+   * Validates the input and generates the trace.
+   * @throws {FamilyInputError} for a malformed input
+   */
+  generate(rd, o, rows, opts) {
+    const initial = rd.digest(o.initialRoot, 'initialRoot');
+    const roots = readDigestList(rd, o.stateRoots, 'stateRoots', rows);
+    const air = stateAir(opts);
+    const { trace, final } = generateHashChainTrace(air, rows, initial, roots, 1);
+    const pub = new Uint32Array(17);
+    pub.set(initial, 0);
+    pub.set(final, 8);
+    pub[16] = roots.length / 8;
+    return { air, trace, publicValues: pub };
+  },
+  /**
+   * A deterministic honest chain filling all but 2 rows of the size.
+   * @param rows the trace height of the size
+   * @returns the JSON input
+   */
+  sampleInput(rows) {
+    const d = sampleDigests(0x57a7e, rows - 1);
+    return { initialRoot: d[0], stateRoots: d.slice(1, d.length - 1) };
+  },
 });
