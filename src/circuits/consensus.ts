@@ -14,8 +14,11 @@
 import type { Air, AirBuilder } from '../air/air.ts';
 import { P } from '../field/babybear.ts';
 import { matrix } from '../field/matrix.ts';
-import type { CircuitFamily, FamilyAirOptions } from './family-kit.ts';
-import { assertBits, bitsValue, defineFamily, sampleRng, writeBits } from './family-kit.ts';
+import type { FamilyAirOptions, FamilyGenerator, FamilySpec } from './family-kit.ts';
+import { assertBits, bitsValue, sampleRng, writeBits } from './family-kit.ts';
+
+/** The one-line summary of the family, for reports. */
+export const CONSENSUS_SUMMARY = 'quorum certificate: boolean votes, signed power at least 2/3 of the total';
 
 /** Bits of a validator's voting power. */
 export const CONSENSUS_POWER_BITS = 18;
@@ -69,58 +72,59 @@ export function consensusAir(_opts: FamilyAirOptions = {}): Air {
   };
 }
 
-/** The consensus family. */
-export const consensusFamily: CircuitFamily = defineFamily({
-  name: 'consensus',
-  summary: 'quorum certificate: boolean votes, signed power at least 2/3 of the total',
-  logRows: { production: 10, test: 4 },
-  maxLogRows: CONSENSUS_MAX_LOG_ROWS,
-  air: consensusAir,
-  /**
-   * Validates the input and generates the trace.
-   * @throws {FamilyInputError} for a malformed input, or (unless unchecked) a missing quorum
-   */
-  generate(rd, o, rows, opts) {
-    const height = rd.uint(o.height, 'height');
-    const round = rd.uint(o.round, 'round');
-    const vals = rd.array(o.validators, 'validators', 1, rows);
-    const w = CONSENSUS_WIDTH;
-    const v = new Uint32Array(rows * w);
-    let total = 0;
-    let signed = 0;
-    for (let r = 0; r < rows; r++) {
-      if (r < vals.length) {
-        const x = rd.object(vals[r], `validators[${r}]`);
-        const power = rd.uint(x.power, `validators[${r}].power`, 2 ** CONSENSUS_POWER_BITS);
-        const voted = rd.bool(x.voted, `validators[${r}].voted`);
-        v[r * w + VOTE] = voted ? 1 : 0;
-        v[r * w + POWER] = power;
-        writeBits(v, w, r, POWER_BITS, CONSENSUS_POWER_BITS, power);
-        total += power;
-        if (voted) signed += power;
-      }
-      v[r * w + CUM_TOTAL] = total;
-      v[r * w + CUM_SIGNED] = signed;
+/**
+ * Validates the input and generates the trace.
+ * @throws {FamilyInputError} for a malformed input, or (unless unchecked) a missing quorum
+ */
+const generateConsensus: FamilyGenerator = (rd, o, rows, opts) => {
+  const height = rd.uint(o.height, 'height');
+  const round = rd.uint(o.round, 'round');
+  const vals = rd.array(o.validators, 'validators', 1, rows);
+  const w = CONSENSUS_WIDTH;
+  const v = new Uint32Array(rows * w);
+  let total = 0;
+  let signed = 0;
+  for (let r = 0; r < rows; r++) {
+    if (r < vals.length) {
+      const x = rd.object(vals[r], `validators[${r}]`);
+      const power = rd.uint(x.power, `validators[${r}].power`, 2 ** CONSENSUS_POWER_BITS);
+      const voted = rd.bool(x.voted, `validators[${r}].voted`);
+      v[r * w + VOTE] = voted ? 1 : 0;
+      v[r * w + POWER] = power;
+      writeBits(v, w, r, POWER_BITS, CONSENSUS_POWER_BITS, power);
+      total += power;
+      if (voted) signed += power;
     }
-    if (total === 0) rd.fail('validators', 'total voting power is zero');
-    if (3 * signed < 2 * total && !opts.unchecked)
-      rd.fail('validators', `signed power ${signed} is below 2/3 of the total ${total}`);
-    writeBits(v, w, rows - 1, SLACK_BITS, CONSENSUS_SLACK_BITS, (3 * signed - 2 * total + P) % P);
-    return {
-      air: consensusAir(opts),
-      trace: matrix(v, w),
-      publicValues: Uint32Array.of(height, round, total, signed),
-    };
-  },
-  /**
-   * A deterministic honest certificate: every row a validator, about 80 % of them voted.
-   * @param rows the trace height of the size
-   * @returns the JSON input
-   */
-  sampleInput(rows) {
-    const rng = sampleRng(0xc0de);
-    const validators: { power: number; voted: boolean }[] = [];
-    for (let r = 0; r < rows; r++) validators.push({ power: 1 + rng(100_000), voted: rng(5) !== 0 });
-    return { height: 123_456, round: 2, validators };
-  },
-});
+    v[r * w + CUM_TOTAL] = total;
+    v[r * w + CUM_SIGNED] = signed;
+  }
+  if (total === 0) rd.fail('validators', 'total voting power is zero');
+  if (3 * signed < 2 * total && !opts.unchecked)
+    rd.fail('validators', `signed power ${signed} is below 2/3 of the total ${total}`);
+  writeBits(v, w, rows - 1, SLACK_BITS, CONSENSUS_SLACK_BITS, (3 * signed - 2 * total + P) % P);
+  return {
+    air: consensusAir(opts),
+    trace: matrix(v, w),
+    publicValues: Uint32Array.of(height, round, total, signed),
+  };
+};
+
+/**
+ * A deterministic honest certificate: every row a validator, about 80 % of them voted.
+ * @param rows the trace height of the size
+ * @returns the JSON input
+ */
+function sampleConsensusInput(rows: number): unknown {
+  const rng = sampleRng(0xc0de);
+  const validators: { power: number; voted: boolean }[] = [];
+  for (let r = 0; r < rows; r++) validators.push({ power: 1 + rng(100_000), voted: rng(5) !== 0 });
+  return { height: 123_456, round: 2, validators };
+}
+
+/** The consensus family's parts (families.ts names it and adds the shared input checks). */
+export const consensusSpec: FamilySpec = {
+  logRows: { production: 10, test: 4, max: CONSENSUS_MAX_LOG_ROWS },
+  air: consensusAir,
+  generate: generateConsensus,
+  sampleInput: sampleConsensusInput,
+};

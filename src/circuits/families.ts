@@ -5,13 +5,13 @@
  * No Plonky3 counterpart. Invariant: `FAMILY_NAMES` order is the order of reports, the cache
  * manifest and the expected-digest table.
  */
-import { consensusFamily } from './consensus.ts';
+import { CONSENSUS_SUMMARY, consensusSpec } from './consensus.ts';
 import type { CircuitFamily, FamilySize } from './family-kit.ts';
-import { FamilyInputError } from './family-kit.ts';
-import { pruningFamily } from './pruning.ts';
-import { stateFamily } from './state.ts';
-import { transactionFamily } from './transaction.ts';
-import { uptimeFamily } from './uptime.ts';
+import { defineFamily, FamilyInputError } from './family-kit.ts';
+import { PRUNING_SUMMARY, pruningSpec } from './pruning.ts';
+import { STATE_SUMMARY, stateSpec } from './state.ts';
+import { TX_SUMMARY, transactionSpec } from './transaction.ts';
+import { UPTIME_SUMMARY, uptimeSpec } from './uptime.ts';
 
 export type {
   BuildOptions,
@@ -34,11 +34,11 @@ export const FAMILY_SIZES: readonly FamilySize[] = Object.freeze(['production', 
 
 /** The families by name. */
 export const FAMILIES: Readonly<Record<FamilyName, CircuitFamily>> = Object.freeze({
-  transaction: transactionFamily,
-  state: stateFamily,
-  pruning: pruningFamily,
-  uptime: uptimeFamily,
-  consensus: consensusFamily,
+  transaction: defineFamily('transaction', TX_SUMMARY, transactionSpec),
+  state: defineFamily('state', STATE_SUMMARY, stateSpec),
+  pruning: defineFamily('pruning', PRUNING_SUMMARY, pruningSpec),
+  uptime: defineFamily('uptime', UPTIME_SUMMARY, uptimeSpec),
+  consensus: defineFamily('consensus', CONSENSUS_SUMMARY, consensusSpec),
 });
 
 /**

@@ -250,58 +250,55 @@ export function sampleRng(seed: number): (bound: number) => number {
   return (bound: number): number => next() % bound;
 }
 
-/** What a family module writes; `defineFamily` adds the shared part of `build`. */
+/**
+ * A family's witness generator: reads the input object and generates the statement; runs after
+ * the height is checked.
+ * @param rd the family's input reader (errors name the family and the field)
+ * @param o the input, checked to be an object
+ * @param rows the trace height, 2^logRows of the size
+ * @param opts size, constant set, unchecked
+ * @throws {FamilyInputError} naming the offending field
+ */
+export type FamilyGenerator = (
+  rd: InputReader,
+  o: Record<string, unknown>,
+  rows: number,
+  opts: BuildOptions & FamilyAirOptions,
+) => FamilyStatement;
+
+/** What a family module writes; `defineFamily` names it and adds the shared part of `build`. */
 export interface FamilySpec {
-  /** Family name, also the AIR name. */
-  readonly name: string;
-  /** One line for reports. */
-  readonly summary: string;
-  /** log2 trace height of each size profile. */
-  readonly logRows: Readonly<Record<FamilySize, number>>;
-  /** The largest log2 height the family's range bounds allow. */
-  readonly maxLogRows: number;
+  /** log2 trace height of each size profile, and the largest the family's range bounds allow. */
+  readonly logRows: Readonly<Record<FamilySize | 'max', number>>;
   /**
    * The AIR (the same for every size).
    * @param opts constant set
    */
   air(opts?: FamilyAirOptions): Air;
-  /**
-   * Reads the input object and generates the statement; runs after the height is checked.
-   * @param rd the family's input reader (errors name the family and the field)
-   * @param o the input, checked to be an object
-   * @param rows the trace height, 2^logRows of the size
-   * @param opts size, constant set, unchecked
-   * @throws {FamilyInputError} naming the offending field
-   */
-  generate(
-    rd: InputReader,
-    o: Record<string, unknown>,
-    rows: number,
-    opts: BuildOptions & FamilyAirOptions,
-  ): FamilyStatement;
-  /**
-   * A deterministic honest sample input.
-   * @param rows the trace height of the size
-   */
-  sampleInput(rows: number): unknown;
+  /** The witness generator. */
+  readonly generate: FamilyGenerator;
+  /** A deterministic honest sample input, given the trace height of the size. */
+  readonly sampleInput: (rows: number) => unknown;
 }
 
 /**
- * A circuit family from its spec: `build` checks the size's height against `maxLogRows` and that
- * the input is an object, then calls `generate`.
+ * A circuit family from its parts: `build` checks the size's height against `logRows.max` and
+ * that the input is an object, then calls `generate`.
+ * @param name the family name, also its AIR's name
+ * @param summary one line for reports
  * @param spec the family's parts
  * @returns the frozen family
  */
-export function defineFamily(spec: FamilySpec): CircuitFamily {
-  const logRows = Object.freeze({ ...spec.logRows });
+export function defineFamily(name: string, summary: string, spec: FamilySpec): CircuitFamily {
+  const logRows = Object.freeze({ production: spec.logRows.production, test: spec.logRows.test });
   return Object.freeze({
-    name: spec.name,
-    summary: spec.summary,
+    name,
+    summary,
     logRows,
     air: spec.air,
     build(input: unknown, opts: BuildOptions & FamilyAirOptions = {}): FamilyStatement {
-      const rd = new InputReader(spec.name);
-      const rows = 2 ** checkLogRows(spec.name, logRows[opts.size ?? 'production'], spec.maxLogRows);
+      const rd = new InputReader(name);
+      const rows = 2 ** checkLogRows(name, logRows[opts.size ?? 'production'], spec.logRows.max);
       return spec.generate(rd, rd.object(input, ''), rows, opts);
     },
     sampleInput: (size: FamilySize): unknown => spec.sampleInput(2 ** logRows[size]),

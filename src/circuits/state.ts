@@ -20,8 +20,8 @@ import type { Air, AirBuilder, ConstraintScope, Expr, ExprLike } from '../air/ai
 import { P } from '../field/babybear.ts';
 import { type Matrix, matrix } from '../field/matrix.ts';
 import { createPoseidon2, type Poseidon2ConstantSetName } from '../hash/poseidon2.ts';
-import type { CircuitFamily, FamilyAirOptions } from './family-kit.ts';
-import { defineFamily, type InputReader, sampleRng } from './family-kit.ts';
+import type { FamilyAirOptions, FamilyGenerator, FamilySpec } from './family-kit.ts';
+import { type InputReader, sampleRng } from './family-kit.ts';
 import {
   createPoseidon2Air,
   generatePoseidon2Trace,
@@ -29,6 +29,9 @@ import {
   type Poseidon2Air,
   poseidon2OutputColumn,
 } from './poseidon2-air.ts';
+
+/** The one-line summary of the family, for reports. */
+export const STATE_SUMMARY = 'Poseidon2 hash chain of state roots from a public initial commitment';
 
 /** Column of the `active` flag in a hash-chain trace. */
 export const CHAIN_ACTIVE: number = POSEIDON2_COLS_PER_PERM;
@@ -226,35 +229,36 @@ export function stateAir(opts: FamilyAirOptions = {}): Air & { readonly perm: Po
   return hashChainAir(STATE_SPEC, opts.constants);
 }
 
-/** The state family. */
-export const stateFamily: CircuitFamily = defineFamily({
-  name: 'state',
-  summary: 'Poseidon2 hash chain of state roots from a public initial commitment',
-  logRows: { production: 9, test: 3 },
-  maxLogRows: CHAIN_MAX_LOG_ROWS,
+/**
+ * Validates the input and generates the trace.
+ * @throws {FamilyInputError} for a malformed input
+ */
+const generateState: FamilyGenerator = (rd, o, rows, opts) => {
+  const initial = rd.digest(o.initialRoot, 'initialRoot');
+  const roots = readDigestList(rd, o.stateRoots, 'stateRoots', rows);
+  const air = stateAir(opts);
+  const { trace, final } = generateHashChainTrace(air, rows, initial, roots, 1);
+  const pub = new Uint32Array(17);
+  pub.set(initial, 0);
+  pub.set(final, 8);
+  pub[16] = roots.length / 8;
+  return { air, trace, publicValues: pub };
+};
+
+/**
+ * A deterministic honest chain filling all but 2 rows of the size.
+ * @param rows the trace height of the size
+ * @returns the JSON input
+ */
+function sampleStateInput(rows: number): unknown {
+  const d = sampleDigests(0x57a7e, rows - 1);
+  return { initialRoot: d[0], stateRoots: d.slice(1, d.length - 1) };
+}
+
+/** The state family's parts (families.ts names it and adds the shared input checks). */
+export const stateSpec: FamilySpec = {
+  logRows: { production: 9, test: 3, max: CHAIN_MAX_LOG_ROWS },
   air: stateAir,
-  /**
-   * Validates the input and generates the trace.
-   * @throws {FamilyInputError} for a malformed input
-   */
-  generate(rd, o, rows, opts) {
-    const initial = rd.digest(o.initialRoot, 'initialRoot');
-    const roots = readDigestList(rd, o.stateRoots, 'stateRoots', rows);
-    const air = stateAir(opts);
-    const { trace, final } = generateHashChainTrace(air, rows, initial, roots, 1);
-    const pub = new Uint32Array(17);
-    pub.set(initial, 0);
-    pub.set(final, 8);
-    pub[16] = roots.length / 8;
-    return { air, trace, publicValues: pub };
-  },
-  /**
-   * A deterministic honest chain filling all but 2 rows of the size.
-   * @param rows the trace height of the size
-   * @returns the JSON input
-   */
-  sampleInput(rows) {
-    const d = sampleDigests(0x57a7e, rows - 1);
-    return { initialRoot: d[0], stateRoots: d.slice(1, d.length - 1) };
-  },
-});
+  generate: generateState,
+  sampleInput: sampleStateInput,
+};

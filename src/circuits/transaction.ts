@@ -17,8 +17,12 @@
 import type { Air, AirBuilder } from '../air/air.ts';
 import { inverse, P, sub } from '../field/babybear.ts';
 import { matrix } from '../field/matrix.ts';
-import type { CircuitFamily, FamilyAirOptions } from './family-kit.ts';
-import { assertBits, bitsValue, defineFamily, sampleRng, writeBits } from './family-kit.ts';
+import type { FamilyAirOptions, FamilyGenerator, FamilySpec } from './family-kit.ts';
+import { assertBits, bitsValue, sampleRng, writeBits } from './family-kit.ts';
+
+/** The one-line summary of the family, for reports. */
+export const TX_SUMMARY =
+  'batch of transfers: per-transfer balance conservation, range-checked amounts, public totals';
 
 /** Bits of an amount. */
 export const TX_AMOUNT_BITS = 20;
@@ -107,106 +111,104 @@ interface Transfer {
   fee: number;
 }
 
-/** The transaction family. */
-export const transactionFamily: CircuitFamily = defineFamily({
-  name: 'transaction',
-  summary: 'batch of transfers: per-transfer balance conservation, range-checked amounts, public totals',
-  logRows: { production: 10, test: 3 },
-  maxLogRows: TX_MAX_LOG_ROWS,
-  air: transactionAir,
-  /**
-   * Validates the input and generates the trace.
-   * @throws {FamilyInputError} for a malformed input, or (unless unchecked) an overdraft
-   */
-  generate(rd, o, rows, opts) {
-    const balObj = rd.object(o.balances, 'balances');
-    const balances = new Map<number, number>();
-    for (const [k, v] of Object.entries(balObj)) {
-      balances.set(
-        rd.uint(k, `balances.${k} (account id)`),
-        rd.uint(v, `balances.${k}`, 2 ** TX_BALANCE_BITS),
-      );
-    }
-    const list = rd.array(o.transfers, 'transfers', 1, rows);
-    const transfers: Transfer[] = list.map((t, i) => {
-      const f = `transfers[${i}]`;
-      const x = rd.object(t, f);
-      const tr = {
-        from: rd.uint(x.from, `${f}.from`),
-        to: rd.uint(x.to, `${f}.to`),
-        amount: rd.uint(x.amount, `${f}.amount`, 2 ** TX_AMOUNT_BITS),
-        fee: rd.uint(x.fee ?? 0, `${f}.fee`, 2 ** TX_FEE_BITS),
-      };
-      if (tr.from === tr.to) rd.fail(`${f}.to`, 'sender and receiver are the same account');
-      return tr;
-    });
-    const w = TX_WIDTH;
-    const v = new Uint32Array(rows * w);
-    let cumAmount = 0;
-    let cumFee = 0;
-    for (let r = 0; r < rows; r++) {
-      const o2 = r * w;
-      if (r < transfers.length) {
-        const t = transfers[r];
-        const f = `transfers[${r}]`;
-        const sBefore = balances.get(t.from) ?? 0;
-        const rBefore = balances.get(t.to) ?? 0;
-        let sAfter = sBefore - t.amount - t.fee;
-        const rAfter = rBefore + t.amount;
-        if (sAfter < 0) {
-          if (!opts.unchecked)
-            rd.fail(f, `account ${t.from} has ${sBefore}, cannot pay ${t.amount} + fee ${t.fee}`);
-          sAfter = (sAfter % P) + P; // the field value a cheating prover would have to use
-        }
-        if (rAfter >= 2 ** TX_BALANCE_BITS && !opts.unchecked)
-          rd.fail(f, `account ${t.to} would exceed 2^${TX_BALANCE_BITS}`);
-        balances.set(t.from, sAfter);
-        balances.set(t.to, rAfter);
-        cumAmount += t.amount;
-        cumFee += t.fee;
-        v[o2 + ACTIVE] = 1;
-        v[o2 + SENDER] = t.from;
-        v[o2 + RECEIVER] = t.to;
-        v[o2 + DIFF_INV] = inverse(sub(t.from, t.to));
-        v[o2 + S_BEFORE] = sBefore;
-        v[o2 + S_AFTER] = sAfter;
-        v[o2 + R_BEFORE] = rBefore;
-        v[o2 + R_AFTER] = rAfter % P;
-        v[o2 + AMOUNT] = t.amount;
-        v[o2 + FEE] = t.fee;
-        writeBits(v, w, r, AMOUNT_BITS, TX_AMOUNT_BITS, t.amount);
-        writeBits(v, w, r, FEE_BITS, TX_FEE_BITS, t.fee);
-        writeBits(v, w, r, S_AFTER_BITS, TX_BALANCE_BITS, sAfter);
-        writeBits(v, w, r, R_BEFORE_BITS, TX_BALANCE_BITS, rBefore);
-      }
-      v[o2 + CUM_COUNT] = Math.min(r + 1, transfers.length);
-      v[o2 + CUM_AMOUNT] = cumAmount;
-      v[o2 + CUM_FEE] = cumFee;
-    }
-    return {
-      air: transactionAir(opts),
-      trace: matrix(v, w),
-      publicValues: Uint32Array.of(transfers.length, cumAmount, cumFee),
+/**
+ * Validates the input and generates the trace.
+ * @throws {FamilyInputError} for a malformed input, or (unless unchecked) an overdraft
+ */
+const generateTransaction: FamilyGenerator = (rd, o, rows, opts) => {
+  const balObj = rd.object(o.balances, 'balances');
+  const balances = new Map<number, number>();
+  for (const [k, v] of Object.entries(balObj)) {
+    balances.set(rd.uint(k, `balances.${k} (account id)`), rd.uint(v, `balances.${k}`, 2 ** TX_BALANCE_BITS));
+  }
+  const list = rd.array(o.transfers, 'transfers', 1, rows);
+  const transfers: Transfer[] = list.map((t, i) => {
+    const f = `transfers[${i}]`;
+    const x = rd.object(t, f);
+    const tr = {
+      from: rd.uint(x.from, `${f}.from`),
+      to: rd.uint(x.to, `${f}.to`),
+      amount: rd.uint(x.amount, `${f}.amount`, 2 ** TX_AMOUNT_BITS),
+      fee: rd.uint(x.fee ?? 0, `${f}.fee`, 2 ** TX_FEE_BITS),
     };
-  },
-  /**
-   * A deterministic honest batch filling all but 3 rows of the size.
-   * @param rows the trace height of the size
-   * @returns the JSON input
-   */
-  sampleInput(rows) {
-    const rng = sampleRng(0x7a11);
-    const accounts = 64;
-    const balances: Record<string, number> = {};
-    for (let a = 1; a <= accounts; a++) balances[String(a * 1000 + 7)] = 5_000_000 + rng(1_000_000);
-    const transfers: Transfer[] = [];
-    const n = rows - 3;
-    for (let i = 0; i < n; i++) {
-      const from = (1 + rng(accounts)) * 1000 + 7;
-      let to = (1 + rng(accounts)) * 1000 + 7;
-      if (to === from) to = from === 1007 ? 2007 : 1007;
-      transfers.push({ from, to, amount: 1 + rng(20_000), fee: rng(100) });
+    if (tr.from === tr.to) rd.fail(`${f}.to`, 'sender and receiver are the same account');
+    return tr;
+  });
+  const w = TX_WIDTH;
+  const v = new Uint32Array(rows * w);
+  let cumAmount = 0;
+  let cumFee = 0;
+  for (let r = 0; r < rows; r++) {
+    const o2 = r * w;
+    if (r < transfers.length) {
+      const t = transfers[r];
+      const f = `transfers[${r}]`;
+      const sBefore = balances.get(t.from) ?? 0;
+      const rBefore = balances.get(t.to) ?? 0;
+      let sAfter = sBefore - t.amount - t.fee;
+      const rAfter = rBefore + t.amount;
+      if (sAfter < 0) {
+        if (!opts.unchecked)
+          rd.fail(f, `account ${t.from} has ${sBefore}, cannot pay ${t.amount} + fee ${t.fee}`);
+        sAfter = (sAfter % P) + P; // the field value a cheating prover would have to use
+      }
+      if (rAfter >= 2 ** TX_BALANCE_BITS && !opts.unchecked)
+        rd.fail(f, `account ${t.to} would exceed 2^${TX_BALANCE_BITS}`);
+      balances.set(t.from, sAfter);
+      balances.set(t.to, rAfter);
+      cumAmount += t.amount;
+      cumFee += t.fee;
+      v[o2 + ACTIVE] = 1;
+      v[o2 + SENDER] = t.from;
+      v[o2 + RECEIVER] = t.to;
+      v[o2 + DIFF_INV] = inverse(sub(t.from, t.to));
+      v[o2 + S_BEFORE] = sBefore;
+      v[o2 + S_AFTER] = sAfter;
+      v[o2 + R_BEFORE] = rBefore;
+      v[o2 + R_AFTER] = rAfter % P;
+      v[o2 + AMOUNT] = t.amount;
+      v[o2 + FEE] = t.fee;
+      writeBits(v, w, r, AMOUNT_BITS, TX_AMOUNT_BITS, t.amount);
+      writeBits(v, w, r, FEE_BITS, TX_FEE_BITS, t.fee);
+      writeBits(v, w, r, S_AFTER_BITS, TX_BALANCE_BITS, sAfter);
+      writeBits(v, w, r, R_BEFORE_BITS, TX_BALANCE_BITS, rBefore);
     }
-    return { balances, transfers };
-  },
-});
+    v[o2 + CUM_COUNT] = Math.min(r + 1, transfers.length);
+    v[o2 + CUM_AMOUNT] = cumAmount;
+    v[o2 + CUM_FEE] = cumFee;
+  }
+  return {
+    air: transactionAir(opts),
+    trace: matrix(v, w),
+    publicValues: Uint32Array.of(transfers.length, cumAmount, cumFee),
+  };
+};
+
+/**
+ * A deterministic honest batch filling all but 3 rows of the size.
+ * @param rows the trace height of the size
+ * @returns the JSON input
+ */
+function sampleTransactionInput(rows: number): unknown {
+  const rng = sampleRng(0x7a11);
+  const accounts = 64;
+  const balances: Record<string, number> = {};
+  for (let a = 1; a <= accounts; a++) balances[String(a * 1000 + 7)] = 5_000_000 + rng(1_000_000);
+  const transfers: Transfer[] = [];
+  const n = rows - 3;
+  for (let i = 0; i < n; i++) {
+    const from = (1 + rng(accounts)) * 1000 + 7;
+    let to = (1 + rng(accounts)) * 1000 + 7;
+    if (to === from) to = from === 1007 ? 2007 : 1007;
+    transfers.push({ from, to, amount: 1 + rng(20_000), fee: rng(100) });
+  }
+  return { balances, transfers };
+}
+
+/** The transaction family's parts (families.ts names it and adds the shared input checks). */
+export const transactionSpec: FamilySpec = {
+  logRows: { production: 10, test: 3, max: TX_MAX_LOG_ROWS },
+  air: transactionAir,
+  generate: generateTransaction,
+  sampleInput: sampleTransactionInput,
+};

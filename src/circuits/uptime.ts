@@ -14,8 +14,11 @@
 import type { Air, AirBuilder } from '../air/air.ts';
 import { P } from '../field/babybear.ts';
 import { matrix } from '../field/matrix.ts';
-import type { CircuitFamily, FamilyAirOptions } from './family-kit.ts';
-import { assertBits, bitsValue, defineFamily, sampleRng, writeBits } from './family-kit.ts';
+import type { FamilyAirOptions, FamilyGenerator, FamilySpec } from './family-kit.ts';
+import { assertBits, bitsValue, sampleRng, writeBits } from './family-kit.ts';
+
+/** The one-line summary of the family, for reports. */
+export const UPTIME_SUMMARY = 'heartbeat count over a slot window is at least the threshold';
 
 /** Bits of count - threshold (the window has at most 2^20 slots). */
 export const UPTIME_SLACK_BITS = 20;
@@ -56,57 +59,58 @@ export function uptimeAir(_opts: FamilyAirOptions = {}): Air {
   };
 }
 
-/** The uptime family. */
-export const uptimeFamily: CircuitFamily = defineFamily({
-  name: 'uptime',
-  summary: 'heartbeat count over a slot window is at least the threshold',
-  logRows: { production: 13, test: 4 },
-  maxLogRows: UPTIME_MAX_LOG_ROWS,
+/**
+ * Validates the input and generates the trace.
+ * @throws {FamilyInputError} for a malformed input, or (unless unchecked) a count below threshold
+ */
+const generateUptime: FamilyGenerator = (rd, o, rows, opts) => {
+  const validator = rd.uint(o.validator, 'validator');
+  const startSlot = rd.uint(o.startSlot, 'startSlot', P - rows);
+  const threshold = rd.uint(o.threshold, 'threshold', rows + 1);
+  const beats = rd.array(o.heartbeats, 'heartbeats', 0, rows);
+  const w = UPTIME_WIDTH;
+  const v = new Uint32Array(rows * w);
+  for (let i = 0; i < beats.length; i++) {
+    const s = rd.uint(beats[i], `heartbeats[${i}]`);
+    if (s < startSlot || s >= startSlot + rows)
+      rd.fail(`heartbeats[${i}]`, `slot ${s} is outside the window ${startSlot}..${startSlot + rows - 1}`);
+    const r = s - startSlot;
+    if (v[r * w + BEAT] === 1) rd.fail(`heartbeats[${i}]`, `slot ${s} is listed twice`);
+    v[r * w + BEAT] = 1;
+  }
+  if (beats.length < threshold && !opts.unchecked)
+    rd.fail('heartbeats', `${beats.length} heartbeats are below the threshold ${threshold}`);
+  let count = 0;
+  for (let r = 0; r < rows; r++) {
+    v[r * w + SLOT] = startSlot + r;
+    count += v[r * w + BEAT];
+    v[r * w + COUNT] = count;
+  }
+  writeBits(v, w, rows - 1, SLACK_BITS, UPTIME_SLACK_BITS, (count - threshold + P) % P);
+  return {
+    air: uptimeAir(opts),
+    trace: matrix(v, w),
+    publicValues: Uint32Array.of(validator, startSlot, threshold),
+  };
+};
+
+/**
+ * A deterministic honest window: about 90 % of the slots have a heartbeat, threshold 2/3.
+ * @param rows the trace height of the size
+ * @returns the JSON input
+ */
+function sampleUptimeInput(rows: number): unknown {
+  const rng = sampleRng(0x0b7e);
+  const startSlot = 1_000_000;
+  const heartbeats: number[] = [];
+  for (let r = 0; r < rows; r++) if (rng(10) !== 0) heartbeats.push(startSlot + r);
+  return { validator: 42, startSlot, threshold: Math.ceil((2 * rows) / 3), heartbeats };
+}
+
+/** The uptime family's parts (families.ts names it and adds the shared input checks). */
+export const uptimeSpec: FamilySpec = {
+  logRows: { production: 13, test: 4, max: UPTIME_MAX_LOG_ROWS },
   air: uptimeAir,
-  /**
-   * Validates the input and generates the trace.
-   * @throws {FamilyInputError} for a malformed input, or (unless unchecked) a count below threshold
-   */
-  generate(rd, o, rows, opts) {
-    const validator = rd.uint(o.validator, 'validator');
-    const startSlot = rd.uint(o.startSlot, 'startSlot', P - rows);
-    const threshold = rd.uint(o.threshold, 'threshold', rows + 1);
-    const beats = rd.array(o.heartbeats, 'heartbeats', 0, rows);
-    const w = UPTIME_WIDTH;
-    const v = new Uint32Array(rows * w);
-    for (let i = 0; i < beats.length; i++) {
-      const s = rd.uint(beats[i], `heartbeats[${i}]`);
-      if (s < startSlot || s >= startSlot + rows)
-        rd.fail(`heartbeats[${i}]`, `slot ${s} is outside the window ${startSlot}..${startSlot + rows - 1}`);
-      const r = s - startSlot;
-      if (v[r * w + BEAT] === 1) rd.fail(`heartbeats[${i}]`, `slot ${s} is listed twice`);
-      v[r * w + BEAT] = 1;
-    }
-    if (beats.length < threshold && !opts.unchecked)
-      rd.fail('heartbeats', `${beats.length} heartbeats are below the threshold ${threshold}`);
-    let count = 0;
-    for (let r = 0; r < rows; r++) {
-      v[r * w + SLOT] = startSlot + r;
-      count += v[r * w + BEAT];
-      v[r * w + COUNT] = count;
-    }
-    writeBits(v, w, rows - 1, SLACK_BITS, UPTIME_SLACK_BITS, (count - threshold + P) % P);
-    return {
-      air: uptimeAir(opts),
-      trace: matrix(v, w),
-      publicValues: Uint32Array.of(validator, startSlot, threshold),
-    };
-  },
-  /**
-   * A deterministic honest window: about 90 % of the slots have a heartbeat, threshold 2/3.
-   * @param rows the trace height of the size
-   * @returns the JSON input
-   */
-  sampleInput(rows) {
-    const rng = sampleRng(0x0b7e);
-    const startSlot = 1_000_000;
-    const heartbeats: number[] = [];
-    for (let r = 0; r < rows; r++) if (rng(10) !== 0) heartbeats.push(startSlot + r);
-    return { validator: 42, startSlot, threshold: Math.ceil((2 * rows) / 3), heartbeats };
-  },
-});
+  generate: generateUptime,
+  sampleInput: sampleUptimeInput,
+};
