@@ -13,7 +13,7 @@ import type { FamilyName, FamilySize } from '../circuits/families.ts';
 import { constantSetOf, getConfig } from '../stark/config.ts';
 import type { NodeConfig } from './config.ts';
 import { EXPECTED_DIGESTS } from './expected-digests.ts';
-import { describeType, errMessage, FileProblemKind, listStaleTemps, readCacheFile } from './fs-atomic.ts';
+import { describeType, errMessage, listStaleTemps, readCacheFile } from './fs-atomic.ts';
 import {
   CACHE_FORMAT_VERSION,
   canaryFileName,
@@ -68,7 +68,8 @@ export const CacheProblemKind = {
   manifestIntegrity: 'MANIFEST_INTEGRITY',
   manifestMismatch: 'MANIFEST_MISMATCH',
   familyMissing: 'MISSING_FAMILY',
-  // The four codes of a bounded read (fs-atomic.ts FileProblemKind; the type check below keeps them equal).
+  // The four codes of a bounded read (fs-atomic.ts FileProblemKind; `add(r.kind, ...)` below fails
+  // to compile if they drift apart).
   notRegular: 'FILE_NOT_REGULAR',
   tooLarge: 'FILE_TOO_LARGE',
   sizeMismatch: 'FILE_SIZE_MISMATCH',
@@ -81,9 +82,6 @@ export const CacheProblemKind = {
 } as const;
 /** One of CacheProblemKind. */
 export type CacheProblemKind = (typeof CacheProblemKind)[keyof typeof CacheProblemKind];
-// A read problem is a cache problem under the same code: fails to compile if the two drift.
-const _readKindsMatch: { readonly [K in keyof typeof FileProblemKind]: (typeof CacheProblemKind)[K] } =
-  FileProblemKind;
 
 /** One problem found in the cache. */
 export interface CacheProblem {

@@ -10,15 +10,12 @@ import { constants as FS, type Stats } from 'node:fs';
 import { lstat, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** Problem kinds a bounded read reports (the same codes as CacheProblemKind). */
-export const FileProblemKind = {
-  notRegular: 'FILE_NOT_REGULAR',
-  tooLarge: 'FILE_TOO_LARGE',
-  sizeMismatch: 'FILE_SIZE_MISMATCH',
-  readError: 'FILE_READ_ERROR',
-} as const;
-/** One of FileProblemKind. */
-export type FileProblemKind = (typeof FileProblemKind)[keyof typeof FileProblemKind];
+/** Problem kinds a bounded read reports: cache-inspect.ts CacheProblemKind lists them too. */
+export type FileProblemKind =
+  | 'FILE_NOT_REGULAR'
+  | 'FILE_TOO_LARGE'
+  | 'FILE_SIZE_MISMATCH'
+  | 'FILE_READ_ERROR';
 
 /** A cache write failed (disk full, I/O error): retryable, the previous file is kept. */
 export class StorageError extends Error {
@@ -207,7 +204,7 @@ export async function readCacheFile(
     return {
       ok: false,
       missing: false,
-      kind: FileProblemKind.readError,
+      kind: 'FILE_READ_ERROR',
       message: `cannot stat: ${errMessage(e)}`,
     };
   }
@@ -215,7 +212,7 @@ export async function readCacheFile(
     return {
       ok: false,
       missing: false,
-      kind: FileProblemKind.notRegular,
+      kind: 'FILE_NOT_REGULAR',
       message: `is ${await describePath(path)}; the cache holds regular files only`,
     };
   let fh: Awaited<ReturnType<typeof open>>;
@@ -230,7 +227,7 @@ export async function readCacheFile(
           return {
             ok: false,
             missing: false,
-            kind: FileProblemKind.notRegular,
+            kind: 'FILE_NOT_REGULAR',
             message: 'is a dangling symbolic link; the cache holds regular files only',
           };
       } catch {}
@@ -240,13 +237,13 @@ export async function readCacheFile(
       return {
         ok: false,
         missing: false,
-        kind: FileProblemKind.notRegular,
+        kind: 'FILE_NOT_REGULAR',
         message: `is ${await describePath(path)}; the cache holds regular files only`,
       };
     return {
       ok: false,
       missing: false,
-      kind: FileProblemKind.readError,
+      kind: 'FILE_READ_ERROR',
       message: `cannot open: ${errMessage(e)}`,
     };
   }
@@ -256,28 +253,28 @@ export async function readCacheFile(
       return {
         ok: false,
         missing: false,
-        kind: FileProblemKind.readError,
+        kind: 'FILE_READ_ERROR',
         message: 'was replaced while being opened',
       };
     if (!st.isFile())
       return {
         ok: false,
         missing: false,
-        kind: FileProblemKind.notRegular,
+        kind: 'FILE_NOT_REGULAR',
         message: `is ${describeType(st)}; the cache holds regular files only`,
       };
     if (st.size > maxBytes)
       return {
         ok: false,
         missing: false,
-        kind: FileProblemKind.tooLarge,
+        kind: 'FILE_TOO_LARGE',
         message: `is ${st.size} bytes, above the bound of ${maxBytes}; not read`,
       };
     if (exactBytes !== undefined && st.size !== exactBytes)
       return {
         ok: false,
         missing: false,
-        kind: FileProblemKind.sizeMismatch,
+        kind: 'FILE_SIZE_MISMATCH',
         message: `is ${st.size} bytes, the manifest lists ${exactBytes}; not read`,
       };
     // One byte of room: a file that grew after fstat is caught, and no read passes maxBytes + 1.
@@ -292,7 +289,7 @@ export async function readCacheFile(
       return {
         ok: false,
         missing: false,
-        kind: FileProblemKind.readError,
+        kind: 'FILE_READ_ERROR',
         message: `changed while being read (${st.size} bytes at open, ${got > st.size ? 'more' : got} read)`,
       };
     return { ok: true, bytes: buf.subarray(0, got) };
@@ -300,7 +297,7 @@ export async function readCacheFile(
     return {
       ok: false,
       missing: false,
-      kind: FileProblemKind.readError,
+      kind: 'FILE_READ_ERROR',
       message: `cannot read: ${errMessage(e)}`,
     };
   } finally {
