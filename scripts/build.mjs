@@ -1,21 +1,28 @@
 #!/usr/bin/env node
 /**
  * esbuild bundles (run by `npm run build` after `tsc -p tsconfig.build.json`):
- *   dist/cli.js                       src/cli/main.ts, Node ESM, webgpu + prom-client external, executable
- *   dist/worker.js                    src/runtime/workers/node-entry.ts, the worker_threads entry of the pool
- *   dist/browser/worker.js            src/runtime/workers/browser-entry.ts, the Web Worker entry of the pool
- *   dist/browser/plonky3-verify.min.js src/verify.ts, browser ESM, minified, size-checked
+ *   dist/cli.js                        src/cli/main.ts, Node ESM, webgpu + prom-client external, executable
+ *   dist/worker.js                     src/runtime/workers/node-entry.ts, the worker_threads entry of the pool
+ *   dist/browser/worker.js             src/runtime/workers/browser-entry.ts, the Web Worker entry of the pool
+ *   dist/browser/plonky3-verify.min.js src/verify.ts, browser ESM, minified, code splitting: the core
+ *                                      (entry + shared chunk) and the lazily loaded circuit registry
+ *                                      chunk (plonky3-verify-builtin-registry-<hash>.min.js), both size-checked
+ *   dist/browser/plonky3-prove.js      src/browser/prove.ts, the browser prover (WebGPU, Web Workers)
+ * and checks that the browser-safe package entries (src/index.ts, src/verify.ts,
+ * src/circuits/index.ts, src/webgpu.ts) bundle for the browser without a Node import.
  *
  * The browser verifier build fails when a `node:` import, a Node builtin, a Node-only package or
  * prover/WebGPU code reaches it: a resolve plugin rejects those imports, and the metafile is
- * checked again after the build (scripts/check-bundle.mjs). Its minified size must stay within
- * BROWSER_BUDGET_BYTES.
+ * checked again after the build (scripts/check-bundle.mjs). Its core must stay within
+ * BROWSER_BUDGET_BYTES and the registry chunk within REGISTRY_BUDGET_BYTES. The prover and the
+ * entries get the same guard without the prover / WebGPU exclusions.
  *
- * Usage: node scripts/build.mjs [--only=cli,worker,browser-worker,browser] [--outdir=dist]
+ * Usage: node scripts/build.mjs [--only=cli,worker,browser-worker,browser,browser-prover,entries]
  * Library use: `import { buildBrowserVerifier } from './scripts/build.mjs'` (the tests do this).
  */
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { basename, dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
@@ -24,6 +31,8 @@ import {
   checkBrowserCode,
   checkBrowserMetafile,
   checkBrowserSize,
+  NODE_ONLY_INPUTS,
+  REGISTRY_BUDGET_BYTES,
 } from './check-bundle.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -42,42 +51,64 @@ export const FORBIDDEN_BROWSER_SOURCES = [
   'src/cli/',
 ];
 
-/** Bare packages the browser verifier must never import. */
+/** Source paths no browser bundle (prover, entries) may contain. */
+export const NODE_ONLY_SOURCES = ['src/node/', 'src/cli/', 'src/runtime/workers/node-spawn.ts'];
+
+/** The browser-safe package entries, bundled for the browser as a check (checkBrowserEntries). */
+export const BROWSER_SAFE_ENTRIES = [
+  'src/index.ts',
+  'src/verify.ts',
+  'src/circuits/index.ts',
+  'src/webgpu.ts',
+];
+
+/** The module of the lazily loaded registry chunk of the browser verifier. */
+const REGISTRY_SOURCE = 'src/circuits/builtin-registry.ts';
+/** Inputs only the registry chunk may hold: the Poseidon2 AIR and the families. */
+const REGISTRY_ONLY_INPUT =
+  /^src\/circuits\/(builtin-registry|families|family-kit|poseidon2-air|transaction|state|pruning|uptime|consensus)\.ts$/;
+
+/** Bare packages no browser bundle may import. */
 export const FORBIDDEN_BROWSER_PACKAGES = ['webgpu', 'prom-client', 'pino', 'smol-toml'];
 
 const rel = (p) => relative(ROOT, p).split('\\').join('/');
 
-/** True if a repo-relative path is on the forbidden list. */
-export function isForbiddenSource(relPath) {
-  return FORBIDDEN_BROWSER_SOURCES.some((f) => (f.endsWith('/') ? relPath.startsWith(f) : relPath === f));
+/**
+ * True if a repo-relative path is on a forbidden list.
+ * @param {string} relPath repo-relative path
+ * @param {string[]} [list] the list (default FORBIDDEN_BROWSER_SOURCES); entries ending in `/` are folders
+ */
+export function isForbiddenSource(relPath, list = FORBIDDEN_BROWSER_SOURCES) {
+  return list.some((f) => (f.endsWith('/') ? relPath.startsWith(f) : relPath === f));
 }
 
-/** esbuild plugin: errors on node:* / Node builtins / Node-only packages / prover and GPU sources. */
-export function browserGuardPlugin() {
+/**
+ * esbuild plugin: errors on node:* / Node builtins / Node-only packages / forbidden sources.
+ * @param {string} [what] the bundle's name in messages
+ * @param {string[]} [forbidden] repo-relative sources it may not contain
+ */
+export function browserGuardPlugin(what = 'browser verifier', forbidden = FORBIDDEN_BROWSER_SOURCES) {
+  const builtins = new Set(builtinModules);
   return {
     name: 'plonky3-browser-guard',
     setup(b) {
       b.onResolve({ filter: /.*/ }, (args) => {
         if (args.kind === 'entry-point') return undefined;
         const importer = args.importer ? rel(args.importer) : '<entry>';
-        if (args.path.startsWith('node:')) {
+        if (args.path.startsWith('node:') || builtins.has(args.path)) {
           return {
-            errors: [
-              { text: `browser verifier: '${args.path}' imported by ${importer} (no node: imports allowed)` },
-            ],
+            errors: [{ text: `${what}: '${args.path}' imported by ${importer} (no node: imports allowed)` }],
           };
         }
         const bare = args.path.split('/')[0];
         if (FORBIDDEN_BROWSER_PACKAGES.includes(bare)) {
-          return { errors: [{ text: `browser verifier: package '${args.path}' imported by ${importer}` }] };
+          return { errors: [{ text: `${what}: package '${args.path}' imported by ${importer}` }] };
         }
         if (args.path.startsWith('.') || args.path.startsWith('/')) {
           const target = rel(resolve(args.resolveDir, args.path));
-          if (isForbiddenSource(target)) {
+          if (isForbiddenSource(target, forbidden)) {
             return {
-              errors: [
-                { text: `browser verifier: ${target} (prover / WebGPU / Node code) imported by ${importer}` },
-              ],
+              errors: [{ text: `${what}: ${target} (not allowed in this bundle) imported by ${importer}` }],
             };
           }
         }
@@ -88,19 +119,131 @@ export function browserGuardPlugin() {
 }
 
 /**
- * Builds the browser verifier bundle and checks it (no Node imports, budget).
- * @param {{ outfile?: string, entry?: string, budget?: number, quiet?: boolean }} [opts]
- * @returns {Promise<{ outfile: string, bytes: number, gzipBytes: number, inputs: string[] }>}
- * @throws {Error} when the build fails, a forbidden import slips in or the budget is exceeded
+ * The static-import closure of an output file in an esbuild metafile (the file itself and every
+ * chunk it imports with `import`, transitively; dynamic imports are not followed).
+ * @param {Record<string, { imports: { path: string, kind: string }[] }>} outputs metafile outputs
+ * @param {string} start output path
+ * @returns {Set<string>}
+ */
+export function staticClosure(outputs, start) {
+  const seen = new Set();
+  const stack = [start];
+  while (stack.length > 0) {
+    const o = stack.pop();
+    if (seen.has(o)) continue;
+    seen.add(o);
+    for (const imp of outputs[o]?.imports ?? []) if (imp.kind === 'import-statement') stack.push(imp.path);
+  }
+  return seen;
+}
+
+/**
+ * Builds the browser verifier bundle (ESM, code splitting) and checks it: no Node imports, the
+ * core (the entry and the chunks it imports statically) within `budget`, and the lazily loaded
+ * circuit registry chunk (src/circuits/builtin-registry.ts and what only it needs) within
+ * `registryBudget`.
+ * @param {{ outfile?: string, entry?: string, budget?: number, registryBudget?: number, quiet?: boolean }} [opts]
+ * @returns {Promise<{ outfile: string, bytes: number, gzipBytes: number, registryBytes: number,
+ *   registryGzipBytes: number, files: string[], coreInputs: string[], inputs: string[] }>}
+ *   `bytes` is the core size (what a page that never loads the registry downloads)
+ * @throws {Error} when the build fails, a forbidden import slips in or a budget is exceeded
  */
 export async function buildBrowserVerifier(opts = {}) {
   const outfile = opts.outfile ?? resolve(ROOT, 'dist/browser/plonky3-verify.min.js');
   const entry = opts.entry ?? resolve(ROOT, 'src/verify.ts');
   const budget = opts.budget ?? BROWSER_BUDGET_BYTES;
-  mkdirSync(dirname(outfile), { recursive: true });
+  const registryBudget = opts.registryBudget ?? REGISTRY_BUDGET_BYTES;
+  const outdir = dirname(outfile);
+  const stem = basename(outfile).replace(/\.js$/, '');
+  const chunkPrefix = `${stem.replace(/\.min$/, '')}-`;
+  mkdirSync(outdir, { recursive: true });
+  // Chunk names carry a content hash: drop the previous build's so stale chunks do not pile up.
+  for (const f of readdirSync(outdir)) {
+    if (f.startsWith(chunkPrefix) && f.endsWith('.min.js')) rmSync(resolve(outdir, f));
+  }
   const res = await build({
     absWorkingDir: ROOT,
     entryPoints: [entry],
+    outdir,
+    entryNames: stem,
+    chunkNames: `${chunkPrefix}[name]-[hash].min`,
+    splitting: true,
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    minify: true,
+    metafile: true,
+    legalComments: 'none',
+    logLevel: 'silent',
+    plugins: [browserGuardPlugin('browser verifier', FORBIDDEN_BROWSER_SOURCES)],
+  });
+  checkBrowserMetafile(res.metafile);
+  const outputs = res.metafile.outputs;
+  const abs = (o) => resolve(ROOT, o);
+  const entryOut = Object.keys(outputs).find((o) => abs(o) === resolve(outfile));
+  if (entryOut === undefined) throw new Error(`browser verifier: esbuild wrote no ${rel(outfile)}`);
+  const core = staticClosure(outputs, entryOut);
+  const registryOut = Object.keys(outputs).find((o) => outputs[o].entryPoint === REGISTRY_SOURCE);
+  const registry = registryOut ? [...staticClosure(outputs, registryOut)].filter((o) => !core.has(o)) : [];
+  const sizes = (files) => {
+    let bytes = 0;
+    let gzipBytes = 0;
+    for (const o of files) {
+      const code = readFileSync(abs(o));
+      checkBrowserCode(code.toString('utf8'));
+      bytes += code.length;
+      gzipBytes += gzipSync(code).length;
+    }
+    return { bytes, gzipBytes };
+  };
+  const c = sizes(core);
+  const r = sizes(registry);
+  for (const o of Object.keys(outputs)) checkBrowserCode(readFileSync(abs(o), 'utf8'));
+  const coreInputs = [...core].flatMap((o) => Object.keys(outputs[o].inputs));
+  if (registryOut && coreInputs.some((i) => REGISTRY_ONLY_INPUT.test(i))) {
+    throw new Error(
+      `browser verifier: the circuit registry leaked into the core bundle (${coreInputs.filter((i) => REGISTRY_ONLY_INPUT.test(i)).join(', ')})`,
+    );
+  }
+  if (!opts.quiet) {
+    console.log(
+      `browser verifier: ${rel(outfile)} core ${(c.bytes / 1000).toFixed(1)} kB minified, ${(c.gzipBytes / 1000).toFixed(1)} kB gzip (${core.size} files, budget ${(budget / 1000).toFixed(0)} kB)`,
+    );
+    if (registryOut) {
+      console.log(
+        `browser verifier: circuit registry chunk ${rel(abs(registryOut))} ${(r.bytes / 1000).toFixed(1)} kB minified, ${(r.gzipBytes / 1000).toFixed(1)} kB gzip (budget ${(registryBudget / 1000).toFixed(0)} kB), loaded by loadCircuitRegistry()`,
+      );
+    }
+  }
+  checkBrowserSize(c.bytes, budget);
+  if (registryOut) checkBrowserSize(r.bytes, registryBudget, 'circuit registry chunk');
+  return {
+    outfile,
+    bytes: c.bytes,
+    gzipBytes: c.gzipBytes,
+    registryBytes: r.bytes,
+    registryGzipBytes: r.gzipBytes,
+    files: Object.keys(outputs).map(abs),
+    coreInputs,
+    inputs: Object.keys(res.metafile.inputs),
+  };
+}
+
+/**
+ * Builds the browser prover (dist/browser/plonky3-prove.js, ESM, minified): src/browser/prove.ts,
+ * with WebGPU and the worker pool; it loads its Web Workers from `./worker.js` next to itself
+ * (buildBrowserWorker). No Node import may reach it.
+ * @param {{ outfile?: string, quiet?: boolean }} [opts]
+ * @returns {Promise<{ outfile: string, bytes: number, gzipBytes: number }>}
+ * @throws {Error} when the build fails or a Node import slips in
+ */
+export async function buildBrowserProver(opts = {}) {
+  const outfile = opts.outfile ?? resolve(ROOT, 'dist/browser/plonky3-prove.js');
+  mkdirSync(dirname(outfile), { recursive: true });
+  const res = await build({
+    absWorkingDir: ROOT,
+    entryPoints: [resolve(ROOT, 'src/browser/prove.ts')],
     outfile,
     bundle: true,
     platform: 'browser',
@@ -110,20 +253,46 @@ export async function buildBrowserVerifier(opts = {}) {
     metafile: true,
     legalComments: 'none',
     logLevel: 'silent',
-    plugins: [browserGuardPlugin()],
+    plugins: [browserGuardPlugin('browser prover', NODE_ONLY_SOURCES)],
   });
-  checkBrowserMetafile(res.metafile);
+  checkBrowserMetafile(res.metafile, NODE_ONLY_INPUTS);
   const code = readFileSync(outfile);
-  const bytes = code.length;
-  const gzipBytes = gzipSync(code).length;
   checkBrowserCode(code.toString('utf8'));
+  const gzipBytes = gzipSync(code).length;
   if (!opts.quiet) {
     console.log(
-      `browser verifier: ${rel(outfile)} ${(bytes / 1000).toFixed(1)} kB minified, ${(gzipBytes / 1000).toFixed(1)} kB gzip (budget ${(budget / 1000).toFixed(0)} kB)`,
+      `browser prover: ${rel(outfile)} ${(code.length / 1000).toFixed(1)} kB minified, ${(gzipBytes / 1000).toFixed(1)} kB gzip`,
     );
   }
-  checkBrowserSize(bytes, budget);
-  return { outfile, bytes, gzipBytes, inputs: Object.keys(res.metafile.inputs) };
+  return { outfile, bytes: code.length, gzipBytes };
+}
+
+/**
+ * Checks that the browser-safe package entries (`plonky3-ts`, `/verify`, `/circuits`,
+ * `/webgpu`) bundle for the browser with no Node import (built in memory, nothing written).
+ * @returns {Promise<string[]>} the entries checked
+ * @throws {Error} naming the entry and the import
+ */
+export async function checkBrowserEntries() {
+  for (const e of BROWSER_SAFE_ENTRIES) {
+    const res = await build({
+      absWorkingDir: ROOT,
+      entryPoints: [resolve(ROOT, e)],
+      write: false,
+      outdir: resolve(ROOT, 'dist/.entry-check'),
+      splitting: true,
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      target: 'es2022',
+      metafile: true,
+      logLevel: 'silent',
+      plugins: [browserGuardPlugin(`browser entry ${e}`, NODE_ONLY_SOURCES)],
+    });
+    checkBrowserMetafile(res.metafile, NODE_ONLY_INPUTS);
+    for (const f of res.outputFiles) checkBrowserCode(f.text);
+  }
+  return [...BROWSER_SAFE_ENTRIES];
 }
 
 /**
@@ -210,6 +379,11 @@ const TARGETS = {
   worker: () => buildNodeWorker().then((f) => console.log(`worker: ${rel(f)}`)),
   'browser-worker': () => buildBrowserWorker().then((f) => console.log(`browser worker: ${rel(f)}`)),
   browser: () => buildBrowserVerifier(),
+  'browser-prover': () => buildBrowserProver(),
+  entries: () =>
+    checkBrowserEntries().then((e) =>
+      console.log(`browser-safe entries: ${e.join(', ')} (no node: imports)`),
+    ),
 };
 
 async function main(argv) {

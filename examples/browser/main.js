@@ -3,17 +3,21 @@
  * browser bundle of plonky3-ts/verify and shows accepted / rejected, the rejection code and the
  * verification time. The bundle is loaded from ../../dist/browser/ (run `npm run build`, then
  * serve the repository root, e.g. `python3 -m http.server`, and open /examples/browser/).
+ * Format "by circuit id" calls verifyEnvelope with the registry of every built-in circuit,
+ * fetched (a separate chunk) on first use by loadCircuitRegistry().
  *
  * The page reports its state on #result[data-status] (idle | verifying | accepted | rejected |
- * error), #code and #time-ms, which test/browser/chromium.test.ts reads.
+ * error), #code, #circuit and #time-ms, which test/browser/chromium.test.ts reads.
  */
 import {
   PRESETS,
   circuitIdOf,
   configDigest,
   fibonacciAir,
+  loadCircuitRegistry,
   parseEnvelope,
   verify,
+  verifyEnvelope,
 } from '../../dist/browser/plonky3-verify.min.js';
 
 const $ = (id) => document.getElementById(id);
@@ -48,6 +52,7 @@ function show(status, fields) {
   $('result').dataset.status = status;
   $('status').textContent = status;
   $('code').textContent = fields.code ?? '-';
+  $('circuit').textContent = fields.circuit ?? '-';
   $('detail').textContent = fields.detail ?? '-';
   $('time-ms').textContent = fields.ms === undefined ? '-' : fields.ms.toFixed(1);
   $('proof-info').textContent = fields.info ?? '-';
@@ -63,6 +68,7 @@ async function verifyBytes(bytes, label) {
       .filter((s) => s.length > 0)
       .map((s) => Number(s));
     let format = $('format').value;
+    if (format === 'by-id') return await verifyById(bytes, publics, label);
     if (format === 'auto') format = isEnvelope(bytes) ? 'envelope' : 'postcard';
     const presetName = (format === 'envelope' && presetOfEnvelope(bytes)) || $('preset').value;
     const t0 = performance.now();
@@ -70,8 +76,9 @@ async function verifyBytes(bytes, label) {
     const res = verify(air, bytes, publics, PRESETS[presetName], { format, allowInsecure: PRESETS[presetName]?.insecure === true });
     const ms = performance.now() - t0;
     const info = `${label}, ${bytes.length} bytes, ${format}, preset ${presetName}, circuit ${circuitIdOf(air)}`;
-    if (res.ok) show('accepted', { ms, info });
-    else show('rejected', { ms, info, code: res.code, detail: res.path ? `${res.detail} (at ${res.path})` : res.detail });
+    const circuit = circuitIdOf(air);
+    if (res.ok) show('accepted', { ms, info, circuit });
+    else show('rejected', { ms, info, circuit, code: res.code, detail: res.path ? `${res.detail} (at ${res.path})` : res.detail });
     return res;
   } catch (e) {
     show('error', { detail: String(e?.message ?? e) });
@@ -79,6 +86,20 @@ async function verifyBytes(bytes, label) {
   }
 }
 window.verifyBytes = verifyBytes;
+
+/** Verifies an envelope by the circuit id and configuration digest it carries. */
+async function verifyById(bytes, publics, label) {
+  const registry = await loadCircuitRegistry(); // the registry chunk, fetched once
+  const t0 = performance.now();
+  // the checkbox is the opt-in to test mode: then the test-only presets are accepted too
+  const res = verifyEnvelope(bytes, publics, { registry, allowInsecure: $('allow-insecure').checked });
+  const ms = performance.now() - t0;
+  const info = `${label}, ${bytes.length} bytes, by circuit id, preset ${res.preset ?? '?'}`;
+  const circuit = res.circuitId ?? '-';
+  if (res.ok) show('accepted', { ms, info, circuit });
+  else show('rejected', { ms, info, circuit, code: res.code, detail: res.path ? `${res.detail} (at ${res.path})` : res.detail });
+  return res;
+}
 
 $('file').addEventListener('change', async () => {
   const f = $('file').files?.[0];

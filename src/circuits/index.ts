@@ -1,43 +1,65 @@
 /**
- * Registry of the built-in AIRs, by circuit id base: 'fibonacci' (upstream's uni-stark test AIR)
- * and 'poseidon2' (upstream's VectorizedPoseidon2Air). Used by the CLI.
- */
-
-import { type Air, AirError } from '../air/air.ts';
-import type { Poseidon2ConstantSetName } from '../hash/poseidon2.ts';
-import { fibonacciAir } from './fibonacci.ts';
-import { createPoseidon2Air } from './poseidon2-air.ts';
-
-export * from './fibonacci.ts';
-export * from './poseidon2-air.ts';
-
-/** Options understood by `getBuiltinAir`; each AIR ignores the ones it does not use. */
-export interface BuiltinAirOptions {
-  /** poseidon2: constant set name (default 'default'). */
-  readonly constants?: Poseidon2ConstantSetName;
-  /** poseidon2: permutations per row (default 8). */
-  readonly permsPerRow?: number;
-}
-
-/** Names accepted by `getBuiltinAir`. */
-export const BUILTIN_AIRS: readonly string[] = Object.freeze(['fibonacci', 'poseidon2']);
-
-/**
- * Looks up a built-in AIR by name.
- * @param name 'fibonacci' or 'poseidon2'
- * @param opts AIR-specific options
- * @returns the AIR
- * @throws {AirError} for an unknown name
+ * `plonky3-ts/circuits`: the built-in AIRs and their witness builders, browser-safe. Upstream's
+ * Fibonacci AIR and vectorized Poseidon2 AIR with their trace generators; the five circuit
+ * families a node proves (transaction, state, pruning, uptime, consensus), each with its AIR,
+ * `build(input)` witness builder and sample input; and the registry of all of them by circuit id
+ * (`CIRCUIT_REGISTRY`, ids `fibonacci@1`, `poseidon2@1`, `<family>@1`), which `verifyEnvelope`
+ * of `plonky3-ts/verify` uses to verify an envelope proof by the id it carries.
+ *
  * @example
- * const air = getBuiltinAir('poseidon2', { permsPerRow: 8 });
+ * import { getFamily } from 'plonky3-ts/circuits';
+ * const fam = getFamily('consensus');
+ * const { air, trace, publicValues } = fam.build(fam.sampleInput('test'), { size: 'test' });
  */
-export function getBuiltinAir(name: string, opts: BuiltinAirOptions = {}): Air {
-  switch (name) {
-    case 'fibonacci':
-      return fibonacciAir();
-    case 'poseidon2':
-      return createPoseidon2Air({ constants: opts.constants, permsPerRow: opts.permsPerRow });
-    default:
-      throw new AirError(`unknown built-in AIR '${name}' (known: ${BUILTIN_AIRS.join(', ')})`);
-  }
-}
+export type { Poseidon2ConstantSetName } from '../hash/poseidon2.ts';
+export type { BuiltinAirOptions } from './builtin-registry.ts';
+export {
+  BUILTIN_AIRS,
+  CIRCUIT_REGISTRY,
+  FAMILY_CIRCUITS,
+  getBuiltinAir,
+  POSEIDON2_CIRCUIT,
+} from './builtin-registry.ts';
+export { buildConsensus, CONSENSUS_WIDTH, consensusAir, sampleConsensusInput } from './consensus.ts';
+export type {
+  BuildOptions,
+  CircuitFamily,
+  FamilyAirOptions,
+  FamilyName,
+  FamilySize,
+  FamilyStatement,
+} from './families.ts';
+export {
+  FAMILIES,
+  FAMILY_NAMES,
+  FAMILY_SIZES,
+  FamilyInputError,
+  getFamily,
+  isFamilyName,
+} from './families.ts';
+export {
+  FIBONACCI_WIDTH,
+  fibonacciAir,
+  fibonacciPublicValues,
+  generateFibonacciTrace,
+} from './fibonacci.ts';
+export type { Poseidon2Air, Poseidon2AirOptions } from './poseidon2-air.ts';
+export {
+  createPoseidon2Air,
+  generatePoseidon2Trace,
+  POSEIDON2_AIR_DEGREE,
+  POSEIDON2_COLS_PER_PERM,
+  poseidon2AirInputs,
+  poseidon2OutputColumn,
+} from './poseidon2-air.ts';
+export { buildPruning, pruningAir, samplePruningInput } from './pruning.ts';
+export type { CircuitRegistry, RegisteredCircuit } from './registry.ts';
+export {
+  CircuitRegistryError,
+  createCircuitRegistry,
+  FIBONACCI_CIRCUIT,
+  loadCircuitRegistry,
+} from './registry.ts';
+export { buildState, sampleStateInput, stateAir } from './state.ts';
+export { buildTransaction, sampleTransactionInput, TX_WIDTH, transactionAir } from './transaction.ts';
+export { buildUptime, sampleUptimeInput, UPTIME_WIDTH, uptimeAir } from './uptime.ts';

@@ -28,6 +28,7 @@ command('demo', 'prove and verify every circuit family (the main job)', () => im
 command('preload', 'seed the parameter cache of every circuit family', () => import('./commands/preload.ts'));
 command('preflight', 'dry run: check config, cache, checksums, GPU', () => import('./commands/preflight.ts'));
 command('serve', 'run the prover/verifier HTTP service on loopback', () => import('./commands/serve.ts'));
+command('worker', 'prove proof-queue jobs from Redis', () => import('./commands/worker.ts'));
 command('stress', 'run a stress scenario and write a JSON report', () => import('./commands/stress.ts'));
 command('analyze', 'acceptance table and SVG of a stress report', () => import('./commands/analyze.ts'));
 

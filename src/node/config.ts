@@ -7,7 +7,7 @@
  * back to a default); `PLONKY3_GPU_DISABLE` (1/true/yes/on, as src/runtime/select.ts reads it) wins over `use_gpu_acceleration`;
  * the configuration is read once at startup, there is no reload.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'smol-toml';
 import { FAMILY_NAMES, type FamilyName, type FamilySize } from '../circuits/families.ts';
@@ -73,6 +73,8 @@ export interface NodeConfig {
     readonly maxQueue: number;
     readonly concurrency: number;
     readonly maxBodyBytes: number;
+    /** Absolute path of the file holding the bearer token of POST /prove, /verify, GET /jobs (none: no token). */
+    readonly authTokenFile: string | undefined;
   };
 }
 
@@ -88,7 +90,7 @@ const TOP_KEYS = [
 const SECTION_KEYS: Record<string, readonly string[]> = {
   circuits: ['families', 'size'],
   logging: ['level', 'format'],
-  service: ['host', 'port', 'max_queue', 'concurrency', 'max_body_bytes'],
+  service: ['host', 'port', 'max_queue', 'concurrency', 'max_body_bytes', 'auth_token_file'],
 };
 const LOOPBACK = ['127.0.0.1', '::1', 'localhost'];
 
@@ -210,7 +212,11 @@ export function validateNodeConfig(
       'service.host',
       `must be a loopback address (${LOOPBACK.join(', ')}), got '${host}'`,
     );
+  const tokenFile = str(s, 'auth_token_file', 'service.auth_token_file', '');
+  if (s.auth_token_file !== undefined && tokenFile.trim() === '')
+    throw new ConfigError(file, 'service.auth_token_file', 'must not be empty (omit the key for no token)');
   const service = Object.freeze({
+    authTokenFile: tokenFile === '' ? undefined : resolve(tokenFile),
     host,
     port: int(s, 'port', 'service.port', 7070, 0, 65535),
     maxQueue: int(s, 'max_queue', 'service.max_queue', 16, 1, 4096),
@@ -298,4 +304,39 @@ export function defaultNodeConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): NodeConfig {
   return validateNodeConfig(overrides, '<defaults>', env);
+}
+
+/** Largest accepted token file. */
+const MAX_TOKEN_FILE_BYTES = 4096;
+
+/**
+ * Reads the service's bearer token from `service.auth_token_file`: a regular file (opened
+ * without blocking, so a FIFO cannot stall startup) of at most 4 KiB holding one token of at
+ * least 16 printable characters, surrounding whitespace ignored.
+ * @param path the token file
+ * @returns the token
+ * @throws {ConfigError} naming the file and what is wrong
+ */
+export function readServiceToken(path: string): string {
+  const key = 'service.auth_token_file';
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    throw new ConfigError(path, key, `cannot open: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new ConfigError(path, key, 'is not a regular file');
+    if (st.size > MAX_TOKEN_FILE_BYTES)
+      throw new ConfigError(path, key, `is ${st.size} bytes (at most ${MAX_TOKEN_FILE_BYTES})`);
+    const buf = Buffer.alloc(st.size);
+    const n = readSync(fd, buf, 0, st.size, 0);
+    const token = buf.subarray(0, n).toString('utf8').trim();
+    if (!/^[\x21-\x7e]{16,}$/.test(token))
+      throw new ConfigError(path, key, 'must hold one token of at least 16 printable ASCII characters');
+    return token;
+  } finally {
+    closeSync(fd);
+  }
 }

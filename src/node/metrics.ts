@@ -13,6 +13,10 @@
  *   verifier_tamper_accepted_total{proof_kind}  (spec/verifier-hardening.md §5.6)
  *   gpu_available{reason}, gpu_fallback_total{cause}, storage_error_total,
  *   cache_integrity_failure_total{artifact}, p3ts_service_queue_depth, p3ts_service_busy_total
+ *   p3ts_queue_jobs{queue,state}                                         proof queue depth (BullMQ),
+ *     state = waiting | active | delayed | failed, read from Redis at each scrape
+ *   p3ts_queue_job_latency_seconds{backend,proof_kind}                  enqueue -> done, per job
+ *   p3ts_queue_worker_proofs_total{backend,proof_kind,worker,result}    proofs per queue worker
  * `backend` is "plonky3" and `proof_backend` is "rpp-stark", as in the runbook's queries.
  *
  * No Plonky3 counterpart (rpp/runtime/telemetry/metrics.rs). Invariant: metrics live in the
@@ -29,6 +33,24 @@ export const VERIFY_BACKEND_LABEL = 'rpp-stark';
 export const DURATION_BUCKETS: readonly number[] = Object.freeze([
   0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 3.2, 4, 5.5, 8, 13, 21, 34, 60,
 ]);
+/** Queue latency buckets in seconds (enqueue -> done includes waiting): 0.1 s .. 30 min. */
+export const QUEUE_LATENCY_BUCKETS: readonly number[] = Object.freeze([
+  0.1, 0.25, 0.5, 1, 2, 5.5, 10, 30, 60, 120, 300, 600, 1800,
+]);
+/** The queue states exported by p3ts_queue_jobs. */
+export const QUEUE_STATES: readonly string[] = Object.freeze(['waiting', 'active', 'delayed', 'failed']);
+
+/** A source of queue depths (src/node/queue/proof-queue.ts ProofQueue). */
+export interface QueueDepthSource {
+  readonly name: string;
+  counts(): Promise<{
+    readonly waiting: number;
+    readonly active: number;
+    readonly delayed: number;
+    readonly failed: number;
+  }>;
+}
+
 /** Size buckets in bytes: 256 B .. 16 MiB, powers of 4. */
 export const BYTE_BUCKETS: readonly number[] = Object.freeze([
   256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216,
@@ -100,6 +122,13 @@ export class NodeMetrics {
   readonly queueDepth: Gauge;
   /** Requests refused with BUSY. */
   readonly busy: Counter;
+  /** Proof queue jobs per state (read at scrape time from the tracked queues). */
+  readonly queueJobs: Gauge<'queue' | 'state'>;
+  /** Proof queue latency, enqueue to done. */
+  readonly queueLatency: Histogram<'backend' | 'proof_kind'>;
+  /** Proofs per queue worker (result: completed, failed, retried). */
+  readonly workerProofs: Counter<'backend' | 'proof_kind' | 'worker' | 'result'>;
+  private readonly queues: QueueDepthSource[] = [];
   private fallbackSource: { readonly fallbacks: number } | undefined;
   private fallbacksSeen = 0;
 
@@ -221,6 +250,37 @@ export class NodeMetrics {
       help: 'Requests refused with BUSY',
       registers,
     });
+    const queues = this.queues;
+    this.queueJobs = new Gauge({
+      name: 'p3ts_queue_jobs',
+      help: 'Proof queue jobs per state (waiting includes prioritized)',
+      labelNames: ['queue', 'state'],
+      registers,
+      async collect(): Promise<void> {
+        for (const q of queues) {
+          try {
+            const c = await q.counts();
+            for (const st of QUEUE_STATES)
+              this.set({ queue: q.name, state: st }, c[st as keyof typeof c] ?? 0);
+          } catch {
+            // Redis unreachable: keep the last values; the scrape must still answer
+          }
+        }
+      },
+    });
+    this.queueLatency = new Histogram({
+      name: 'p3ts_queue_job_latency_seconds',
+      help: 'Proof queue latency from enqueue to done (completed jobs)',
+      labelNames: pb,
+      buckets: [...QUEUE_LATENCY_BUCKETS],
+      registers,
+    });
+    this.workerProofs = new Counter({
+      name: 'p3ts_queue_worker_proofs_total',
+      help: 'Proof queue jobs finished per worker and result (completed, failed, retried)',
+      labelNames: ['backend', 'proof_kind', 'worker', 'result'],
+      registers,
+    });
     for (const r of ['accepted', 'rejected'])
       this.verifierResults.inc({ result: r, code: r === 'accepted' ? 'OK' : 'NONE' }, 0);
     this.verifierInternalErrors.inc(0);
@@ -292,6 +352,28 @@ export class NodeMetrics {
   trackGpuFallbacks(src: { readonly fallbacks: number }): void {
     this.fallbackSource = src;
     this.fallbacksSeen = 0;
+  }
+
+  /**
+   * Exports a queue's depth as p3ts_queue_jobs{queue,state} at each scrape.
+   * @param q the queue (its counts() is called once per scrape)
+   */
+  trackQueue(q: QueueDepthSource): void {
+    this.queues.push(q);
+    for (const st of QUEUE_STATES) this.queueJobs.set({ queue: q.name, state: st }, 0);
+  }
+
+  /**
+   * Records one finished queue job.
+   * @param kind the circuit family
+   * @param worker the worker's name
+   * @param result 'completed', 'failed' or 'retried'
+   * @param latencySeconds enqueue to done (completed jobs)
+   */
+  observeQueueJob(kind: string, worker: string, result: string, latencySeconds?: number): void {
+    const l = { backend: PROOF_BACKEND_LABEL, proof_kind: kind };
+    this.workerProofs.inc({ ...l, worker, result });
+    if (latencySeconds !== undefined) this.queueLatency.observe(l, latencySeconds);
   }
 
   /**

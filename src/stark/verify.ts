@@ -426,9 +426,14 @@ function uint8Length(x: unknown): number | undefined {
 
 /**
  * Takes the owned copy of the proof bytes: type check, emptiness and the size bound before the
- * copy, so nothing of the caller's runs and nothing above the bound is allocated.
+ * copy, so nothing of the caller's runs and nothing above the bound is allocated. Also used by
+ * `verifyEnvelope` (src/stark/verify-envelope.ts), which reads the envelope header first.
+ * @param proofBytes the caller's proof
+ * @param bound the largest accepted length
+ * @returns an owned copy
+ * @throws {ProofRejectedError} DECODE_BAD_INPUT_TYPE, DECODE_EMPTY, LIMIT_PROOF_TOO_LARGE
  */
-function ownedProofBytes(proofBytes: unknown, bound: number): Uint8Array {
+export function ownedProofBytes(proofBytes: unknown, bound: number): Uint8Array {
   let n: number | undefined;
   try {
     n = uint8Length(proofBytes);

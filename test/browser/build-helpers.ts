@@ -7,11 +7,15 @@ import { createServer, type Server } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-/** What `buildBrowserVerifier` returns. */
+/** What `buildBrowserVerifier` returns (`bytes`: the core, entry plus static chunks). */
 export interface BrowserBuildResult {
   readonly outfile: string;
   readonly bytes: number;
   readonly gzipBytes: number;
+  readonly registryBytes: number;
+  readonly registryGzipBytes: number;
+  readonly files: string[];
+  readonly coreInputs: string[];
   readonly inputs: string[];
 }
 
@@ -21,8 +25,14 @@ export interface BuildModule {
     outfile?: string;
     entry?: string;
     budget?: number;
+    registryBudget?: number;
     quiet?: boolean;
   }): Promise<BrowserBuildResult>;
+  buildBrowserProver(opts?: {
+    outfile?: string;
+    quiet?: boolean;
+  }): Promise<{ outfile: string; bytes: number; gzipBytes: number }>;
+  checkBrowserEntries(): Promise<string[]>;
   buildNodeWorker(opts?: { outfile?: string }): Promise<string>;
   buildBrowserWorker(opts?: { outfile?: string }): Promise<string>;
 }
@@ -30,6 +40,7 @@ export interface BuildModule {
 /** The subset of scripts/check-bundle.mjs the tests use. */
 export interface CheckModule {
   readonly BROWSER_BUDGET_BYTES: number;
+  readonly REGISTRY_BUDGET_BYTES: number;
   checkBrowserCode(code: string): void;
 }
 

@@ -59,6 +59,11 @@ function metricNames(expr: string): string[] {
     'proof_kind',
     'code',
     'result',
+    'state',
+    'worker',
+    'queue',
+    'deriv',
+    'and',
   ]);
   return [...expr.matchAll(/\b([a-z_][a-z0-9_]*)\s*(?=[{[)])/g)]
     .map((m) => m[1])
@@ -74,6 +79,9 @@ describe('alerts and dashboard', () => {
       /Proof sizes/,
       /Proof volume/,
       /Verifier payload/,
+      /Proof queue depth/,
+      /Queue job latency/,
+      /Proofs per queue worker/,
     ])
       expect(titles).toMatch(t);
     expect(dashboard.uid).toBe('plonky3-consensus-proof-validation');
@@ -99,7 +107,7 @@ describe('alerts and dashboard', () => {
   describe.skipIf(!hasPromtool)('promtool (Debian package prometheus)', () => {
     it(`promtool check rules ${RULES}`, () => {
       expect(execFileSync('promtool', ['check', 'rules', RULES], { encoding: 'utf8' })).toMatch(
-        /SUCCESS: 4 rules found/,
+        /SUCCESS: 5 rules found/,
       );
     });
     it(`promtool test rules ${RULE_TESTS}`, () => {
@@ -116,6 +124,21 @@ describe('alerts and dashboard', () => {
       });
       expect(r.status).not.toBe(0);
       expect(r.stdout + r.stderr).toMatch(/Plonky3ProveLatencyP95High/);
+    });
+    it('promtool test rules fails when the queue alert ignores growth (the queue tests can fail)', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'p3rules-'));
+      const weakened = readFileSync(RULES, 'utf8').replace(
+        /sum by \(queue\) \(deriv\(p3ts_queue_jobs\{state=~"waiting\|delayed"\}\[5m\]\)\) > 0/,
+        'sum by (queue) (p3ts_queue_jobs{state=~"waiting|delayed"}) > 100',
+      );
+      expect(weakened).not.toBe(readFileSync(RULES, 'utf8'));
+      writeFileSync(join(dir, 'plonky3.rules.yml'), weakened);
+      writeFileSync(join(dir, 'plonky3.rules.test.yml'), readFileSync(RULE_TESTS, 'utf8'));
+      const r = spawnSync('promtool', ['test', 'rules', join(dir, 'plonky3.rules.test.yml')], {
+        encoding: 'utf8',
+      });
+      expect(r.status).not.toBe(0);
+      expect(r.stdout + r.stderr).toMatch(/Plonky3ProofQueueGrowing/);
     });
     it('every dashboard expression is valid PromQL (promtool check rules on recording rules)', () => {
       const dir = mkdtempSync(join(tmpdir(), 'p3dash-'));

@@ -1,7 +1,10 @@
 /**
  * The package as a user installs it: `npm pack`, then `npm i --omit=dev <tarball>` into an empty
  * temp project (no devDependencies, no optional peer `webgpu`), then the CLI and the entry points
- * run there. Builds dist/ first when it is missing or older than src/.
+ * run there. Builds dist/ first when it is missing or older than src/. Every entry of the exports
+ * map (`plonky3-ts`, `/verify`, `/circuits`, `/webgpu`, `/node`) imports, `plonky3-ts` does not
+ * export the worker internals (`runLdeJob`, ...), and a TypeScript consumer typechecks against
+ * the entries' declarations (a misuse does not).
  *
  * To check another entry point, add a test that calls `runSnippet("await import('plonky3-ts/x')")`.
  * Slow (an npm install, about a minute); needs the npm registry.
@@ -14,7 +17,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** What the build must have produced for the package to work. */
-const DIST_FILES = ['dist/cli.js', 'dist/worker.js', 'dist/index.js', 'dist/verify.js', 'dist/node/index.js'];
+const DIST_FILES = [
+  'dist/cli.js',
+  'dist/worker.js',
+  'dist/index.js',
+  'dist/verify.js',
+  'dist/circuits/index.js',
+  'dist/webgpu.js',
+  'dist/node/index.js',
+];
 
 let work = '';
 /** The temp project the tarball is installed in. */
@@ -168,4 +179,93 @@ describe('the packed package, installed with --omit=dev', () => {
       child.kill('SIGTERM');
     }
   });
+});
+
+describe('the package entries through the exports map', () => {
+  it('each entry imports; plonky3-ts does not export runLdeJob or the other worker internals', () => {
+    const r = runSnippet(`
+      const main = await import('plonky3-ts');
+      const verify = await import('plonky3-ts/verify');
+      const circuits = await import('plonky3-ts/circuits');
+      const webgpu = await import('plonky3-ts/webgpu');
+      const node = await import('plonky3-ts/node');
+      const registry = await verify.loadCircuitRegistry();
+      console.log(JSON.stringify({
+        main: ['prove', 'verify', 'verifyEnvelope', 'getConfig', 'compileAir', 'runLdeJob', 'runMerkleJob', 'shareView', 'nodeEndpoint'].filter((k) => k in main),
+        verify: ['verify', 'verifyEnvelope', 'RejectionCode', 'RejectionCodes', 'prove'].filter((k) => k in verify),
+        circuits: circuits.CIRCUIT_REGISTRY.ids,
+        lazy: registry === circuits.CIRCUIT_REGISTRY ? 'same' : registry.ids.length,
+        webgpu: Object.keys(webgpu).sort(),
+        node: ['loadNodeConfig', 'ProofCache', 'writeFileAtomic', 'sha256Hex', 'BYTE_BUCKETS'].filter((k) => k in node),
+      }));
+    `);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout.trim())).toEqual({
+      main: ['prove', 'verify', 'verifyEnvelope', 'getConfig', 'compileAir'],
+      verify: ['verify', 'verifyEnvelope', 'RejectionCode'],
+      circuits: [
+        'fibonacci@1',
+        'poseidon2@1',
+        'transaction@1',
+        'state@1',
+        'pruning@1',
+        'uptime@1',
+        'consensus@1',
+      ],
+      lazy: 'same',
+      webgpu: ['FallbackBackend', 'WebGpuBackend', 'selectBackend'],
+      node: ['loadNodeConfig', 'ProofCache'],
+    });
+  });
+
+  it('a TypeScript consumer typechecks against the d.ts of every entry, and a misuse fails', () => {
+    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+    const options = {
+      module: 'nodenext',
+      moduleResolution: 'nodenext',
+      target: 'es2022',
+      strict: true,
+      noEmit: true,
+      lib: ['ES2022', 'DOM'],
+      types: [] as string[],
+    };
+    writeFileSync(
+      join(project, 'browser-safe.ts'),
+      [
+        "import { getConfig, prove, type StarkConfig } from 'plonky3-ts';",
+        "import { RejectionCode, verifyEnvelope, type VerifyEnvelopeResult } from 'plonky3-ts/verify';",
+        "import { CIRCUIT_REGISTRY, getFamily } from 'plonky3-ts/circuits';",
+        "import { selectBackend, WebGpuBackend } from 'plonky3-ts/webgpu';",
+        "const config: StarkConfig = getConfig('c100');",
+        'const code: RejectionCode = RejectionCode.VK_UNKNOWN_CIRCUIT;',
+        'const r: VerifyEnvelopeResult = verifyEnvelope(new Uint8Array(0), [], { registry: CIRCUIT_REGISTRY });',
+        'export { code, config, getFamily, prove, r, selectBackend, WebGpuBackend };',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(project, 'node-entry.ts'),
+      "import { loadNodeConfig, type NodeConfig } from 'plonky3-ts/node';\nexport const load: (p: string) => NodeConfig = loadNodeConfig;\n",
+    );
+    writeFileSync(
+      join(project, 'misuse.ts'),
+      "import { verifyEnvelope } from 'plonky3-ts/verify';\nexport const n: number = verifyEnvelope(new Uint8Array(0), [], { registry: undefined as never });\n",
+    );
+    const check = (files: string[], skipLibCheck: boolean): Ran => {
+      writeFileSync(
+        join(project, 'tsconfig.json'),
+        JSON.stringify({ compilerOptions: { ...options, skipLibCheck }, files }),
+      );
+      return runInProject('node', [tsc, '-p', 'tsconfig.json']);
+    };
+    // the browser-safe entries: complete declarations (GPU types from the @webgpu/types dependency)
+    const browser = check(['browser-safe.ts'], false);
+    expect(browser.code, browser.stdout).toBe(0);
+    // plonky3-ts/node needs @types/node for its own declarations, which a Node project has
+    const node = check(['node-entry.ts'], true);
+    expect(node.code, node.stdout).toBe(0);
+    const bad = check(['misuse.ts'], true);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stdout).toMatch(/misuse\.ts.*TS2322/);
+  }, 240_000);
 });

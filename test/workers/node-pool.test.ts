@@ -6,7 +6,9 @@
  * at 1 and 2 workers and equal to the CpuBackend proof (which verifies).
  */
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAMILIES } from '../../src/circuits/families.ts';
 import { fibonacciAir, fibonacciPublicValues, generateFibonacciTrace } from '../../src/circuits/fibonacci.ts';
 import { GENERATOR, P } from '../../src/field/babybear.ts';
 import { type Matrix, matrix } from '../../src/field/matrix.ts';
@@ -14,10 +16,12 @@ import { CpuBackend } from '../../src/runtime/cpu.ts';
 import { ParallelCpuBackend } from '../../src/runtime/parallel.ts';
 import { createNodeWorkerPool } from '../../src/runtime/workers/node-spawn.ts';
 import type { WorkerPool } from '../../src/runtime/workers/pool.ts';
+import { runProveJob } from '../../src/runtime/workers/prove-job.ts';
 import { shareView } from '../../src/runtime/workers/tasks.ts';
 import { getConfig } from '../../src/stark/config.ts';
 import { mmcsFor } from '../../src/stark/instance.ts';
 import { prove } from '../../src/stark/prove.ts';
+import { circuitIdOf } from '../../src/stark/verify.ts';
 import { verify } from '../../src/verify.ts';
 import { workerBundle } from './worker-bundle.ts';
 
@@ -101,6 +105,73 @@ describe('worker_threads pool (esbuild-built worker entry)', () => {
     expect(performance.now() - t0).toBeLessThan(2000);
     expect(pool.started).toBe(0);
     expect(await pool.run('ping', [null, null, null])).toEqual([1, 1, 1]);
+  });
+
+  it('a worker that exits mid-job fails its job, is replaced, and the pool keeps serving', async () => {
+    const { build } = await import('esbuild');
+    const crashUrl = resolve(`.tmp/test-crash-worker-${process.pid}/worker.js`);
+    await build({
+      entryPoints: [resolve('test/workers/fixtures/crash-entry.ts')],
+      outfile: crashUrl,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      logLevel: 'silent',
+    });
+    const pool = createNodeWorkerPool({ size: 2, workerUrl: crashUrl });
+    pools.push(pool);
+    // one job crashes its worker while the other worker runs a job of another run
+    const other = pool.run('spin', [300]);
+    await expect(pool.run('spin', [-1])).rejects.toThrow(/exited with code 3/);
+    expect(await other).toEqual([300]);
+    // queued jobs behind the crash still run, on a replacement worker
+    const [crashed, fine] = await Promise.allSettled([
+      pool.run('spin', [-1]),
+      pool.run('ping', [null, null, null]),
+    ]);
+    expect(crashed.status).toBe('rejected');
+    expect(fine).toEqual({ status: 'fulfilled', value: [1, 1, 1] });
+    const job = {
+      statement: { kind: 'fibonacci', logRows: 4, index: 3 },
+      config: getConfig('c100'),
+    } as const;
+    const [out] = await pool.run('prove', [job]);
+    expect(out.ok).toBe(true);
+  });
+
+  it('whole-proof jobs: byte-identical to proving on this thread; a false statement is a typed outcome', async () => {
+    const pool = poolOf(2);
+    const config = getConfig('c100');
+    const input = FAMILIES.uptime.sampleInput('test');
+    const [a, b] = await pool.run('prove', [
+      { statement: { kind: 'family', family: 'uptime', input, size: 'test' }, config },
+      { statement: { kind: 'fibonacci', logRows: 5, index: 2 }, config },
+    ]);
+    const local = await runProveJob({
+      statement: { kind: 'family', family: 'uptime', input, size: 'test' },
+      config,
+    });
+    if (!a.ok || !local.ok || !b.ok) throw new Error('a proof failed');
+    expect(hex(a.body)).toBe(hex(local.body));
+    expect(a.publicValues).toEqual(local.publicValues);
+    expect(a.circuitId).toBe('uptime@1');
+    expect(b.circuitId).toBe(circuitIdOf(fibonacciAir()));
+    expect(verify(fibonacciAir(), b.body, b.publicValues, config, { format: 'postcard' })).toEqual({
+      ok: true,
+    });
+    const [bad] = await pool.run('prove', [
+      {
+        statement: {
+          kind: 'family',
+          family: 'uptime',
+          input: { ...(input as object), threshold: 99 },
+          size: 'test',
+        },
+        config,
+      },
+    ]);
+    expect(bad).toMatchObject({ ok: false, code: 'BAD_INPUT', field: 'threshold' });
   });
 
   it('a failing job rejects the run with the worker error', async () => {

@@ -1,29 +1,39 @@
 /**
- * `p3ts serve [--config PATH] [--port N]`
+ * `p3ts serve [--config PATH] [--port N] [--queue redis://HOST:PORT/DB]`
  * Starts the prover/verifier HTTP service on loopback: loads and checks the parameter cache once
- * (no hot reload), selects the backend (WebGPU when enabled and present, else CPU), serves
- * POST /prove, POST /verify, GET /metrics, GET /status/node. SIGTERM/SIGINT drain every accepted
- * job, then exit 0; SIGHUP is ignored with a warning (restart after preflight to rotate keys).
+ * (no hot reload), selects the backend (WebGPU when enabled and present, else the CPU worker
+ * pool: dist/worker.js, `service.concurrency` workers, so proofs never block the event loop),
+ * serves POST /prove, POST /verify, GET /metrics, GET /status/node. With --queue, /prove enqueues
+ * a BullMQ job (202 + job id) for `p3ts worker` processes and GET /jobs/:id reports it.
+ * SIGTERM/SIGINT refuse new work at once, drain every accepted job, then exit 0; SIGHUP is
+ * ignored with a warning (restart after preflight to rotate keys).
  * Exit codes: 0 clean shutdown, 1 startup failure (config, cache integrity, port), 2 usage error.
  */
 import { parseArgs } from 'node:util';
 import { POSEIDON2_CONSTANT_SETS } from '../../hash/poseidon2.ts';
 import { CacheIntegrityError, constantSetOf, ProofCache } from '../../node/cache.ts';
-import { ConfigError, loadNodeConfig } from '../../node/config.ts';
-import { createStarkEngine } from '../../node/engine.ts';
+import { ConfigError, loadNodeConfig, readServiceToken } from '../../node/config.ts';
+import { createStarkEngine, type ProofEngine } from '../../node/engine.ts';
 import { type GpuStatus, HealthTracker } from '../../node/health.ts';
 import { createNodeLogger } from '../../node/log.ts';
 import { NodeMetrics } from '../../node/metrics.ts';
+import { createPoolEngine } from '../../node/pool-engine.ts';
+import { createProofQueue, type ProofQueue } from '../../node/queue/proof-queue.ts';
+import { parseRedisUrl } from '../../node/queue/redis-url.ts';
 import { ProofService } from '../../node/service.ts';
 import type { Backend } from '../../runtime/backend.ts';
 import { CpuBackend } from '../../runtime/cpu.ts';
+import { createNodeWorkerPool } from '../../runtime/workers/node-spawn.ts';
+import type { WorkerPool } from '../../runtime/workers/pool.ts';
 import { getConfig } from '../../stark/config.ts';
 import { mmcsFor } from '../../stark/instance.ts';
 import { parseIntFlag } from '../common.ts';
 
-const HELP = `usage: p3ts serve [--config PATH] [--port N]
+const HELP = `usage: p3ts serve [--config PATH] [--port N] [--queue redis://HOST:PORT/DB]
 Serves POST /prove, POST /verify, GET /metrics, GET /status/node on the loopback address of
-[service] in the config (default config/node.toml). Run \`p3ts preflight\` first.`;
+[service] in the config (default config/node.toml). Run \`p3ts preflight\` first.
+  --queue   queue mode: POST /prove enqueues a job for \`p3ts worker\` processes and answers
+            202 {jobId}; GET /jobs/:id gives its state, then the proof`;
 
 /**
  * Runs the command (resolves when the service has shut down).
@@ -31,18 +41,20 @@ Serves POST /prove, POST /verify, GET /metrics, GET /status/node on the loopback
  * @returns the exit code
  */
 export async function run(argv: string[]): Promise<number> {
-  let values: { config?: string; port?: string; help?: boolean };
+  let values: { config?: string; port?: string; queue?: string; help?: boolean };
   try {
     values = parseArgs({
       args: argv,
       options: {
         config: { type: 'string', default: 'config/node.toml' },
         port: { type: 'string' },
+        queue: { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
     }).values;
     if (values.port !== undefined) parseIntFlag(values.port, 'port', { max: 65535 });
+    if (values.queue !== undefined) parseRedisUrl(values.queue);
   } catch (e) {
     console.error(`p3ts serve: ${e instanceof Error ? e.message : String(e)}\n${HELP}`);
     return 2;
@@ -59,6 +71,15 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
   const logger = createNodeLogger({ level: cfg.logging.level, format: cfg.logging.format });
+  let authToken: string | undefined;
+  if (cfg.service.authTokenFile !== undefined) {
+    try {
+      authToken = readServiceToken(cfg.service.authTokenFile);
+    } catch (e) {
+      console.error(`p3ts serve: ${e instanceof Error ? e.message : String(e)}`);
+      return 1;
+    }
+  }
   const metrics = new NodeMetrics();
   let cache: ProofCache;
   try {
@@ -115,13 +136,38 @@ export async function run(argv: string[]): Promise<number> {
     gpu.status === 'available',
     gpu.status === 'available' ? 'ok' : gpu.status === 'disabled' ? 'disabled' : 'no-adapter',
   );
-  const engine = createStarkEngine({
-    preset: cfg.securityPreset,
-    size: cfg.size,
-    families: cfg.families,
-    backend,
-    allowInsecure: cfg.allowInsecure,
-  });
+  // CPU: whole proofs on the worker pool; WebGPU: in-process (the kernels run on the device and
+  // the prover awaits them, so the event loop is not held for the length of a proof)
+  let pool: WorkerPool | undefined;
+  let engine: ProofEngine;
+  let queue: ProofQueue | undefined;
+  try {
+    if (backend.kind === 'cpu') {
+      pool = createNodeWorkerPool({ size: cfg.service.concurrency });
+      engine = createPoolEngine({
+        pool,
+        preset: cfg.securityPreset,
+        size: cfg.size,
+        families: cfg.families,
+        allowInsecure: cfg.allowInsecure,
+      });
+    } else
+      engine = createStarkEngine({
+        preset: cfg.securityPreset,
+        size: cfg.size,
+        families: cfg.families,
+        backend,
+        allowInsecure: cfg.allowInsecure,
+      });
+    if (values.queue !== undefined) {
+      queue = createProofQueue({ url: values.queue, preset: cfg.securityPreset, size: cfg.size });
+      metrics.trackQueue(queue);
+    }
+  } catch (e) {
+    logger.error({ err: e instanceof Error ? e.message : String(e) }, 'cannot start the prover');
+    cache.close();
+    return 1;
+  }
   const health = new HealthTracker({
     backend: backend.kind,
     gpu,
@@ -147,14 +193,18 @@ export async function run(argv: string[]): Promise<number> {
       maxQueue: cfg.service.maxQueue,
       concurrency: cfg.service.concurrency,
       maxBodyBytes: cfg.service.maxBodyBytes,
+      authToken,
+      queue,
     });
   } catch (e) {
     logger.error({ err: e instanceof Error ? e.message : String(e) }, 'cannot start the service');
     cache.close();
+    pool?.close();
+    await queue?.close();
     return 1;
   }
   console.log(
-    `p3ts serve: listening on ${svc.url} (${cfg.families.join(', ')}; ${cfg.securityPreset}; ${backend.kind})`,
+    `p3ts serve: listening on ${svc.url} (${cfg.families.join(', ')}; ${cfg.securityPreset}; ${queue ? `queue ${queue.name}` : pool ? `cpu, ${pool.size} pool workers` : backend.kind})`,
   );
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
@@ -168,6 +218,8 @@ export async function run(argv: string[]): Promise<number> {
     );
   });
   cache.close();
+  pool?.close();
+  await queue?.close();
   (backend as { close?: () => void }).close?.();
   // Dawn may keep the event loop alive after the backend is closed.
   setTimeout(() => process.exit(0), 500).unref();

@@ -2,7 +2,9 @@
  * `p3ts stress --scenario FILE [--out REPORT.json] [--proofs N] [--concurrency N]
  *  [--mode threads|main] [--quiet]`
  * Runs a stress scenario (src/node/stress), shows progress (done/total, throughput, ETA) on
- * stderr, prints the acceptance table and writes the JSON report.
+ * stderr, prints the acceptance table and writes the JSON report. A scenario with
+ * `load.mode = "queue"` (scenarios/queue.toml) runs `p3ts worker` processes against one Redis,
+ * one phase per `queue.workers` entry, and reports throughput, latency and job accounting.
  * Exit codes: 0 pass, 1 a threshold exceeded / a tampered proof accepted / an internal
  * invariant / too many failures, 2 usage or scenario error.
  */
@@ -10,6 +12,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runStress, type StressProgress } from '../../node/stress/harness.ts';
+import { runQueueStress } from '../../node/stress/queue-run.ts';
 import { acceptanceTable } from '../../node/stress/report.ts';
 import { parseScenario, type Scenario } from '../../node/stress/scenario.ts';
 import { parseIntFlag, UsageError } from '../common.ts';
@@ -83,19 +86,25 @@ export async function run(argv: string[]): Promise<number> {
   }
   const tty = process.stderr.isTTY === true;
   let lastLen = 0;
-  const report = await runStress(scenario, {
-    file,
-    progressEveryMs: tty ? 250 : 2000,
-    onProgress: quiet
-      ? undefined
-      : (p) => {
-          const line = progressLine(p);
-          if (tty) {
-            process.stderr.write(`\r${line.padEnd(lastLen)}${p.done === p.total ? '\n' : ''}`);
-            lastLen = line.length;
-          } else process.stderr.write(`${line}\n`);
-        },
-  });
+  const report =
+    scenario.mode === 'queue'
+      ? await runQueueStress(scenario, {
+          file,
+          onProgress: quiet ? undefined : (line) => process.stderr.write(`${line}\n`),
+        })
+      : await runStress(scenario, {
+          file,
+          progressEveryMs: tty ? 250 : 2000,
+          onProgress: quiet
+            ? undefined
+            : (p) => {
+                const line = progressLine(p);
+                if (tty) {
+                  process.stderr.write(`\r${line.padEnd(lastLen)}${p.done === p.total ? '\n' : ''}`);
+                  lastLen = line.length;
+                } else process.stderr.write(`${line}\n`);
+              },
+        });
   await writeFile(out, `${JSON.stringify(report, null, 1)}\n`);
   if (!quiet) {
     if (report.provers.note) console.error(`[stress] note: ${report.provers.note}`);

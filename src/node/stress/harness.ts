@@ -71,6 +71,8 @@ export interface StressOptions {
    * not need it.
    */
   readonly metrics?: NodeMetrics;
+  /** The pool's worker bundle (default dist/worker.js or $PLONKY3_WORKER_BUNDLE). */
+  readonly workerUrl?: string | URL;
   /** Extra tamper cases run after the catalogue (tests: a case the verifier must accept proves the counters work). */
   readonly extraCases?: readonly TamperCase[];
 }
@@ -116,6 +118,10 @@ interface FamilyState {
  * const report = await runStress(parseScenario(text), { onProgress: (p) => console.error(p.done) });
  */
 export async function runStress(scenario: Scenario, opts: StressOptions = {}): Promise<StressReport> {
+  if (scenario.mode === 'queue')
+    throw new Error(
+      `scenario ${scenario.name} is a queue scenario: run it with runQueueStress (queue-run.ts)`,
+    );
   const started = new Date();
   const t0 = performance.now();
   const provider = opts.provider ?? defaultProvider();
@@ -158,7 +164,7 @@ export async function runStress(scenario: Scenario, opts: StressOptions = {}): P
 
   const pool: ProverPool =
     scenario.mode === 'threads' && opts.provider === undefined
-      ? await createProverPool(provider, scenario.concurrency)
+      ? createProverPool(provider, scenario.concurrency, { workerUrl: opts.workerUrl })
       : createMainThreadPool(provider, scenario.concurrency);
   const tick = ticker('prove', jobs.length, opts);
   let done = 0;

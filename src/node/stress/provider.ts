@@ -19,6 +19,7 @@ import {
   type Poseidon2Air,
 } from '../../circuits/index.ts';
 import type { Matrix } from '../../field/matrix.ts';
+import type { StatementSpec } from '../../runtime/workers/prove-job.ts';
 import type { FamilySpec } from './scenario.ts';
 
 /** One statement to prove. */
@@ -45,8 +46,39 @@ export interface StatementProvider {
 /** Names the default provider knows besides the circuit families. */
 export const BUILTIN_STRESS_AIRS: readonly string[] = Object.freeze(['fibonacci', 'poseidon2']);
 
+/** Default log2 rows of the built-in AIRs per size profile. */
+const BUILTIN_LOG_ROWS = {
+  fibonacci: { production: 10, test: 4 },
+  poseidon2: { production: 8, test: 3 },
+} as const;
+
 function logRowsOf(spec: FamilySpec, dflt: { production: number; test: number }): number {
   return spec.logRows ?? dflt[spec.size];
+}
+
+/**
+ * The worker-pool statement (src/runtime/workers/prove-job.ts) of proof `index` of a spec: the
+ * same statement the default provider builds.
+ * @param spec the family spec
+ * @param index the proof index
+ * @returns the statement spec
+ * @throws {Error} for an unknown family or log_rows on a family
+ */
+export function statementSpecOf(spec: FamilySpec, index: number): StatementSpec {
+  if (spec.name === 'fibonacci' || spec.name === 'poseidon2')
+    return { kind: spec.name, logRows: logRowsOf(spec, BUILTIN_LOG_ROWS[spec.name]), index };
+  if (!isFamilyName(spec.name))
+    throw new Error(
+      `unknown family '${spec.name}' (known: transaction, state, pruning, uptime, consensus, ${BUILTIN_STRESS_AIRS.join(', ')})`,
+    );
+  if (spec.logRows !== undefined)
+    throw new Error(`family '${spec.name}' takes size = "production"|"test", not log_rows`);
+  return {
+    kind: 'family',
+    family: spec.name,
+    input: getFamily(spec.name).sampleInput(spec.size),
+    size: spec.size,
+  };
 }
 
 /**
@@ -79,7 +111,7 @@ export function defaultProvider(): StatementProvider {
     statement(spec: FamilySpec, index: number): StressStatement {
       const a = air(spec);
       if (spec.name === 'fibonacci') {
-        const n = 2 ** logRowsOf(spec, { production: 10, test: 4 });
+        const n = 2 ** logRowsOf(spec, BUILTIN_LOG_ROWS.fibonacci);
         return {
           air: a,
           trace: generateFibonacciTrace(index, 1, n),
@@ -87,7 +119,7 @@ export function defaultProvider(): StatementProvider {
         };
       }
       if (spec.name === 'poseidon2') {
-        const n = 2 ** logRowsOf(spec, { production: 8, test: 3 });
+        const n = 2 ** logRowsOf(spec, BUILTIN_LOG_ROWS.poseidon2);
         return {
           air: a,
           trace: generatePoseidon2Trace(a as Poseidon2Air, { seed: index + 1 }, n),

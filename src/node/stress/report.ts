@@ -117,6 +117,44 @@ export interface TamperReport extends TamperCounts {
   verifyMs: Summary;
 }
 
+/** One phase of a queue scenario: N worker processes proving every job of the run. */
+export interface QueuePhaseReport {
+  /** Worker processes. */
+  readonly workers: number;
+  /** Pool workers per process. */
+  readonly concurrency: number;
+  /** Jobs submitted. */
+  readonly proofs: number;
+  /** Jobs completed (a stored, verified proof). */
+  readonly completed: number;
+  /** Jobs that ended failed. */
+  readonly failed: number;
+  /** Jobs neither completed nor failed when the phase ended. */
+  readonly lost: number;
+  /** Completion records beyond the first for the same job id (must be 0). */
+  readonly duplicated: number;
+  /** Stored proofs the harness's own verification rejected (must be 0). */
+  readonly verifyFailures: number;
+  /** First submit to last completion, ms. */
+  readonly durationMs: number;
+  /** Completed proofs per second over durationMs. */
+  readonly throughput: number;
+  /** End-to-end latency per job (enqueue -> done), ms. */
+  readonly latencyMs: Summary;
+  /** Jobs completed per worker process. */
+  readonly perWorker: Readonly<Record<string, number>>;
+}
+
+/** The queue part of a report (scenario mode `queue`). */
+export interface QueueReport {
+  /** `spawn` or the Redis URL used. */
+  readonly redis: string;
+  readonly phases: readonly QueuePhaseReport[];
+  /** Throughput of the last phase / the first (null with one phase). */
+  readonly speedup: number | null;
+  readonly minSpeedup?: number;
+}
+
 /** The report file. */
 export interface StressReport {
   readonly schema: 'p3ts-stress-report/1';
@@ -128,6 +166,8 @@ export interface StressReport {
   readonly families: readonly FamilyReport[];
   readonly tamper: TamperReport;
   readonly failures: readonly FailureRecord[];
+  /** Queue scenarios: per-phase throughput, latency and job accounting. */
+  readonly queue?: QueueReport;
   readonly verdict: Verdict;
 }
 
@@ -157,6 +197,17 @@ export function verdictOf(r: Omit<StressReport, 'verdict'>): Verdict {
       `${r.failures.length} honest-path failures > max_failures ${r.scenario.thresholds.maxFailures}`,
     );
   if (r.tamper.accepted > 0) reasons.push(`${r.tamper.accepted} tampered proofs ACCEPTED`);
+  if (r.queue) {
+    for (const p of r.queue.phases) {
+      const at = `queue phase ${p.workers} worker(s)`;
+      if (p.lost > 0) reasons.push(`${at}: ${p.lost} jobs lost`);
+      if (p.duplicated > 0) reasons.push(`${at}: ${p.duplicated} duplicated results`);
+      if (p.verifyFailures > 0) reasons.push(`${at}: ${p.verifyFailures} stored proofs do not verify`);
+    }
+    const q = r.queue;
+    if (q.minSpeedup !== undefined && q.speedup !== null && q.speedup < q.minSpeedup)
+      reasons.push(`queue speedup ${q.speedup.toFixed(2)}x < min_speedup ${q.minSpeedup}x`);
+  }
   if (r.tamper.internal > 0) reasons.push(`${r.tamper.internal} internal invariants tripped`);
   return { pass: reasons.length === 0, reasons };
 }
@@ -229,6 +280,45 @@ export function acceptanceTable(r: StressReport): string {
   );
   out.push('(latencies in ms; limit = p95 threshold)');
   out.push('');
+  if (r.queue) {
+    const q = r.queue;
+    out.push(
+      table(
+        [
+          'workers',
+          'x conc',
+          'jobs',
+          'done',
+          'failed',
+          'lost',
+          'dup',
+          'bad',
+          'secs',
+          'proofs/s',
+          'e2e p50',
+          'p95',
+        ],
+        q.phases.map((p) => [
+          String(p.workers),
+          String(p.concurrency),
+          String(p.proofs),
+          String(p.completed),
+          String(p.failed),
+          String(p.lost),
+          String(p.duplicated),
+          String(p.verifyFailures),
+          fmt(p.durationMs / 1000),
+          fmt(p.throughput, 2),
+          fmt(p.latencyMs.p50, 0),
+          fmt(p.latencyMs.p95, 0),
+        ]),
+      ),
+    );
+    out.push(
+      `queue (redis ${q.redis}): throughput ratio last/first ${q.speedup === null ? '-' : `${q.speedup.toFixed(2)}x`}${q.minSpeedup !== undefined ? ` (required ${q.minSpeedup}x)` : ''}; e2e = enqueue -> stored proof, ms; bad = stored proofs that failed verification`,
+    );
+    out.push('');
+  }
   const t = r.tamper;
   const classes = Object.keys(t.byClass).sort();
   out.push(

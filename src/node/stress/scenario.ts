@@ -61,6 +61,18 @@ export interface Thresholds {
   readonly maxFailures: number;
 }
 
+/** The queue section: `p3ts worker` processes against one Redis, one phase per worker count. */
+export interface QueueSpec {
+  /** Worker processes of each phase, run one after another in the same run (e.g. [1, 2]). */
+  readonly workers: readonly number[];
+  /** Pool workers (jobs at once) per worker process (default 1). */
+  readonly concurrency: number;
+  /** `spawn` (a private redis-server on 127.0.0.1, the default) or `redis://HOST:PORT/DB`. */
+  readonly redis: string;
+  /** Required throughput ratio of the last phase to the first (default: not checked). */
+  readonly minSpeedup?: number;
+}
+
 /** A parsed scenario. */
 export interface Scenario {
   readonly name: string;
@@ -71,8 +83,13 @@ export interface Scenario {
   readonly proofs: number;
   /** Number of concurrent provers (`"auto"` in the file: available cores - 1, at least 1, leaving a core to the verifier). */
   readonly concurrency: number;
-  /** `threads`: one worker_threads prover per slot; `main`: async jobs on the main thread. */
-  readonly mode: 'threads' | 'main';
+  /**
+   * `threads`: one worker_threads prover per slot; `main`: async jobs on the main thread;
+   * `queue`: BullMQ jobs proved by `p3ts worker` processes (see `queue`).
+   */
+  readonly mode: 'threads' | 'main' | 'queue';
+  /** The queue section (mode `queue` only). */
+  readonly queue?: QueueSpec;
   /** Seed of the random mutations. */
   readonly seed: number;
   readonly families: readonly FamilySpec[];
@@ -159,12 +176,39 @@ export function parseScenario(text: string, source = 'scenario'): Scenario {
   } catch (e) {
     throw new ScenarioError(`${source}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  only(doc, source, ['name', 'description', 'preset', 'seed', 'load', 'families', 'tamper', 'thresholds']);
+  only(doc, source, [
+    'name',
+    'description',
+    'preset',
+    'seed',
+    'load',
+    'families',
+    'tamper',
+    'thresholds',
+    'queue',
+  ]);
   const load = table(doc.load, 'load');
   only(load, 'load', ['proofs', 'concurrency', 'mode']);
   const mode = str(load.mode, 'load.mode', 'threads');
-  if (mode !== 'threads' && mode !== 'main')
-    throw new ScenarioError(`load.mode: expected 'threads' or 'main', got '${mode}'`);
+  if (mode !== 'threads' && mode !== 'main' && mode !== 'queue')
+    throw new ScenarioError(`load.mode: expected 'threads', 'main' or 'queue', got '${mode}'`);
+  let queue: QueueSpec | undefined;
+  if (mode === 'queue') {
+    const q = table(doc.queue, 'queue');
+    only(q, 'queue', ['workers', 'concurrency', 'redis', 'min_speedup']);
+    const w = q.workers ?? [1, 2];
+    if (!Array.isArray(w) || w.length === 0)
+      throw new ScenarioError('queue.workers: expected a non-empty array of worker counts');
+    const redis = str(q.redis, 'queue.redis', 'spawn');
+    if (redis !== 'spawn' && !/^rediss?:\/\//.test(redis))
+      throw new ScenarioError(`queue.redis: expected "spawn" or redis://HOST:PORT/DB, got '${redis}'`);
+    queue = {
+      workers: w.map((n, i) => int(n, `queue.workers[${i}]`, 1, 64)),
+      concurrency: int(q.concurrency, 'queue.concurrency', 1, 64, 1),
+      redis,
+      minSpeedup: num(q.min_speedup, 'queue.min_speedup'),
+    };
+  } else if (doc.queue !== undefined) throw new ScenarioError("queue: only with load.mode = 'queue'");
   if (!Array.isArray(doc.families) || doc.families.length === 0)
     throw new ScenarioError('families: expected a non-empty array of tables ([[families]])');
   const families = doc.families.map(familySpec);
@@ -201,6 +245,7 @@ export function parseScenario(text: string, source = 'scenario'): Scenario {
         ? Math.max(1, availableParallelism() - 1)
         : int(load.concurrency, 'load.concurrency', 1, 256, 1),
     mode,
+    ...(queue ? { queue } : {}),
     seed: int(doc.seed, 'seed', 0, 2 ** 31 - 1, 1),
     families,
     tamper: {

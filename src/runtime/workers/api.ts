@@ -3,6 +3,8 @@
  * `ping` and the test hook `spin`. The same object backs the Node worker_threads entry, the
  * browser Web Worker entry and the in-thread spawner used by tests.
  */
+
+import { type ProveJob, type ProveJobOutcome, runProveJob } from './prove-job.ts';
 import {
   type EvalJob,
   type GrindJob,
@@ -34,6 +36,8 @@ export interface WorkerApi {
   reduce(job: ReduceJob): void;
   /** Tests a range of proof-of-work candidates; the smallest valid one or -1. */
   grind(job: GrindJob): number;
+  /** Builds, checks and proves one whole statement (prove-job.ts). */
+  prove(job: ProveJob): Promise<ProveJobOutcome>;
   /** Busy-waits `ms` milliseconds (tests: cancellation and progress); returns `ms`. */
   spin(ms: number): number;
 }
@@ -50,6 +54,7 @@ export const workerApi: WorkerApi = {
   evalAt: (job) => runEvalJob(job),
   reduce: (job) => runReduceJob(job),
   grind: (job) => runGrindJob(job),
+  prove: (job) => runProveJob(job),
   spin(ms) {
     const end = performance.now() + ms;
     while (performance.now() < end) {

@@ -5,27 +5,38 @@
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { nodeEndpoint } from './endpoint.ts';
 import type { WorkerSpawner } from './pool.ts';
 import { WorkerPool } from './pool.ts';
 
+/** Environment variable naming the worker bundle (tests and `node scripts/run-ts.mjs` runs). */
+export const WORKER_BUNDLE_ENV = 'PLONKY3_WORKER_BUNDLE';
+
 /**
- * Where dist/worker.js is: next to this module when bundled into dist/ (cli.js, worker.js), two
- * levels up from dist/runtime/workers/, or the repository's dist/ when running from src/.
+ * Where dist/worker.js is: $PLONKY3_WORKER_BUNDLE when set, next to this module when bundled
+ * into dist/ (cli.js, worker.js), two levels up from dist/runtime/workers/, the repository's
+ * dist/ when running from src/, or dist/ under the working directory (`node scripts/run-ts.mjs`).
  * @returns the first existing candidate
  * @throws {Error} when none exists (run `npm run build`, or pass workerUrl)
  */
 export function defaultNodeWorkerUrl(): URL {
+  const env = process.env[WORKER_BUNDLE_ENV];
+  if (env !== undefined && env !== '') {
+    if (!existsSync(env)) throw new Error(`${WORKER_BUNDLE_ENV}=${env}: no such file`);
+    return pathToFileURL(resolve(env));
+  }
   const candidates = [
     new URL('./worker.js', import.meta.url),
     new URL('../../worker.js', import.meta.url),
     new URL('../../../dist/worker.js', import.meta.url),
+    pathToFileURL(resolve('dist/worker.js')),
   ];
   for (const u of candidates) if (existsSync(fileURLToPath(u))) return u;
   throw new Error(
-    `worker bundle not found (tried ${candidates.map((u) => u.pathname).join(', ')}); run npm run build`,
+    `worker bundle not found (tried ${candidates.map((u) => u.pathname).join(', ')}); run npm run build or set ${WORKER_BUNDLE_ENV}`,
   );
 }
 

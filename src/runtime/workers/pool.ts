@@ -33,8 +33,8 @@ export type WorkerSpawner = () => WorkerHandle;
 
 /** The job type of a worker method. */
 export type JobOf<M extends WorkerMethod> = Parameters<WorkerApi[M]>[0];
-/** The result type of a worker method. */
-export type ResultOf<M extends WorkerMethod> = ReturnType<WorkerApi[M]>;
+/** The result type of a worker method (a promise-returning method's settled value). */
+export type ResultOf<M extends WorkerMethod> = Awaited<ReturnType<WorkerApi[M]>>;
 
 /** Detail of a `progress` event: jobs finished out of the run's total. */
 export interface PoolProgress {
