@@ -41,6 +41,27 @@ export const FAMILIES: Readonly<Record<FamilyName, CircuitFamily>> = Object.free
   consensus: defineFamily('consensus', CONSENSUS_SUMMARY, consensusSpec),
 });
 
+/** The transaction family's witness builder (`FAMILIES.transaction.build`). */
+export const buildTransaction: CircuitFamily['build'] = FAMILIES.transaction.build;
+/** The transaction family's sample input (`FAMILIES.transaction.sampleInput`). */
+export const sampleTransactionInput: CircuitFamily['sampleInput'] = FAMILIES.transaction.sampleInput;
+/** The state family's witness builder (`FAMILIES.state.build`). */
+export const buildState: CircuitFamily['build'] = FAMILIES.state.build;
+/** The state family's sample input (`FAMILIES.state.sampleInput`). */
+export const sampleStateInput: CircuitFamily['sampleInput'] = FAMILIES.state.sampleInput;
+/** The pruning family's witness builder (`FAMILIES.pruning.build`). */
+export const buildPruning: CircuitFamily['build'] = FAMILIES.pruning.build;
+/** The pruning family's sample input (`FAMILIES.pruning.sampleInput`). */
+export const samplePruningInput: CircuitFamily['sampleInput'] = FAMILIES.pruning.sampleInput;
+/** The uptime family's witness builder (`FAMILIES.uptime.build`). */
+export const buildUptime: CircuitFamily['build'] = FAMILIES.uptime.build;
+/** The uptime family's sample input (`FAMILIES.uptime.sampleInput`). */
+export const sampleUptimeInput: CircuitFamily['sampleInput'] = FAMILIES.uptime.sampleInput;
+/** The consensus family's witness builder (`FAMILIES.consensus.build`). */
+export const buildConsensus: CircuitFamily['build'] = FAMILIES.consensus.build;
+/** The consensus family's sample input (`FAMILIES.consensus.sampleInput`). */
+export const sampleConsensusInput: CircuitFamily['sampleInput'] = FAMILIES.consensus.sampleInput;
+
 /**
  * Whether a string names a family.
  * @param name the candidate
