@@ -14,19 +14,11 @@
 import type { Air, AirBuilder } from '../air/air.ts';
 import { P } from '../field/babybear.ts';
 import { matrix } from '../field/matrix.ts';
-import {
-  assertBits,
-  type BuildOptions,
-  bitsValue,
-  type CircuitFamily,
-  checkLogRows,
-  type FamilyAirOptions,
-  type FamilySize,
-  type FamilyStatement,
-  InputReader,
-  sampleRng,
-  writeBits,
-} from './family-kit.ts';
+import type { FamilyAirOptions, FamilyGenerator, FamilySpec } from './family-kit.ts';
+import { assertBits, bitsValue, sampleRng, writeBits } from './family-kit.ts';
+
+/** The one-line summary of the family, for reports. */
+export const CONSENSUS_SUMMARY = 'quorum certificate: boolean votes, signed power at least 2/3 of the total';
 
 /** Bits of a validator's voting power. */
 export const CONSENSUS_POWER_BITS = 18;
@@ -80,20 +72,11 @@ export function consensusAir(_opts: FamilyAirOptions = {}): Air {
   };
 }
 
-const LOG_ROWS: Readonly<Record<FamilySize, number>> = Object.freeze({ production: 10, test: 4 });
-
 /**
  * Validates the input and generates the trace.
- * @param input the JSON input (see the module comment)
- * @param opts size and unchecked
- * @returns the statement
  * @throws {FamilyInputError} for a malformed input, or (unless unchecked) a missing quorum
  */
-export function buildConsensus(input: unknown, opts: BuildOptions & FamilyAirOptions = {}): FamilyStatement {
-  const rd = new InputReader('consensus');
-  const logRows = checkLogRows('consensus', LOG_ROWS[opts.size ?? 'production'], CONSENSUS_MAX_LOG_ROWS);
-  const rows = 2 ** logRows;
-  const o = rd.object(input, '');
+const generateConsensus: FamilyGenerator = (rd, o, rows, opts) => {
   const height = rd.uint(o.height, 'height');
   const round = rd.uint(o.round, 'round');
   const vals = rd.array(o.validators, 'validators', 1, rows);
@@ -124,27 +107,24 @@ export function buildConsensus(input: unknown, opts: BuildOptions & FamilyAirOpt
     trace: matrix(v, w),
     publicValues: Uint32Array.of(height, round, total, signed),
   };
-}
+};
 
 /**
  * A deterministic honest certificate: every row a validator, about 80 % of them voted.
- * @param size the size profile
+ * @param rows the trace height of the size
  * @returns the JSON input
  */
-export function sampleConsensusInput(size: FamilySize): unknown {
+function sampleConsensusInput(rows: number): unknown {
   const rng = sampleRng(0xc0de);
-  const rows = 2 ** LOG_ROWS[size];
   const validators: { power: number; voted: boolean }[] = [];
   for (let r = 0; r < rows; r++) validators.push({ power: 1 + rng(100_000), voted: rng(5) !== 0 });
   return { height: 123_456, round: 2, validators };
 }
 
-/** The consensus family. */
-export const consensusFamily: CircuitFamily = Object.freeze({
-  name: 'consensus',
-  summary: 'quorum certificate: boolean votes, signed power at least 2/3 of the total',
-  logRows: LOG_ROWS,
+/** The consensus family's parts (families.ts names it and adds the shared input checks). */
+export const consensusSpec: FamilySpec = {
+  logRows: { production: 10, test: 4, max: CONSENSUS_MAX_LOG_ROWS },
   air: consensusAir,
-  build: buildConsensus,
+  generate: generateConsensus,
   sampleInput: sampleConsensusInput,
-});
+};

@@ -5,13 +5,13 @@
  * No Plonky3 counterpart. Invariant: `FAMILY_NAMES` order is the order of reports, the cache
  * manifest and the expected-digest table.
  */
-import { consensusFamily } from './consensus.ts';
+import { CONSENSUS_SUMMARY, consensusSpec } from './consensus.ts';
 import type { CircuitFamily, FamilySize } from './family-kit.ts';
-import { FamilyInputError } from './family-kit.ts';
-import { pruningFamily } from './pruning.ts';
-import { stateFamily } from './state.ts';
-import { transactionFamily } from './transaction.ts';
-import { uptimeFamily } from './uptime.ts';
+import { defineFamily, FamilyInputError } from './family-kit.ts';
+import { PRUNING_SUMMARY, pruningSpec } from './pruning.ts';
+import { STATE_SUMMARY, stateSpec } from './state.ts';
+import { TX_SUMMARY, transactionSpec } from './transaction.ts';
+import { UPTIME_SUMMARY, uptimeSpec } from './uptime.ts';
 
 export type {
   BuildOptions,
@@ -34,12 +34,33 @@ export const FAMILY_SIZES: readonly FamilySize[] = Object.freeze(['production', 
 
 /** The families by name. */
 export const FAMILIES: Readonly<Record<FamilyName, CircuitFamily>> = Object.freeze({
-  transaction: transactionFamily,
-  state: stateFamily,
-  pruning: pruningFamily,
-  uptime: uptimeFamily,
-  consensus: consensusFamily,
+  transaction: defineFamily('transaction', TX_SUMMARY, transactionSpec),
+  state: defineFamily('state', STATE_SUMMARY, stateSpec),
+  pruning: defineFamily('pruning', PRUNING_SUMMARY, pruningSpec),
+  uptime: defineFamily('uptime', UPTIME_SUMMARY, uptimeSpec),
+  consensus: defineFamily('consensus', CONSENSUS_SUMMARY, consensusSpec),
 });
+
+/** The transaction family's witness builder (`FAMILIES.transaction.build`). */
+export const buildTransaction: CircuitFamily['build'] = FAMILIES.transaction.build;
+/** The transaction family's sample input (`FAMILIES.transaction.sampleInput`). */
+export const sampleTransactionInput: CircuitFamily['sampleInput'] = FAMILIES.transaction.sampleInput;
+/** The state family's witness builder (`FAMILIES.state.build`). */
+export const buildState: CircuitFamily['build'] = FAMILIES.state.build;
+/** The state family's sample input (`FAMILIES.state.sampleInput`). */
+export const sampleStateInput: CircuitFamily['sampleInput'] = FAMILIES.state.sampleInput;
+/** The pruning family's witness builder (`FAMILIES.pruning.build`). */
+export const buildPruning: CircuitFamily['build'] = FAMILIES.pruning.build;
+/** The pruning family's sample input (`FAMILIES.pruning.sampleInput`). */
+export const samplePruningInput: CircuitFamily['sampleInput'] = FAMILIES.pruning.sampleInput;
+/** The uptime family's witness builder (`FAMILIES.uptime.build`). */
+export const buildUptime: CircuitFamily['build'] = FAMILIES.uptime.build;
+/** The uptime family's sample input (`FAMILIES.uptime.sampleInput`). */
+export const sampleUptimeInput: CircuitFamily['sampleInput'] = FAMILIES.uptime.sampleInput;
+/** The consensus family's witness builder (`FAMILIES.consensus.build`). */
+export const buildConsensus: CircuitFamily['build'] = FAMILIES.consensus.build;
+/** The consensus family's sample input (`FAMILIES.consensus.sampleInput`). */
+export const sampleConsensusInput: CircuitFamily['sampleInput'] = FAMILIES.consensus.sampleInput;
 
 /**
  * Whether a string names a family.

@@ -9,6 +9,7 @@
 import type { Air, AirBuilder, ConstraintScope, Expr, ExprLike } from '../air/air.ts';
 import { P } from '../field/babybear.ts';
 import type { Matrix } from '../field/matrix.ts';
+import { xorshift32 } from '../field/rng.ts';
 import type { Poseidon2ConstantSetName } from '../hash/poseidon2.ts';
 
 /** Size profiles of a family: `production` (the deployed shape) and `test` (fast unit tests). */
@@ -245,13 +246,61 @@ export function checkLogRows(family: string, logRows: number, max: number): numb
  * @returns a function giving integers in [0, bound)
  */
 export function sampleRng(seed: number): (bound: number) => number {
-  let x = seed >>> 0 || 1;
-  return (bound: number): number => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x % bound;
-  };
+  const next = xorshift32(seed);
+  return (bound: number): number => next() % bound;
+}
+
+/**
+ * A family's witness generator: reads the input object and generates the statement; runs after
+ * the height is checked.
+ * @param rd the family's input reader (errors name the family and the field)
+ * @param o the input, checked to be an object
+ * @param rows the trace height, 2^logRows of the size
+ * @param opts size, constant set, unchecked
+ * @throws {FamilyInputError} naming the offending field
+ */
+export type FamilyGenerator = (
+  rd: InputReader,
+  o: Record<string, unknown>,
+  rows: number,
+  opts: BuildOptions & FamilyAirOptions,
+) => FamilyStatement;
+
+/** What a family module writes; `defineFamily` names it and adds the shared part of `build`. */
+export interface FamilySpec {
+  /** log2 trace height of each size profile, and the largest the family's range bounds allow. */
+  readonly logRows: Readonly<Record<FamilySize | 'max', number>>;
+  /**
+   * The AIR (the same for every size).
+   * @param opts constant set
+   */
+  air(opts?: FamilyAirOptions): Air;
+  /** The witness generator. */
+  readonly generate: FamilyGenerator;
+  /** A deterministic honest sample input, given the trace height of the size. */
+  readonly sampleInput: (rows: number) => unknown;
+}
+
+/**
+ * A circuit family from its parts: `build` checks the size's height against `logRows.max` and
+ * that the input is an object, then calls `generate`.
+ * @param name the family name, also its AIR's name
+ * @param summary one line for reports
+ * @param spec the family's parts
+ * @returns the frozen family
+ */
+export function defineFamily(name: string, summary: string, spec: FamilySpec): CircuitFamily {
+  const logRows = Object.freeze({ production: spec.logRows.production, test: spec.logRows.test });
+  return Object.freeze({
+    name,
+    summary,
+    logRows,
+    air: spec.air,
+    build(input: unknown, opts: BuildOptions & FamilyAirOptions = {}): FamilyStatement {
+      const rd = new InputReader(name);
+      const rows = 2 ** checkLogRows(name, logRows[opts.size ?? 'production'], spec.logRows.max);
+      return spec.generate(rd, rd.object(input, ''), rows, opts);
+    },
+    sampleInput: (size: FamilySize): unknown => spec.sampleInput(2 ** logRows[size]),
+  });
 }

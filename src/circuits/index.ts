@@ -20,7 +20,7 @@ export {
   getBuiltinAir,
   POSEIDON2_CIRCUIT,
 } from './builtin-registry.ts';
-export { buildConsensus, CONSENSUS_WIDTH, consensusAir, sampleConsensusInput } from './consensus.ts';
+export { CONSENSUS_WIDTH, consensusAir } from './consensus.ts';
 export type {
   BuildOptions,
   CircuitFamily,
@@ -30,12 +30,22 @@ export type {
   FamilyStatement,
 } from './families.ts';
 export {
+  buildConsensus,
+  buildPruning,
+  buildState,
+  buildTransaction,
+  buildUptime,
   FAMILIES,
   FAMILY_NAMES,
   FAMILY_SIZES,
   FamilyInputError,
   getFamily,
   isFamilyName,
+  sampleConsensusInput,
+  samplePruningInput,
+  sampleStateInput,
+  sampleTransactionInput,
+  sampleUptimeInput,
 } from './families.ts';
 export {
   FIBONACCI_WIDTH,
@@ -52,7 +62,7 @@ export {
   poseidon2AirInputs,
   poseidon2OutputColumn,
 } from './poseidon2-air.ts';
-export { buildPruning, pruningAir, samplePruningInput } from './pruning.ts';
+export { pruningAir } from './pruning.ts';
 export type { CircuitRegistry, RegisteredCircuit } from './registry.ts';
 export {
   CircuitRegistryError,
@@ -60,6 +70,6 @@ export {
   FIBONACCI_CIRCUIT,
   loadCircuitRegistry,
 } from './registry.ts';
-export { buildState, sampleStateInput, stateAir } from './state.ts';
-export { buildTransaction, sampleTransactionInput, TX_WIDTH, transactionAir } from './transaction.ts';
-export { buildUptime, sampleUptimeInput, UPTIME_WIDTH, uptimeAir } from './uptime.ts';
+export { stateAir } from './state.ts';
+export { TX_WIDTH, transactionAir } from './transaction.ts';
+export { UPTIME_WIDTH, uptimeAir } from './uptime.ts';

@@ -10,15 +10,7 @@
  */
 import type { Air } from '../air/air.ts';
 import { P } from '../field/babybear.ts';
-import {
-  type BuildOptions,
-  type CircuitFamily,
-  checkLogRows,
-  type FamilyAirOptions,
-  type FamilySize,
-  type FamilyStatement,
-  InputReader,
-} from './family-kit.ts';
+import type { FamilyAirOptions, FamilyGenerator, FamilySpec } from './family-kit.ts';
 import type { Poseidon2Air } from './poseidon2-air.ts';
 import {
   CHAIN_MAX_LOG_ROWS,
@@ -28,6 +20,9 @@ import {
   readDigestList,
   sampleDigests,
 } from './state.ts';
+
+/** The one-line summary of the family, for reports. */
+export const PRUNING_SUMMARY = 'Poseidon2 hash chain over the digests of pruned blocks with a height range';
 
 const ZERO8: readonly number[] = Object.freeze([0, 0, 0, 0, 0, 0, 0, 0]);
 
@@ -49,19 +44,11 @@ export function pruningAir(opts: FamilyAirOptions = {}): Air & { readonly perm: 
   return hashChainAir(PRUNING_SPEC, opts.constants);
 }
 
-const LOG_ROWS: Readonly<Record<FamilySize, number>> = Object.freeze({ production: 9, test: 3 });
-
 /**
  * Validates the input and generates the trace.
- * @param input the JSON input (see the module comment)
- * @param opts size and constant set
- * @returns the statement
  * @throws {FamilyInputError} for a malformed input
  */
-export function buildPruning(input: unknown, opts: BuildOptions & FamilyAirOptions = {}): FamilyStatement {
-  const rd = new InputReader('pruning');
-  const rows = 2 ** checkLogRows('pruning', LOG_ROWS[opts.size ?? 'production'], CHAIN_MAX_LOG_ROWS);
-  const o = rd.object(input, '');
+const generatePruning: FamilyGenerator = (rd, o, rows, opts) => {
   const firstHeight = rd.uint(o.firstHeight, 'firstHeight', P - rows);
   const digests = readDigestList(rd, o.blockDigests, 'blockDigests', rows);
   const air = pruningAir(opts);
@@ -71,23 +58,21 @@ export function buildPruning(input: unknown, opts: BuildOptions & FamilyAirOptio
   pub[1] = firstHeight + digests.length / 8 - 1;
   pub.set(final, 2);
   return { air, trace, publicValues: pub };
-}
+};
 
 /**
  * A deterministic honest range of pruned blocks filling all but 5 rows of the size.
- * @param size the size profile
+ * @param rows the trace height of the size
  * @returns the JSON input
  */
-export function samplePruningInput(size: FamilySize): unknown {
-  return { firstHeight: 500_000, blockDigests: sampleDigests(0x9e0e, 2 ** LOG_ROWS[size] - 5) };
+function samplePruningInput(rows: number): unknown {
+  return { firstHeight: 500_000, blockDigests: sampleDigests(0x9e0e, rows - 5) };
 }
 
-/** The pruning family. */
-export const pruningFamily: CircuitFamily = Object.freeze({
-  name: 'pruning',
-  summary: 'Poseidon2 hash chain over the digests of pruned blocks with a height range',
-  logRows: LOG_ROWS,
+/** The pruning family's parts (families.ts names it and adds the shared input checks). */
+export const pruningSpec: FamilySpec = {
+  logRows: { production: 9, test: 3, max: CHAIN_MAX_LOG_ROWS },
   air: pruningAir,
-  build: buildPruning,
+  generate: generatePruning,
   sampleInput: samplePruningInput,
-});
+};

@@ -17,18 +17,11 @@
  * Input JSON: { "initialRoot": [8 elements], "stateRoots": [[8 elements], ...] }
  */
 import type { Air, AirBuilder, ConstraintScope, Expr, ExprLike } from '../air/air.ts';
+import { P } from '../field/babybear.ts';
 import { type Matrix, matrix } from '../field/matrix.ts';
 import { createPoseidon2, type Poseidon2ConstantSetName } from '../hash/poseidon2.ts';
-import {
-  type BuildOptions,
-  type CircuitFamily,
-  checkLogRows,
-  type FamilyAirOptions,
-  type FamilySize,
-  type FamilyStatement,
-  InputReader,
-  sampleRng,
-} from './family-kit.ts';
+import type { FamilyAirOptions, FamilyGenerator, FamilySpec } from './family-kit.ts';
+import { type InputReader, sampleRng } from './family-kit.ts';
 import {
   createPoseidon2Air,
   generatePoseidon2Trace,
@@ -36,6 +29,9 @@ import {
   type Poseidon2Air,
   poseidon2OutputColumn,
 } from './poseidon2-air.ts';
+
+/** The one-line summary of the family, for reports. */
+export const STATE_SUMMARY = 'Poseidon2 hash chain of state roots from a public initial commitment';
 
 /** Column of the `active` flag in a hash-chain trace. */
 export const CHAIN_ACTIVE: number = POSEIDON2_COLS_PER_PERM;
@@ -209,7 +205,7 @@ export function sampleDigests(seed: number, count: number): number[][] {
   const out: number[][] = [];
   for (let i = 0; i < count; i++) {
     const d: number[] = [];
-    for (let j = 0; j < 8; j++) d.push(rng(0x78000001));
+    for (let j = 0; j < 8; j++) d.push(rng(P));
     out.push(d);
   }
   return out;
@@ -233,19 +229,11 @@ export function stateAir(opts: FamilyAirOptions = {}): Air & { readonly perm: Po
   return hashChainAir(STATE_SPEC, opts.constants);
 }
 
-const LOG_ROWS: Readonly<Record<FamilySize, number>> = Object.freeze({ production: 9, test: 3 });
-
 /**
  * Validates the input and generates the trace.
- * @param input the JSON input (see the module comment)
- * @param opts size and constant set
- * @returns the statement
  * @throws {FamilyInputError} for a malformed input
  */
-export function buildState(input: unknown, opts: BuildOptions & FamilyAirOptions = {}): FamilyStatement {
-  const rd = new InputReader('state');
-  const rows = 2 ** checkLogRows('state', LOG_ROWS[opts.size ?? 'production'], CHAIN_MAX_LOG_ROWS);
-  const o = rd.object(input, '');
+const generateState: FamilyGenerator = (rd, o, rows, opts) => {
   const initial = rd.digest(o.initialRoot, 'initialRoot');
   const roots = readDigestList(rd, o.stateRoots, 'stateRoots', rows);
   const air = stateAir(opts);
@@ -255,24 +243,22 @@ export function buildState(input: unknown, opts: BuildOptions & FamilyAirOptions
   pub.set(final, 8);
   pub[16] = roots.length / 8;
   return { air, trace, publicValues: pub };
-}
+};
 
 /**
  * A deterministic honest chain filling all but 2 rows of the size.
- * @param size the size profile
+ * @param rows the trace height of the size
  * @returns the JSON input
  */
-export function sampleStateInput(size: FamilySize): unknown {
-  const d = sampleDigests(0x57a7e, 2 ** LOG_ROWS[size] - 1);
+function sampleStateInput(rows: number): unknown {
+  const d = sampleDigests(0x57a7e, rows - 1);
   return { initialRoot: d[0], stateRoots: d.slice(1, d.length - 1) };
 }
 
-/** The state family. */
-export const stateFamily: CircuitFamily = Object.freeze({
-  name: 'state',
-  summary: 'Poseidon2 hash chain of state roots from a public initial commitment',
-  logRows: LOG_ROWS,
+/** The state family's parts (families.ts names it and adds the shared input checks). */
+export const stateSpec: FamilySpec = {
+  logRows: { production: 9, test: 3, max: CHAIN_MAX_LOG_ROWS },
   air: stateAir,
-  build: buildState,
+  generate: generateState,
   sampleInput: sampleStateInput,
-});
+};

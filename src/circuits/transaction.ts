@@ -17,19 +17,12 @@
 import type { Air, AirBuilder } from '../air/air.ts';
 import { inverse, P, sub } from '../field/babybear.ts';
 import { matrix } from '../field/matrix.ts';
-import {
-  assertBits,
-  type BuildOptions,
-  bitsValue,
-  type CircuitFamily,
-  checkLogRows,
-  type FamilyAirOptions,
-  type FamilySize,
-  type FamilyStatement,
-  InputReader,
-  sampleRng,
-  writeBits,
-} from './family-kit.ts';
+import type { FamilyAirOptions, FamilyGenerator, FamilySpec } from './family-kit.ts';
+import { assertBits, bitsValue, sampleRng, writeBits } from './family-kit.ts';
+
+/** The one-line summary of the family, for reports. */
+export const TX_SUMMARY =
+  'batch of transfers: per-transfer balance conservation, range-checked amounts, public totals';
 
 /** Bits of an amount. */
 export const TX_AMOUNT_BITS = 20;
@@ -118,23 +111,11 @@ interface Transfer {
   fee: number;
 }
 
-const LOG_ROWS: Readonly<Record<FamilySize, number>> = Object.freeze({ production: 10, test: 3 });
-
 /**
  * Validates the input and generates the trace.
- * @param input the JSON input (see the module comment)
- * @param opts size and unchecked
- * @returns the statement
  * @throws {FamilyInputError} for a malformed input, or (unless unchecked) an overdraft
  */
-export function buildTransaction(
-  input: unknown,
-  opts: BuildOptions & FamilyAirOptions = {},
-): FamilyStatement {
-  const rd = new InputReader('transaction');
-  const logRows = checkLogRows('transaction', LOG_ROWS[opts.size ?? 'production'], TX_MAX_LOG_ROWS);
-  const rows = 2 ** logRows;
-  const o = rd.object(input, '');
+const generateTransaction: FamilyGenerator = (rd, o, rows, opts) => {
   const balObj = rd.object(o.balances, 'balances');
   const balances = new Map<number, number>();
   for (const [k, v] of Object.entries(balObj)) {
@@ -201,20 +182,20 @@ export function buildTransaction(
     trace: matrix(v, w),
     publicValues: Uint32Array.of(transfers.length, cumAmount, cumFee),
   };
-}
+};
 
 /**
  * A deterministic honest batch filling all but 3 rows of the size.
- * @param size the size profile
+ * @param rows the trace height of the size
  * @returns the JSON input
  */
-export function sampleTransactionInput(size: FamilySize): unknown {
+function sampleTransactionInput(rows: number): unknown {
   const rng = sampleRng(0x7a11);
   const accounts = 64;
   const balances: Record<string, number> = {};
   for (let a = 1; a <= accounts; a++) balances[String(a * 1000 + 7)] = 5_000_000 + rng(1_000_000);
   const transfers: Transfer[] = [];
-  const n = 2 ** LOG_ROWS[size] - 3;
+  const n = rows - 3;
   for (let i = 0; i < n; i++) {
     const from = (1 + rng(accounts)) * 1000 + 7;
     let to = (1 + rng(accounts)) * 1000 + 7;
@@ -224,12 +205,10 @@ export function sampleTransactionInput(size: FamilySize): unknown {
   return { balances, transfers };
 }
 
-/** The transaction family. */
-export const transactionFamily: CircuitFamily = Object.freeze({
-  name: 'transaction',
-  summary: 'batch of transfers: per-transfer balance conservation, range-checked amounts, public totals',
-  logRows: LOG_ROWS,
+/** The transaction family's parts (families.ts names it and adds the shared input checks). */
+export const transactionSpec: FamilySpec = {
+  logRows: { production: 10, test: 3, max: TX_MAX_LOG_ROWS },
   air: transactionAir,
-  build: buildTransaction,
+  generate: generateTransaction,
   sampleInput: sampleTransactionInput,
-});
+};

@@ -14,19 +14,11 @@
 import type { Air, AirBuilder } from '../air/air.ts';
 import { P } from '../field/babybear.ts';
 import { matrix } from '../field/matrix.ts';
-import {
-  assertBits,
-  type BuildOptions,
-  bitsValue,
-  type CircuitFamily,
-  checkLogRows,
-  type FamilyAirOptions,
-  type FamilySize,
-  type FamilyStatement,
-  InputReader,
-  sampleRng,
-  writeBits,
-} from './family-kit.ts';
+import type { FamilyAirOptions, FamilyGenerator, FamilySpec } from './family-kit.ts';
+import { assertBits, bitsValue, sampleRng, writeBits } from './family-kit.ts';
+
+/** The one-line summary of the family, for reports. */
+export const UPTIME_SUMMARY = 'heartbeat count over a slot window is at least the threshold';
 
 /** Bits of count - threshold (the window has at most 2^20 slots). */
 export const UPTIME_SLACK_BITS = 20;
@@ -67,20 +59,11 @@ export function uptimeAir(_opts: FamilyAirOptions = {}): Air {
   };
 }
 
-const LOG_ROWS: Readonly<Record<FamilySize, number>> = Object.freeze({ production: 13, test: 4 });
-
 /**
  * Validates the input and generates the trace.
- * @param input the JSON input (see the module comment)
- * @param opts size and unchecked
- * @returns the statement
  * @throws {FamilyInputError} for a malformed input, or (unless unchecked) a count below threshold
  */
-export function buildUptime(input: unknown, opts: BuildOptions & FamilyAirOptions = {}): FamilyStatement {
-  const rd = new InputReader('uptime');
-  const logRows = checkLogRows('uptime', LOG_ROWS[opts.size ?? 'production'], UPTIME_MAX_LOG_ROWS);
-  const rows = 2 ** logRows;
-  const o = rd.object(input, '');
+const generateUptime: FamilyGenerator = (rd, o, rows, opts) => {
   const validator = rd.uint(o.validator, 'validator');
   const startSlot = rd.uint(o.startSlot, 'startSlot', P - rows);
   const threshold = rd.uint(o.threshold, 'threshold', rows + 1);
@@ -109,28 +92,25 @@ export function buildUptime(input: unknown, opts: BuildOptions & FamilyAirOption
     trace: matrix(v, w),
     publicValues: Uint32Array.of(validator, startSlot, threshold),
   };
-}
+};
 
 /**
  * A deterministic honest window: about 90 % of the slots have a heartbeat, threshold 2/3.
- * @param size the size profile
+ * @param rows the trace height of the size
  * @returns the JSON input
  */
-export function sampleUptimeInput(size: FamilySize): unknown {
+function sampleUptimeInput(rows: number): unknown {
   const rng = sampleRng(0x0b7e);
-  const rows = 2 ** LOG_ROWS[size];
   const startSlot = 1_000_000;
   const heartbeats: number[] = [];
   for (let r = 0; r < rows; r++) if (rng(10) !== 0) heartbeats.push(startSlot + r);
   return { validator: 42, startSlot, threshold: Math.ceil((2 * rows) / 3), heartbeats };
 }
 
-/** The uptime family. */
-export const uptimeFamily: CircuitFamily = Object.freeze({
-  name: 'uptime',
-  summary: 'heartbeat count over a slot window is at least the threshold',
-  logRows: LOG_ROWS,
+/** The uptime family's parts (families.ts names it and adds the shared input checks). */
+export const uptimeSpec: FamilySpec = {
+  logRows: { production: 13, test: 4, max: UPTIME_MAX_LOG_ROWS },
   air: uptimeAir,
-  build: buildUptime,
+  generate: generateUptime,
   sampleInput: sampleUptimeInput,
-});
+};

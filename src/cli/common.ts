@@ -1,16 +1,89 @@
 /**
- * Shared CLI plumbing: configuration flags (preset + overrides), public-value parsing and the
- * built-in statements (`--air fibonacci|poseidon2 --log-rows N`).
+ * Shared CLI plumbing: the argument parser every command uses (`parseCommandArgs`), configuration
+ * flags (preset + overrides), public-value parsing and the built-in statements
+ * (`--air fibonacci|poseidon2 --log-rows N`).
  */
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { Air } from '../air/air.ts';
+import { P } from '../field/babybear.ts';
 import type { Matrix } from '../field/matrix.ts';
 import type { ConfigOverrides, ConstantSet, StarkConfig } from '../stark/config.ts';
-import { getConfig } from '../stark/config.ts';
+import { getConfig, permSetOf } from '../stark/config.ts';
 
 /** A usage error: exit code 2 with the message. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
+
+/** parseArgs option specs of a command's options. */
+export type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
+
+/** The option every command takes: `--help`. */
+const HELP_OPTION = { help: { type: 'boolean' } } as const;
+
+type CommandConfig<O extends OptionSpecs> = {
+  args: string[];
+  options: O & typeof HELP_OPTION;
+  strict: true;
+  allowPositionals: boolean;
+};
+
+/** What `parseCommandArgs` parsed: parseArgs' values (typed by the option specs) and positionals. */
+export type CommandArgs<O extends OptionSpecs> = ReturnType<typeof parseArgs<CommandConfig<O>>>;
+
+/** Options of `parseCommandArgs`. */
+export interface CommandArgsOptions<O extends OptionSpecs> {
+  /** Accept positional arguments (default false: one is a usage error). */
+  readonly allowPositionals?: boolean;
+  /**
+   * Checks the parsed values after `--help` is handled; a throw is a usage error.
+   * @param args what was parsed
+   */
+  readonly check?: (args: CommandArgs<O>) => void;
+}
+
+/**
+ * Parses a command's arguments with node:util `parseArgs` (strict, `--help` added). `--help`
+ * prints the help to stdout; a parse error or a throw from `check` prints
+ * `p3ts <command>: <message>` and the help to stderr.
+ * @param command the command name, for messages
+ * @param help the command's help text
+ * @param argv the arguments after the command name
+ * @param options parseArgs option specs (without `help`)
+ * @param opts positionals and an extra check
+ * @returns the parsed arguments, or the exit code to return: 0 after `--help`, 2 after a usage error
+ * @example
+ * const args = parseCommandArgs('preload', HELP, argv, { ...NODE_CONFIG_OPTION, json: { type: 'boolean' } });
+ * if (typeof args === 'number') return args;
+ */
+export function parseCommandArgs<const O extends OptionSpecs>(
+  command: string,
+  help: string,
+  argv: string[],
+  options: O,
+  opts: CommandArgsOptions<O> = {},
+): CommandArgs<O> | number {
+  try {
+    const parsed = parseArgs({
+      args: argv,
+      options: { ...options, ...HELP_OPTION },
+      strict: true,
+      allowPositionals: opts.allowPositionals ?? false,
+    }) as CommandArgs<O>;
+    if ((parsed.values as { help?: boolean }).help) {
+      console.log(help);
+      return 0;
+    }
+    opts.check?.(parsed);
+    return parsed;
+  } catch (e) {
+    console.error(`p3ts ${command}: ${e instanceof Error ? e.message : String(e)}\n${help}`);
+    return 2;
+  }
+}
+
+/** parseArgs option spec of `--config PATH` for the node commands (preload, preflight, serve). */
+export const NODE_CONFIG_OPTION = { config: { type: 'string', default: 'config/node.toml' } } as const;
 
 /** parseArgs option specs of the configuration flags. */
 export const CONFIG_OPTIONS = {
@@ -102,7 +175,7 @@ export function parsePublics(s: string | undefined): number[] {
   if (s === undefined || s.trim() === '') return [];
   return s.split(',').map((t, i) => {
     const v = t.trim();
-    if (!/^\d+$/.test(v) || Number(v) >= 0x78000001)
+    if (!/^\d+$/.test(v) || Number(v) >= P)
       throw new UsageError(`--public: value ${i} '${t}' is not a field element`);
     return Number(v);
   });
@@ -143,9 +216,35 @@ export async function builtinStatement(
   if (name === 'poseidon2') {
     if (publics.length !== 0) throw new UsageError('poseidon2 takes no public values');
     const air = circuits.createPoseidon2Air({
-      constants: config.constants === 'rng-seed-1' ? 'smallrng-seed-1' : 'default',
+      constants: permSetOf(config.constants),
     });
     return { air, trace: () => circuits.generatePoseidon2Trace(air, { seed: 1 }, n) };
   }
   throw new UsageError(`unknown AIR '${name}' (known: ${circuits.BUILTIN_AIRS.join(', ')})`);
+}
+
+/** A built-in statement read from a command's flags. */
+export interface FlagStatement {
+  /** `--log-rows`. */
+  readonly logRows: number;
+  /** The preset of `--config` with the override flags applied. */
+  readonly config: StarkConfig;
+  /** `--public`. */
+  readonly publics: number[];
+  /** The AIR of `--air` and its trace generator. */
+  readonly statement: BuiltinStatement;
+}
+
+/**
+ * The built-in statement of `--air`, `--log-rows` and `--public` under the configuration flags.
+ * @param values parseArgs values (`air` and `log-rows` present, CONFIG_OPTIONS included)
+ * @returns the height, configuration, public values and statement
+ * @throws {UsageError} for a bad height, configuration flag, public value or AIR name
+ */
+export async function statementFromFlags(values: Record<string, unknown>): Promise<FlagStatement> {
+  const logRows = parseIntFlag(String(values['log-rows']), 'log-rows', { max: 24 });
+  const config = configFromFlags(values);
+  const publics = parsePublics(values.public as string | undefined);
+  const statement = await builtinStatement(String(values.air), logRows, publics, config);
+  return { logRows, config, publics, statement };
 }

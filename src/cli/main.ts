@@ -25,24 +25,12 @@ function command(name: string, summary: string, load: CommandEntry['load']): voi
 command('prove', 'prove a statement for a built-in AIR', () => import('./commands/prove.ts'));
 command('verify', 'verify a proof file', () => import('./commands/verify.ts'));
 command('demo', 'prove and verify every circuit family (the main job)', () => import('./commands/demo.ts'));
-command(
-  'preload',
-  'seed the parameter cache for all circuit families',
-  () => import('./commands/preload.ts'),
-);
-command(
-  'preflight',
-  'dry run: check config, cache, checksums and GPU',
-  () => import('./commands/preflight.ts'),
-);
+command('preload', 'seed the parameter cache of every circuit family', () => import('./commands/preload.ts'));
+command('preflight', 'dry run: check config, cache, checksums, GPU', () => import('./commands/preflight.ts'));
 command('serve', 'run the prover/verifier HTTP service on loopback', () => import('./commands/serve.ts'));
 command('worker', 'prove proof-queue jobs from Redis', () => import('./commands/worker.ts'));
 command('stress', 'run a stress scenario and write a JSON report', () => import('./commands/stress.ts'));
-command(
-  'analyze',
-  'print the acceptance table of a stress report and write an SVG',
-  () => import('./commands/analyze.ts'),
-);
+command('analyze', 'acceptance table and SVG of a stress report', () => import('./commands/analyze.ts'));
 
 function usage(): string {
   const lines = ['usage: p3ts <command> [options]', '', 'commands:'];

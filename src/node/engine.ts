@@ -11,14 +11,14 @@ import type { Air } from '../air/air.ts';
 import type { CompiledAir } from '../air/program.ts';
 import { FAMILIES, type FamilyName, type FamilySize } from '../circuits/families.ts';
 import type { Backend } from '../runtime/backend.ts';
-import { getConfig, type StarkConfig } from '../stark/config.ts';
+import { constantSetOf, getConfig, type StarkConfig } from '../stark/config.ts';
 import { ENVELOPE_ID_LENGTH_OFFSET, envelopeHeaderLength, wrapEnvelope } from '../stark/envelope.ts';
 import type { VerifyResult } from '../stark/errors.ts';
 import { prove } from '../stark/prove.ts';
 import { checkSecurityPolicy } from '../stark/security.ts';
 import { circuitIdOf, verify } from '../stark/verify.ts';
 import { CANARY_TAMPERS } from '../tamper/index.ts';
-import { constantSetOf, familyAir } from './cache.ts';
+import { familyAir } from './air-digest.ts';
 import type { ProofSegments } from './metrics.ts';
 
 /** A generated proof and its statement's public values. */

@@ -12,11 +12,12 @@
 import { join } from 'node:path';
 import type { FamilyName } from '../circuits/families.ts';
 import { type Logger, noopLogger } from '../runtime/logger.ts';
-import { type ExpectedDigests, inspectCache } from './cache.ts';
+import { inspectCache } from './cache-inspect.ts';
 import { ConfigError, loadNodeConfig, type NodeConfig } from './config.ts';
 import { createStarkEngine, tamperedVariants } from './engine.ts';
 import type { GpuStatus } from './health.ts';
 import type { NodeMetrics } from './metrics.ts';
+import type { ExpectedDigests } from './params.ts';
 
 /** One problem preflight found. */
 export interface PreflightProblem {

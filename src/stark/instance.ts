@@ -7,7 +7,7 @@ import { DuplexChallenger } from '../challenger/duplex.ts';
 import type { Poseidon2Perm } from '../hash/poseidon2.ts';
 import { poseidon2ForSet } from '../hash/poseidon2.ts';
 import type { MerkleConfig } from '../merkle/mmcs.ts';
-import type { StarkConfig } from './config.ts';
+import { permSetOf, type StarkConfig } from './config.ts';
 
 const perms = new Map<string, Poseidon2Perm>();
 
@@ -15,7 +15,7 @@ const perms = new Map<string, Poseidon2Perm>();
 export function permFor(config: StarkConfig): Poseidon2Perm {
   let p = perms.get(config.constants);
   if (!p) {
-    p = poseidon2ForSet(config.constants === 'rng-seed-1' ? 'smallrng-seed-1' : 'default');
+    p = poseidon2ForSet(permSetOf(config.constants));
     perms.set(config.constants, p);
   }
   return p;

@@ -19,6 +19,7 @@
  * No Plonky3 counterpart (upstream's tamper tests live in fri/tests and uni-stark/tests).
  * Imports src/stark and src/field only; nothing in the library imports it except src/node.
  */
+import { xorshift32 } from '../field/rng.ts';
 import { bytesCase, env, envelopeOf, type TamperCase } from './case.ts';
 import { CANARY_TAMPERS, CLASS_A } from './decoding.ts';
 import { CLASS_D, CLASS_E, CLASS_F, CLASS_G, CLASS_H, CLASS_I } from './openings.ts';
@@ -60,15 +61,8 @@ export const TAMPER_CATALOGUE: readonly TamperCase[] = Object.freeze([
  * @returns the generator
  */
 export function seededRng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 32;
-  };
+  const next = xorshift32(seed);
+  return () => next() / 2 ** 32;
 }
 
 /**

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { backendFlags } from '../../src/cli/backend.ts';
 import { parseIntFlag, UsageError } from '../../src/cli/common.ts';
 import { builtCli, runCli } from './cli-bundle.ts';
+import { FIB_ARGS } from './fib-args.ts';
 
 let cli = '';
 beforeAll(async () => {
@@ -63,18 +64,7 @@ describe('p3ts dispatch', () => {
 });
 
 describe('integer options are validated at parsing (exit 2, the flag named)', () => {
-  const prove = (...extra: string[]): string[] => [
-    'prove',
-    '--air',
-    'fibonacci',
-    '--log-rows',
-    '3',
-    '--public',
-    '0,1,21',
-    '--out',
-    '/dev/null',
-    ...extra,
-  ];
+  const prove = (...extra: string[]): string[] => ['prove', ...FIB_ARGS, '--out', '/dev/null', ...extra];
   const cases: [string, string[], string][] = [
     [
       'prove --log-rows -1',

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FIB_ARGS, FIB_FIXTURE_ARGS } from './fib-args.ts';
 
 const FIXTURE = JSON.parse(
   readFileSync(new URL('../vectors/uni_stark_fib_fixture_v0.6.2.json', import.meta.url), 'utf8'),
@@ -25,21 +26,7 @@ function p3ts(...args: string[]): { code: number; out: string } {
 describe('p3ts CLI', () => {
   it('prove --config plonky3-fixture --format postcard writes exactly the fixture bytes (uni_stark_fib_fixture_v0.6.2.json postcard_hex)', () => {
     const out = join(dir, 'fib.postcard');
-    const r = p3ts(
-      'prove',
-      '--air',
-      'fibonacci',
-      '--log-rows',
-      '3',
-      '--public',
-      '0,1,21',
-      '--config',
-      'plonky3-fixture',
-      '--format',
-      'postcard',
-      '--out',
-      out,
-    );
+    const r = p3ts('prove', ...FIB_FIXTURE_ARGS, '--format', 'postcard', '--out', out);
     expect(r.code, r.out).toBe(0);
     expect(readFileSync(out).toString('hex')).toBe(FIXTURE.postcard_hex);
   });
@@ -47,38 +34,14 @@ describe('p3ts CLI', () => {
   it("verify accepts upstream's proof (postcard) and rejects a tampered copy with its code", () => {
     const good = join(dir, 'upstream.postcard');
     writeFileSync(good, Buffer.from(FIXTURE.postcard_hex, 'hex'));
-    const ok = p3ts(
-      'verify',
-      '--air',
-      'fibonacci',
-      '--public',
-      '0,1,21',
-      '--config',
-      'plonky3-fixture',
-      '--insecure',
-      '--format',
-      'postcard',
-      good,
-    );
+    const ok = p3ts('verify', ...FIB_FIXTURE_ARGS, '--insecure', '--format', 'postcard', good);
     expect(ok.code, ok.out).toBe(0);
     expect(ok.out).toMatch(/accepted/);
     const bad = Buffer.from(FIXTURE.postcard_hex, 'hex');
     bad[bad.length - 1] = 9; // degree_bits 3 -> 9
     const badFile = join(dir, 'tampered.postcard');
     writeFileSync(badFile, bad);
-    const rej = p3ts(
-      'verify',
-      '--air',
-      'fibonacci',
-      '--public',
-      '0,1,21',
-      '--config',
-      'plonky3-fixture',
-      '--insecure',
-      '--format',
-      'postcard',
-      badFile,
-    );
+    const rej = p3ts('verify', ...FIB_FIXTURE_ARGS, '--insecure', '--format', 'postcard', badFile);
     expect(rej.code).toBe(1);
     expect(rej.out).toMatch(/rejected: [A-Z_]+/);
   });
@@ -133,19 +96,7 @@ describe('p3ts CLI', () => {
     );
     expect(pr.code, pr.out).toBe(0);
     expect(p3ts('verify', '--air', 'poseidon2', '--config', 'plonky3-fixture', '--insecure', p).code).toBe(0);
-    expect(
-      p3ts(
-        'verify',
-        '--air',
-        'fibonacci',
-        '--public',
-        '0,1,21',
-        '--config',
-        'plonky3-fixture',
-        '--insecure',
-        p,
-      ).out,
-    ).toMatch(/VK_|LIMIT_PROOF_TOO_LARGE/);
+    expect(p3ts('verify', ...FIB_FIXTURE_ARGS, '--insecure', p).out).toMatch(/VK_|LIMIT_PROOF_TOO_LARGE/);
   });
 
   it('usage errors exit 2', () => {
@@ -153,20 +104,6 @@ describe('p3ts CLI', () => {
     expect(p3ts('prove', '--air', 'nope', '--log-rows', '3', '--out', join(dir, 'x')).code).toBe(2);
     expect(p3ts('verify', '--air', 'fibonacci').code).toBe(2);
     expect(p3ts('nonsense').code).toBe(2);
-    expect(
-      p3ts(
-        'prove',
-        '--air',
-        'fibonacci',
-        '--log-rows',
-        '3',
-        '--public',
-        '0,1,21',
-        '--config',
-        'nope',
-        '--out',
-        join(dir, 'y'),
-      ).code,
-    ).toBe(2);
+    expect(p3ts('prove', ...FIB_ARGS, '--config', 'nope', '--out', join(dir, 'y')).code).toBe(2);
   });
 });

@@ -14,6 +14,7 @@ import { wrapEnvelope } from '../../src/stark/envelope.ts';
 import { VerifierConfigError, type VerifyResult } from '../../src/stark/errors.ts';
 import { prove } from '../../src/stark/prove.ts';
 import { circuitIdOf, MAX_PROOF_BYTES, type VerifyOptions, verify } from '../../src/stark/verify.ts';
+import { FIB_FIXTURE_ARGS } from '../cli/fib-args.ts';
 
 const FIXTURE = JSON.parse(
   readFileSync(new URL('../vectors/uni_stark_fib_fixture_v0.6.2.json', import.meta.url), 'utf8'),
@@ -309,16 +310,7 @@ describe('p3ts verify --insecure', () => {
     expect(out.join('\n')).toMatch(/^rejected: /); // the 100-query proof is too large for a 1-query verifier
   });
   it('a test preset needs --insecure', async () => {
-    const args = [
-      '--air',
-      'fibonacci',
-      '--log-rows',
-      '3',
-      '--public',
-      '0,1,21',
-      '--config',
-      'plonky3-fixture',
-    ];
+    const args = [...FIB_FIXTURE_ARGS];
     expect(await verifyCommand([...args, files.fixture])).toBe(2);
     expect(out.join('\n')).toMatch(/test-only/);
     out = [];

@@ -5,7 +5,7 @@
  * inversions (no batching, no ranges). Random inputs from xorshift32, seeds in titles.
  */
 import { describe, expect, it } from 'vitest';
-import { GENERATOR, mul, P, twoAdicGenerator } from '../../src/field/babybear.ts';
+import { GENERATOR, mul, twoAdicGenerator } from '../../src/field/babybear.ts';
 import { bitReverseTable } from '../../src/field/bit-reverse.ts';
 import { cosetLdeBitReversed } from '../../src/field/dft.ts';
 import { ext4Add, ext4Exp, ext4FromBase, ext4Inverse, ext4Mul, ext4Sub } from '../../src/field/ext4.ts';
@@ -15,20 +15,9 @@ import { ParallelCpuBackend } from '../../src/runtime/parallel.ts';
 import { inThreadSpawner } from '../../src/runtime/workers/inline.ts';
 import { WorkerPool } from '../../src/runtime/workers/pool.ts';
 import { getConfig } from '../../src/stark/config.ts';
+import { randomFelts } from './random.ts';
 
-function random(seed: number, n: number): Uint32Array {
-  let x = seed >>> 0 || 1;
-  const v = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    v[i] = x % P;
-  }
-  return v;
-}
+const random = randomFelts;
 const evals = (seed: number, logN: number, w: number): Matrix => matrix(random(seed, w << logN), w);
 const lde = (seed: number, logN: number, w: number): Matrix =>
   cosetLdeBitReversed(evals(seed, logN, w), 1, GENERATOR);

@@ -12,27 +12,16 @@ import { evalFoldedQuotient } from '../../src/air/eval.ts';
 import { compileAir } from '../../src/air/program.ts';
 import { fibonacciAir } from '../../src/circuits/fibonacci.ts';
 import { createPoseidon2Air } from '../../src/circuits/poseidon2-air.ts';
-import { GENERATOR, P } from '../../src/field/babybear.ts';
+import { GENERATOR } from '../../src/field/babybear.ts';
 import { cosetLde } from '../../src/field/dft.ts';
 import { matrix } from '../../src/field/matrix.ts';
 import { ParallelCpuBackend } from '../../src/runtime/parallel.ts';
 import { inThreadSpawner } from '../../src/runtime/workers/inline.ts';
 import { WorkerPool } from '../../src/runtime/workers/pool.ts';
 import { getConfig } from '../../src/stark/config.ts';
+import { randomFelts } from './random.ts';
 
-function random(seed: number, n: number): Uint32Array {
-  let x = seed >>> 0 || 1;
-  const v = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    v[i] = x % P;
-  }
-  return v;
-}
+const random = randomFelts;
 
 describe('ParallelCpuBackend.evalQuotient = evalFoldedQuotient', () => {
   const cases: [string, () => Air, number, number, number][] = [

@@ -4,7 +4,7 @@
  * mixed-height injection. Seeds are fixed and printed in the titles.
  */
 import { describe, expect, it } from 'vitest';
-import { GENERATOR, P } from '../../src/field/babybear.ts';
+import { GENERATOR } from '../../src/field/babybear.ts';
 import { cosetLdeBitReversed } from '../../src/field/dft.ts';
 import { type Matrix, matrix } from '../../src/field/matrix.ts';
 import { poseidon2ForSet } from '../../src/hash/poseidon2.ts';
@@ -16,20 +16,11 @@ import {
   type SharedMatrix,
   shareView,
 } from '../../src/runtime/workers/tasks.ts';
+import { randomFelts } from './random.ts';
 
 /** xorshift32 matrix of canonical elements. */
 function randomMatrix(seed: number, rows: number, width: number): Matrix {
-  let x = seed >>> 0 || 1;
-  const v = new Uint32Array(rows * width);
-  for (let i = 0; i < v.length; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    v[i] = x % P;
-  }
-  return matrix(v, width);
+  return matrix(randomFelts(seed, rows * width), width);
 }
 
 const shared = (m: Matrix): Uint32Array => {

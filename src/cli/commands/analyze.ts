@@ -7,9 +7,9 @@
  * Exit codes: 0 the report passes, 1 it fails, 2 usage error or unreadable report.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { acceptanceTable, type StressReport, verdictOf } from '../../node/stress/report.ts';
 import { renderReportSvg } from '../../node/stress/svg.ts';
+import { parseCommandArgs, UsageError } from '../common.ts';
 
 const HELP = `usage: p3ts analyze REPORT.json [--svg OUT.svg | --no-svg]
   prints the acceptance table; writes an SVG (default REPORT.svg)
@@ -39,30 +39,21 @@ export async function readReport(file: string): Promise<StressReport> {
  * @returns the exit code
  */
 export async function run(argv: string[]): Promise<number> {
-  let file: string;
-  let svg: string | null;
-  try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options: {
-        svg: { type: 'string' },
-        'no-svg': { type: 'boolean', default: false },
-        help: { type: 'boolean' },
-      },
+  const args = parseCommandArgs(
+    'analyze',
+    HELP,
+    argv,
+    { svg: { type: 'string' }, 'no-svg': { type: 'boolean', default: false } },
+    {
       allowPositionals: true,
-      strict: true,
-    });
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
-    if (positionals.length !== 1) throw new Error('exactly one REPORT.json is required');
-    file = positionals[0];
-    svg = values['no-svg'] ? null : (values.svg ?? `${file.replace(/\.json$/, '')}.svg`);
-  } catch (e) {
-    console.error(`p3ts analyze: ${e instanceof Error ? e.message : String(e)}\n${HELP}`);
-    return 2;
-  }
+      check: ({ positionals }) => {
+        if (positionals.length !== 1) throw new UsageError('exactly one REPORT.json is required');
+      },
+    },
+  );
+  if (typeof args === 'number') return args;
+  const file = args.positionals[0];
+  const svg = args.values['no-svg'] ? null : (args.values.svg ?? `${file.replace(/\.json$/, '')}.svg`);
   let report: StressReport;
   try {
     report = await readReport(file);

@@ -6,9 +6,9 @@
  * problem. The runbook's `rpp-node preflight --mode validator --config <path>`.
  * Exit codes: 0 every check passed, 1 any problem, 2 usage error.
  */
-import { parseArgs } from 'node:util';
 import { NodeMetrics } from '../../node/metrics.ts';
 import { formatPreflightReport, type PreflightReport, runPreflight } from '../../node/preflight.ts';
+import { NODE_CONFIG_OPTION, parseCommandArgs } from '../common.ts';
 
 const HELP = `usage: p3ts preflight [--config PATH] [--json] [--no-canary]
 Checks config, parameter cache (presence, SHA-256 vs manifest and shipped digests), GPU and the
@@ -20,26 +20,13 @@ verifier canary; exits 1 naming every problem. Default config: config/node.toml.
  * @returns the exit code
  */
 export async function run(argv: string[]): Promise<number> {
-  let values: { config?: string; json?: boolean; 'no-canary'?: boolean; help?: boolean };
-  try {
-    values = parseArgs({
-      args: argv,
-      options: {
-        config: { type: 'string', default: 'config/node.toml' },
-        json: { type: 'boolean' },
-        'no-canary': { type: 'boolean' },
-        help: { type: 'boolean' },
-      },
-      strict: true,
-    }).values;
-  } catch (e) {
-    console.error(`p3ts preflight: ${e instanceof Error ? e.message : String(e)}\n${HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const args = parseCommandArgs('preflight', HELP, argv, {
+    ...NODE_CONFIG_OPTION,
+    json: { type: 'boolean' },
+    'no-canary': { type: 'boolean' },
+  });
+  if (typeof args === 'number') return args;
+  const { values } = args;
   const configFile = values.config ?? 'config/node.toml';
   let report: PreflightReport;
   try {

@@ -6,10 +6,10 @@
  * The runbook's `rpp-chain -- validator proofs preload --backend plonky3`.
  * Exit codes: 0 seeded, 1 failure (config or storage), 2 usage error.
  */
-import { parseArgs } from 'node:util';
 import { preloadCache } from '../../node/cache.ts';
 import { ConfigError, loadNodeConfig } from '../../node/config.ts';
 import { createNodeLogger } from '../../node/log.ts';
+import { NODE_CONFIG_OPTION, parseCommandArgs } from '../common.ts';
 
 const HELP = `usage: p3ts preload [--config PATH] [--json]
 Seeds proof_cache_dir with the parameter files, canary proofs and sealed manifest of every
@@ -22,25 +22,9 @@ circuit family in the config (default config/node.toml), after removing stale te
  * @returns the exit code
  */
 export async function run(argv: string[]): Promise<number> {
-  let values: { config?: string; json?: boolean; help?: boolean };
-  try {
-    values = parseArgs({
-      args: argv,
-      options: {
-        config: { type: 'string', default: 'config/node.toml' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean' },
-      },
-      strict: true,
-    }).values;
-  } catch (e) {
-    console.error(`p3ts preload: ${e instanceof Error ? e.message : String(e)}\n${HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const args = parseCommandArgs('preload', HELP, argv, { ...NODE_CONFIG_OPTION, json: { type: 'boolean' } });
+  if (typeof args === 'number') return args;
+  const { values } = args;
   const path = values.config ?? 'config/node.toml';
   try {
     const cfg = loadNodeConfig(path);

@@ -6,7 +6,6 @@
  * Exit codes: 0 proof written, 1 proving failed, 2 usage error.
  */
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { checkConstraints } from '../../air/check.ts';
 import { formatGpuLedger } from '../../runtime/gpu-context.ts';
 import { FallbackBackend } from '../../runtime/select.ts';
@@ -15,14 +14,7 @@ import type { ProvePhases } from '../../stark/prove.ts';
 import { prove } from '../../stark/prove.ts';
 import { circuitIdOf } from '../../stark/verify.ts';
 import { BACKEND_HELP, BACKEND_OPTIONS, backendFlags, chooseBackend } from '../backend.ts';
-import {
-  builtinStatement,
-  CONFIG_OPTIONS,
-  configFromFlags,
-  parseIntFlag,
-  parsePublics,
-  UsageError,
-} from '../common.ts';
+import { CONFIG_OPTIONS, parseCommandArgs, statementFromFlags, UsageError } from '../common.ts';
 
 const HELP = `usage: p3ts prove --air fibonacci|poseidon2 --log-rows N [--public v1,v2,...] --out FILE
                   [--config plonky3-fixture|c100|...] [--format envelope|postcard]
@@ -51,35 +43,25 @@ function statsLine(p: ProvePhases | undefined, backend: unknown): string {
 
 /** Runs the command. */
 export async function run(argv: string[]): Promise<number> {
+  const args = parseCommandArgs('prove', HELP, argv, {
+    air: { type: 'string' },
+    'log-rows': { type: 'string' },
+    public: { type: 'string' },
+    out: { type: 'string' },
+    format: { type: 'string', default: 'envelope' },
+    stats: { type: 'boolean', default: false },
+    ...BACKEND_OPTIONS,
+    ...CONFIG_OPTIONS,
+  });
+  if (typeof args === 'number') return args;
+  const { values } = args;
   try {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        air: { type: 'string' },
-        'log-rows': { type: 'string' },
-        public: { type: 'string' },
-        out: { type: 'string' },
-        format: { type: 'string', default: 'envelope' },
-        stats: { type: 'boolean', default: false },
-        help: { type: 'boolean' },
-        ...BACKEND_OPTIONS,
-        ...CONFIG_OPTIONS,
-      },
-      strict: true,
-    });
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
     if (!values.air || !values['log-rows'] || !values.out)
       throw new UsageError('--air, --log-rows and --out are required');
     if (values.format !== 'envelope' && values.format !== 'postcard')
       throw new UsageError('--format expects envelope|postcard');
-    const logRows = parseIntFlag(values['log-rows'], 'log-rows', { max: 24 });
+    const { logRows, config, publics, statement: st } = await statementFromFlags(values);
     const flags = backendFlags(values);
-    const config = configFromFlags(values);
-    const publics = parsePublics(values.public);
-    const st = await builtinStatement(values.air, logRows, publics, config);
     const trace = st.trace();
     try {
       checkConstraints(st.air, trace, publics);
@@ -110,10 +92,7 @@ export async function run(argv: string[]): Promise<number> {
     );
     return 0;
   } catch (e) {
-    if (
-      e instanceof UsageError ||
-      (e instanceof Error && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))
-    ) {
+    if (e instanceof UsageError) {
       console.error(`p3ts prove: ${e.message}\n${HELP}`);
       return 2;
     }

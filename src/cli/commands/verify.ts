@@ -5,15 +5,13 @@
  * Exit codes: 0 accepted, 1 rejected (the rejection code is printed), 2 usage error.
  */
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { VerifierConfigError } from '../../stark/errors.ts';
 import { verify } from '../../stark/verify.ts';
 import {
-  builtinStatement,
   CONFIG_OPTIONS,
-  configFromFlags,
-  parseIntFlag,
-  parsePublics,
+  type FlagStatement,
+  parseCommandArgs,
+  statementFromFlags,
   UsageError,
 } from '../common.ts';
 
@@ -24,55 +22,40 @@ const HELP = `usage: p3ts verify --air fibonacci|poseidon2 [--log-rows N] [--pub
 
 /** Runs the command. */
 export async function run(argv: string[]): Promise<number> {
-  let file: string;
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    const parsed = parseArgs({
-      args: argv,
-      options: {
-        air: { type: 'string' },
-        'log-rows': { type: 'string', default: '0' },
-        public: { type: 'string' },
-        format: { type: 'string', default: 'envelope' },
-        insecure: { type: 'boolean' },
-        help: { type: 'boolean' },
-        ...CONFIG_OPTIONS,
-      },
+  const args = parseCommandArgs(
+    'verify',
+    HELP,
+    argv,
+    {
+      air: { type: 'string' },
+      'log-rows': { type: 'string', default: '0' },
+      public: { type: 'string' },
+      format: { type: 'string', default: 'envelope' },
+      insecure: { type: 'boolean' },
+      ...CONFIG_OPTIONS,
+    },
+    {
       allowPositionals: true,
-      strict: true,
-    });
-    values = parsed.values;
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
-    if (parsed.positionals.length !== 1) throw new UsageError('exactly one proof FILE is required');
-    if (typeof values.air !== 'string') throw new UsageError('--air is required');
-    if (values.format !== 'envelope' && values.format !== 'postcard')
-      throw new UsageError('--format expects envelope|postcard');
-    file = parsed.positionals[0];
-  } catch (e) {
-    console.error(`p3ts verify: ${e instanceof Error ? e.message : String(e)}\n${HELP}`);
-    return 2;
-  }
-  let config: ReturnType<typeof configFromFlags>;
-  let publics: number[];
-  let air: Awaited<ReturnType<typeof builtinStatement>>['air'];
+      check: ({ values, positionals }) => {
+        if (positionals.length !== 1) throw new UsageError('exactly one proof FILE is required');
+        if (typeof values.air !== 'string') throw new UsageError('--air is required');
+        if (values.format !== 'envelope' && values.format !== 'postcard')
+          throw new UsageError('--format expects envelope|postcard');
+      },
+    },
+  );
+  if (typeof args === 'number') return args;
+  const { values } = args;
+  const file = args.positionals[0];
+  let flags: FlagStatement;
   try {
-    config = configFromFlags(values);
-    publics = parsePublics(values.public as string | undefined);
-    air = (
-      await builtinStatement(
-        values.air as string,
-        parseIntFlag(values['log-rows'] as string, 'log-rows', { max: 24 }),
-        publics,
-        config,
-      )
-    ).air;
+    flags = await statementFromFlags(values);
   } catch (e) {
     console.error(`p3ts verify: ${e instanceof Error ? e.message : String(e)}`);
     return 2;
   }
+  const { config, publics } = flags;
+  const air = flags.statement.air;
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(file));
