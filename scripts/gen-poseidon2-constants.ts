@@ -1,7 +1,7 @@
 /**
  * Generates src/hash/poseidon2-constants.ts from test/vectors/poseidon2_babybear.json (the
  * `default` sets and the internal diagonals) and from a fresh derivation of the RNG-seeded sets
- * (rand 0.10 SmallRng seeded with 1, spec/plonky3.md §3.6). Fails if a derived set differs
+ * (rand 0.10 SmallRng seeded with 1, docs/protocol.md §3.6). Fails if a derived set differs
  * from the vector file.
  *
  * Run: node scripts/run-ts.mjs scripts/gen-poseidon2-constants.ts
@@ -58,17 +58,17 @@ export const ${name}: Poseidon2Constants = {
 
 const out = `// generated, do not edit
 // by scripts/gen-poseidon2-constants.ts from test/vectors/poseidon2_babybear.json (default sets,
-// internal diagonals) and from the SmallRng(1) derivation of spec/plonky3.md §3.6.
+// internal diagonals) and from the SmallRng(1) derivation of docs/protocol.md §3.6.
 /**
  * Poseidon2 BabyBear constant sets as canonical field elements (Plonky3/Plonky3:baby-bear/src/poseidon2.rs,
  * v0.6.2). \`default\` = BABYBEAR_POSEIDON2_RC_16/24_*; \`smallrng-seed-1\` = new_from_rng_128(SmallRng::seed_from_u64(1)).
  */
 import type { Poseidon2Constants } from './types.ts';
 
-/** Internal-layer diagonal V for width 16 (true field values, spec/plonky3.md §3.3). */
+/** Internal-layer diagonal V for width 16 (true field values, docs/protocol.md §3.3). */
 export const INTERNAL_DIAG_16: readonly number[] = ${row(vectors.parameters.internal_diag_16.canonical)};
 
-/** Internal-layer diagonal V for width 24 (true field values, spec/plonky3.md §3.3). */
+/** Internal-layer diagonal V for width 24 (true field values, docs/protocol.md §3.3). */
 export const INTERNAL_DIAG_24: readonly number[] = ${row(vectors.parameters.internal_diag_24.canonical)};
 
 ${emit('POSEIDON2_DEFAULT_16', 'The `default` width-16 set (default_babybear_poseidon2_16), used by the production presets.', fromJson(vectors.default_constants.width16, 16))}

@@ -1,5 +1,5 @@
 /**
- * The AIR model of uni-stark (spec/plonky3.md §10.1): an AIR declares its widths and public-value
+ * The AIR model of uni-stark (docs/protocol.md §10.1): an AIR declares its widths and public-value
  * count and evaluates its constraints through an `AirBuilder`.
  *
  * Mirrors Plonky3/Plonky3:air/src/air.rs (BaseAir, Air), air/src/builder.rs (AirBuilder) and
@@ -8,7 +8,7 @@
  * constant wherever an `Expr` is expected.
  *
  * Invariants: `assertZero` calls define the constraint order (program order) that the folding of
- * §10.2 depends on; `assertEq(a, b)` is `a - b`, `assertOne(a)` is `a - 1`, `assertBool(a)` is
+ * docs/protocol.md §10.2 depends on; `assertEq(a, b)` is `a - b`, `assertOne(a)` is `a - 1`, `assertBool(a)` is
  * `a * (a - 1)`, and a filtered scope multiplies as `condition * expr`, all as upstream.
  */
 
@@ -91,11 +91,11 @@ export interface Air {
   readonly width: number;
   /** Number of public values; the verifier rejects any other count. */
   readonly numPublicValues: number;
-  /** The d_hint of §10.3; when given it is used as is. */
+  /** The d_hint of docs/protocol.md §10.3; when given it is used as is. */
   readonly maxConstraintDegree?: number;
   /** Columns read at the next row. Default: all columns; `[]` means the AIR never reads `next`. */
   readonly mainNextRowColumns?: readonly number[];
-  /** Periodic columns, each of power-of-two length dividing the trace height (§8.3). */
+  /** Periodic columns, each of power-of-two length dividing the trace height (docs/protocol.md §8.3). */
   readonly periodicColumns?: readonly Uint32Array[];
   /**
    * Emits the constraints, in program order.

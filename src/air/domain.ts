@@ -1,5 +1,5 @@
 /**
- * The trace domain's selectors (§8.2) and periodic columns (§8.3), at one extension point
+ * The trace domain's selectors (docs/protocol.md §8.2) and periodic columns (docs/protocol.md §8.3), at one extension point
  * (verifier) and over a coset of the quotient domain (prover). Prover, verifier and every backend
  * take them from here.
  *
@@ -21,7 +21,7 @@ import {
 } from '../field/ext4.ts';
 import { AirError } from './air.ts';
 
-/** Unnormalized Lagrange selectors at one extension point (§8.2). */
+/** Unnormalized Lagrange selectors at one extension point (docs/protocol.md §8.2). */
 export interface PointSelectors {
   /** Z_T(x) / (x - 1). */
   readonly isFirstRow: Ext4;
@@ -33,7 +33,7 @@ export interface PointSelectors {
   readonly invVanishing: Ext4;
 }
 
-/** Selector columns over a coset, natural order (§8.2). */
+/** Selector columns over a coset, natural order (docs/protocol.md §8.2). */
 export interface CosetSelectors {
   /** Z_T(x) / (x - 1) per point. */
   readonly isFirstRow: Uint32Array;
@@ -196,7 +196,7 @@ function checkPeriodicLength(p: number, logN: number): void {
 }
 
 /**
- * Value at zeta of a periodic column's polynomial P(x) = Q(x^(n/p)) (§8.3; verifier side).
+ * Value at zeta of a periodic column's polynomial P(x) = Q(x^(n/p)) (docs/protocol.md §8.3; verifier side).
  * @param col the column's p values (p a power of two dividing n)
  * @param logN log2 of the trace height
  * @param zeta the point
@@ -277,7 +277,7 @@ export function periodicOnCoset(col: Uint32Array, logN: number, shift: number, l
 }
 
 /**
- * Every periodic column of the AIR at zeta (verifier; §10.5 step 9 checks lengths first).
+ * Every periodic column of the AIR at zeta (verifier; docs/protocol.md §10.5 step 9 checks lengths first).
  * @param periodicColumns the AIR's periodic columns (`air.periodicColumns`)
  * @param logN log2 of the trace height
  * @param zeta the point

@@ -6,7 +6,7 @@
  * Mirrors Plonky3/Plonky3:uni-stark/src/prover.rs (compute_quotient_values) and
  * uni-stark/src/folder.rs (ProverConstraintFolder, VerifierConstraintFolder) at v0.6.2.
  *
- * Folding (§10.2): folded = sum_j alpha^(N-1-j) C_j. The prover computes it as
+ * Folding (docs/protocol.md §10.2): folded = sum_j alpha^(N-1-j) C_j. The prover computes it as
  * sum_j pow_j * C_j with precomputed powers (4 base products per constraint and row instead of an
  * EF multiplication), which equals upstream's Horner value exactly; the verifier uses Horner.
  *
@@ -383,7 +383,7 @@ export function foldingPowers(alpha: Ext4, count: number): Uint32Array {
 
 /**
  * Prover: q[j] = (sum_k alpha^(N-1-k) C_k(x_j)) * invVanishing(x_j) for each row j of the coset
- * (§10.4 step 8), written as 4 coefficients per row.
+ * (docs/protocol.md §10.4 step 8), written as 4 coefficients per row.
  * @param c compiled AIR
  * @param inp trace, nextOffset, publics, selectors (with invVanishing) and periodic columns on Q
  * @param alpha the folding challenge
@@ -465,7 +465,7 @@ function flatten(v: readonly Ext4[]): Uint32Array {
 }
 
 /**
- * Verifier: the folded constraints at zeta, Horner acc = acc * alpha + C_j (§10.2), NOT multiplied
+ * Verifier: the folded constraints at zeta, Horner acc = acc * alpha + C_j (docs/protocol.md §10.2), NOT multiplied
  * by invVanishing.
  * @param c compiled AIR
  * @param inp opened values, publics, periodic values and selectors at zeta

@@ -63,7 +63,7 @@ export interface CompiledAir {
   readonly constraintDegrees: readonly number[];
   /** Maximum inferred constraint degree (0 with no constraints). */
   readonly inferredDegree: number;
-  /** d of §10.3: the AIR's hint if given, else `inferredDegree`. */
+  /** d of docs/protocol.md §10.3: the AIR's hint if given, else `inferredDegree`. */
   readonly maxDegree: number;
   /** lqc = ceil_log2(max(d, 2) - 1) (non-ZK). */
   readonly logQuotientChunks: number;
@@ -86,7 +86,7 @@ export interface CompiledAir {
 }
 
 /**
- * log_num_quotient_chunks of §10.3.
+ * log_num_quotient_chunks of docs/protocol.md §10.3.
  * @param d the constraint degree (hint or inferred)
  * @param isZk true for the hiding PCS
  * @returns lqc = ceil_log2(max(d + isZk, 2) - 1); the chunk count is 2^(lqc + isZk)

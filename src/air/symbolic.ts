@@ -2,7 +2,7 @@
  * Symbolic constraint expressions, the symbolic builder and degree inference.
  *
  * Mirrors Plonky3/Plonky3:air/src/symbolic/{mod.rs, expression.rs, builder.rs} and
- * uni-stark/src/symbolic.rs (get_log_num_quotient_chunks) at v0.6.2 (spec/plonky3.md §10.1, §10.3).
+ * uni-stark/src/symbolic.rs (get_log_num_quotient_chunks) at v0.6.2 (docs/protocol.md §10.1, §10.3).
  *
  * Expressions form a hash-consed DAG (equal sub-expressions are one node). Upstream builds trees;
  * values and degrees are the same. The simplification rules applied while building are exactly

@@ -1,5 +1,5 @@
 /**
- * DuplexChallenger<F, Perm, WIDTH, RATE> with v0.6.2's length-binding absorb (spec/plonky3.md §6),
+ * DuplexChallenger<F, Perm, WIDTH, RATE> with v0.6.2's length-binding absorb (docs/protocol.md §6),
  * plus proof-of-work grinding. Mirrors Plonky3/Plonky3:challenger/src/{duplex_challenger,
  * grinding_challenger}.rs (v0.6.2).
  *
@@ -11,7 +11,7 @@
  * Generic over the permutation object and its width/rate, so the toy width-24 permutation of
  * challenger_semantics.json runs through the same code as Poseidon2-16 with rate 8.
  *
- * Invariants: all values canonical BabyBear elements; nothing is pre-observed (§6.3); the
+ * Invariants: all values canonical BabyBear elements; nothing is pre-observed (docs/protocol.md §6.3); the
  * optional transcript log records exactly what the challenger observes and samples.
  */
 import { P } from '../field/babybear.ts';
@@ -154,7 +154,7 @@ export class DuplexChallenger {
   }
 
   /**
-   * Samples an extension element as four base samples c0, c1, c2, c3 (§6.2).
+   * Samples an extension element as four base samples c0, c1, c2, c3 (docs/protocol.md §6.2).
    * @param out optional 4-element buffer
    * @param offset start in `out` (default 0)
    * @returns `out` (a fresh one if omitted)
@@ -166,7 +166,7 @@ export class DuplexChallenger {
   }
 
   /**
-   * One sample, reduced to its low `bits` bits (the intended slight bias of §6.2).
+   * One sample, reduced to its low `bits` bits (the intended slight bias of docs/protocol.md §6.2).
    * @param bits 0..30
    * @returns an integer in [0, 2^bits)
    * @throws {ChallengerError} for bits outside 0..30
@@ -190,7 +190,7 @@ export class DuplexChallenger {
   }
 
   /**
-   * Proof-of-work check (§6.4): with bits = 0 returns true and touches nothing; otherwise
+   * Proof-of-work check (docs/protocol.md §6.4): with bits = 0 returns true and touches nothing; otherwise
    * observes the witness and tests sampleBits(bits) == 0.
    * @param bits 0..30
    * @param witness the claimed witness; a non-canonical value is rejected (false) unobserved
@@ -206,7 +206,7 @@ export class DuplexChallenger {
   }
 
   /**
-   * Finds the smallest valid proof-of-work witness and applies checkWitness with it (§6.4).
+   * Finds the smallest valid proof-of-work witness and applies checkWitness with it (docs/protocol.md §6.4).
    * Each candidate costs one permutation: pending inputs, the candidate, zeros, and the length
    * tag j + 1 are written into a copy of the state, exactly as observe + sample would.
    * @param bits 0..30; 0 returns 0 and leaves the transcript untouched
@@ -223,7 +223,7 @@ export class DuplexChallenger {
   }
 
   /**
-   * The state a proof-of-work candidate is tested on (§6.4): the sponge state with the pending
+   * The state a proof-of-work candidate is tested on (docs/protocol.md §6.4): the sponge state with the pending
    * inputs in slots 0..j-1, zeros in the rest of the rate and the length tag j + 1 added to the
    * first capacity element; the candidate goes into `slot` = j. A candidate w is valid iff, with
    * w written there, the permuted state's element rate - 1 has its low `bits` bits zero. Lets a

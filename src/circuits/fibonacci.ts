@@ -1,5 +1,5 @@
 /**
- * The Fibonacci AIR of upstream's uni-stark tests and golden proof (spec/plonky3.md §14).
+ * The Fibonacci AIR of upstream's uni-stark tests and golden proof (docs/protocol.md §14).
  *
  * Mirrors Plonky3/Plonky3:uni-stark/tests/fib_air.rs (FibonacciAir, generate_trace_rows) at v0.6.2.
  * Width 2 (left, right), public values [a, b, x], degree hint 2. Constraints, in this order:

@@ -110,7 +110,7 @@ function mat4Expr(b: AirBuilder, s: Expr[], k: number): void {
   s[k + 3] = b.add(t01233, b.add(x0, x0)); // 3x0 + x1 + x2 + 2x3
 }
 
-/** External linear layer E (spec §3.2), symbolic. */
+/** External linear layer E (docs/protocol.md §3.2), symbolic. */
 function externalExpr(b: AirBuilder, s: Expr[]): void {
   for (let k = 0; k < W; k += 4) mat4Expr(b, s, k);
   const sums: Expr[] = [];
@@ -118,7 +118,7 @@ function externalExpr(b: AirBuilder, s: Expr[]): void {
   for (let i = 0; i < W; i++) s[i] = b.add(s[i], sums[i & 3]);
 }
 
-/** Internal linear layer I (spec §3.3), symbolic. */
+/** Internal linear layer I (docs/protocol.md §3.3), symbolic. */
 function internalExpr(b: AirBuilder, s: Expr[]): void {
   const sum = b.sum(s);
   for (let i = 0; i < W; i++) s[i] = b.add(b.mul(s[i], INTERNAL_DIAG_16[i]), sum);

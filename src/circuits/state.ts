@@ -2,7 +2,7 @@
  * The `state` circuit family, plus the Poseidon2 hash-chain gadget it shares with `pruning`.
  *
  * A hash chain absorbs one 8-element digest per row: acc' = Perm16(acc || item)[0..8), i.e.
- * Plonky3's TruncatedPermutation compression (spec/plonky3.md §4.2). Each row holds one
+ * Plonky3's TruncatedPermutation compression (docs/protocol.md §4.2). Each row holds one
  * Poseidon2 permutation in the column layout of src/circuits/poseidon2-air.ts (298 columns; its
  * constraints are emitted by that AIR through a column view), then `active` and a counter.
  * Rows after the last item are padding: active = 0, item = 0, and the accumulator passes through.

@@ -4,8 +4,8 @@
  *
  * Mirrors the conventions of Plonky3/Plonky3:dft/src/traits.rs (TwoAdicSubgroupDft: dft_batch,
  * idft_batch, coset_dft_batch, coset_lde_batch) and dft/src/radix_2_dit.rs, and the interpolation of
- * Plonky3/Plonky3:interpolation/src/lib.rs (interpolate_coset), v0.6.2. Spec: spec/plonky3.md §7, §8.4,
- * §8.6 step 1.
+ * Plonky3/Plonky3:interpolation/src/lib.rs (interpolate_coset), v0.6.2. Spec: docs/protocol.md §7, §8.4,
+ * docs/protocol.md §8.6 step 1.
  *
  * - DFT of size n = 2^k: Y[j] = sum_i X[i] g_k^(i j), natural order in and out; g_k = twoAdicGenerator(k).
  * - coset_lde(evals, addedBits, shift): coefficients = IDFT(evals), coefficient i times shift^i,
@@ -283,7 +283,7 @@ function ldeBitReversedValues(m: Matrix, addedBits: number, shift: Felt): Uint32
 
 /**
  * Coset low-degree extension, natural order: row j = f(shift * g_K^j), K = log2(height) + addedBits,
- * where column f has the given evaluations on the subgroup H (spec §7).
+ * where column f has the given evaluations on the subgroup H (docs/protocol.md §7).
  * @param m evaluations on H, natural order (height a power of two)
  * @param addedBits log2 of the blowup
  * @param shift coset shift
@@ -312,7 +312,7 @@ export function lde(m: Matrix, addedBits: number): Matrix {
  * separate permutation pass. Row j = f(shift * g_K^rev_K(j)).
  * @param m evaluations on H, natural order (height a power of two)
  * @param logBlowup log2 of the blowup
- * @param shift coset shift (GEN / domain shift for the PCS, spec §8.4)
+ * @param shift coset shift (GEN / domain shift for the PCS, docs/protocol.md §8.4)
  * @returns a new matrix of height * 2^logBlowup rows
  * @throws {RangeError} if the height is not a power of two
  * @throws {FieldError} if the extended size exceeds 2^27

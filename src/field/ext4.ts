@@ -1,5 +1,5 @@
 /**
- * Degree-4 binomial extension EF = F_p[X] / (X^4 - 11) of BabyBear (spec/plonky3.md §2.5).
+ * Degree-4 binomial extension EF = F_p[X] / (X^4 - 11) of BabyBear (docs/protocol.md §2.5).
  *
  * Mirrors Plonky3/Plonky3:field/src/extension/binomial_extension.rs with the BabyBear parameters of
  * baby-bear/src/extension.rs (v0.6.2). The element c0 + c1 X + c2 X^2 + c3 X^3 is stored as the

@@ -75,7 +75,7 @@ export function foldVector(v: Uint32Array, beta: Uint32Array, logArity: number):
 }
 
 /**
- * The roll-in of a folded vector: folded += beta^(2^logArity) * rollIn, in place (§9.4; the
+ * The roll-in of a folded vector: folded += beta^(2^logArity) * rollIn, in place (docs/protocol.md §9.4; the
  * reduced opening of the next height joins the fold).
  * @param folded the folded vector, flat EF
  * @param rollIn a flat EF vector of the same length

@@ -1,6 +1,6 @@
 /**
  * TruncatedPermutation<Perm16, 2, 8, 16>: the two-to-one compression of Merkle nodes,
- * compress(L, R) = Perm16(L || R)[0..8) (spec/plonky3.md §4.2).
+ * compress(L, R) = Perm16(L || R)[0..8) (docs/protocol.md §4.2).
  * Mirrors Plonky3/Plonky3:symmetric/src/compression.rs (v0.6.2).
  *
  * Invariants: digests are 8 canonical elements; module scratch, no allocation in `compressInto`.

@@ -1,19 +1,19 @@
 // generated, do not edit
 // by scripts/gen-poseidon2-constants.ts from test/vectors/poseidon2_babybear.json (default sets,
-// internal diagonals) and from the SmallRng(1) derivation of spec/plonky3.md §3.6.
+// internal diagonals) and from the SmallRng(1) derivation of docs/protocol.md §3.6.
 /**
  * Poseidon2 BabyBear constant sets as canonical field elements (Plonky3/Plonky3:baby-bear/src/poseidon2.rs,
  * v0.6.2). `default` = BABYBEAR_POSEIDON2_RC_16/24_*; `smallrng-seed-1` = new_from_rng_128(SmallRng::seed_from_u64(1)).
  */
 import type { Poseidon2Constants } from './types.ts';
 
-/** Internal-layer diagonal V for width 16 (true field values, spec/plonky3.md §3.3). */
+/** Internal-layer diagonal V for width 16 (true field values, docs/protocol.md §3.3). */
 export const INTERNAL_DIAG_16: readonly number[] = [
   2013265919, 1, 2, 1006632961, 3, 4, 1006632960, 2013265918, 2013265917, 2005401601, 1509949441, 1761607681,
   2013265906, 7864320, 125829120, 15,
 ];
 
-/** Internal-layer diagonal V for width 24 (true field values, spec/plonky3.md §3.3). */
+/** Internal-layer diagonal V for width 24 (true field values, docs/protocol.md §3.3). */
 export const INTERNAL_DIAG_24: readonly number[] = [
   2013265919, 1, 2, 1006632961, 3, 4, 1006632960, 2013265918, 2013265917, 2005401601, 1509949441, 1761607681,
   1887436801, 1997537281, 2009333761, 2013265906, 7864320, 503316480, 251658240, 125829120, 62914560,

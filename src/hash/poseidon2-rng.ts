@@ -3,7 +3,7 @@
  * `Poseidon2::new_from_rng_128` (Plonky3/Plonky3:poseidon2/src/lib.rs, v0.6.2) fed by
  * rand 0.10's `SmallRng::seed_from_u64` (Xoshiro256++) or rand_xoshiro's `Xoroshiro128Plus`.
  *
- * One-time constant derivation only (spec/plonky3.md §3.6): uses BigInt and is never on a hot
+ * One-time constant derivation only (docs/protocol.md §3.6): uses BigInt and is never on a hot
  * path. The generator script (scripts/gen-poseidon2-constants.ts) ships its output as data.
  *
  * Invariant: every u64 operation wraps mod 2^64 (masked with MASK64).

@@ -1,10 +1,10 @@
 /**
  * Poseidon2 permutation over BabyBear, widths 16 and 24, S-box x^7, 4 + 4 full rounds and
- * 13 / 21 partial rounds (spec/plonky3.md §3). Mirrors Plonky3/Plonky3:poseidon2/src/{lib,external,
+ * 13 / 21 partial rounds (docs/protocol.md §3). Mirrors Plonky3/Plonky3:poseidon2/src/{lib,external,
  * internal}.rs and baby-bear/src/poseidon2.rs (v0.6.2): external layer = the [2,3,1,1] circulant
  * M4 on each 4-chunk plus the column sums; internal layer = all-ones + diag(V).
  *
- * The round constants are configuration (§3.5): `createPoseidon2(constants)` builds a permutation
+ * The round constants are configuration (docs/protocol.md §3.5): `createPoseidon2(constants)` builds a permutation
  * for one constant set; `POSEIDON2_CONSTANT_SETS` names the sets our presets may use, and
  * `constantSetDigest` gives each a stable identifier for the configuration digest.
  *
@@ -77,7 +77,7 @@ export interface Poseidon2Perm {
 //           (only at exact multiples), then one conditional correction.
 // The clear statement of each step is the BigInt reference test/hash/ref-poseidon2.ts.
 
-/** External linear layer E (§3.2) on s[o .. o+w): M4 on each 4-chunk plus the column sums. */
+/** External linear layer E (docs/protocol.md §3.2) on s[o .. o+w): M4 on each 4-chunk plus the column sums. */
 function externalLinear(s: Uint32Array, o: number, w: number): void {
   // Local constants: module bindings are reloaded and type-checked on every use in optimized code.
   const p = 0x78000001;
@@ -333,7 +333,7 @@ export function permuteTraced(
   }
 }
 
-/** Names of the width-16 constant sets a configuration may select (spec/plonky3.md §3.5). */
+/** Names of the width-16 constant sets a configuration may select (docs/protocol.md §3.5). */
 export type Poseidon2ConstantSetName = 'default' | 'smallrng-seed-1';
 
 /** The width-16 constant sets by name: `default` (production) and `smallrng-seed-1` (upstream fixtures). */
@@ -368,7 +368,7 @@ export function poseidon2ForSet(name: Poseidon2ConstantSetName): Poseidon2Perm {
  *
  * Definition (version 1): the sequence
  * `[width, 4, 4, RP, RC_init row-major, RC_term row-major, RC_int, V]` (canonical values, V the
- * internal diagonal of that width) is hashed with the overwrite sponge of §4.1 (rate 8, zero
+ * internal diagonal of that width) is hashed with the overwrite sponge of docs/protocol.md §4.1 (rate 8, zero
  * initial state) under the `default` width-16 permutation; the 8 output elements are written
  * as 8 lower-case hex digits each (big-endian), giving 64 characters.
  * @param constants the constant set

@@ -1,6 +1,6 @@
 /**
  * PaddingFreeSponge<Perm16, 16, 8, 8>: the leaf hash of every Merkle commitment
- * (spec/plonky3.md §4.1). Mirrors Plonky3/Plonky3:symmetric/src/sponge.rs (v0.6.2).
+ * (docs/protocol.md §4.1). Mirrors Plonky3/Plonky3:symmetric/src/sponge.rs (v0.6.2).
  *
  * Overwrite mode, rate 8, no padding, no length encoding: each block of up to 8 inputs overwrites
  * state[0..m) and the state is permuted; an empty input hashes to eight zeros without a

@@ -1,16 +1,16 @@
 /**
  * MerkleTreeMmcs over BabyBear: arity 2, 8-element digests, cap height 0 (the commitment is the
  * root), leaf hash PaddingFreeSponge<Perm16,16,8,8>, compression TruncatedPermutation<Perm16,2,8,16>
- * (spec/plonky3.md §5). Mirrors Plonky3/Plonky3:merkle-tree/src/{merkle_tree,mmcs}.rs (v0.6.2).
+ * (docs/protocol.md §5). Mirrors Plonky3/Plonky3:merkle-tree/src/{merkle_tree,mmcs}.rs (v0.6.2).
  *
- * Commits a list of row-major matrices of heights on the ladder of §5.2 (for power-of-two
+ * Commits a list of row-major matrices of heights on the ladder of docs/protocol.md §5.2 (for power-of-two
  * heights: all powers of two): the tallest matrices' concatenated rows form the leaves, shorter
  * matrices are injected at the level whose width matches their (next power of two) height.
  * Layers of odd length > 1 are padded with the zero digest.
  *
  * Invariants: a tree's layers are flat Uint32Arrays (8 elements per node, padded lengths);
  * `verifyBatch` treats every argument as hostile and throws nothing but `MerkleError`.
- * Extension-field matrices (ExtensionMmcs, §5.6) are committed as their flattened base matrices.
+ * Extension-field matrices (ExtensionMmcs, docs/protocol.md §5.6) are committed as their flattened base matrices.
  */
 import { ceilLog2 } from '../field/babybear.ts';
 import { height, type Matrix } from '../field/matrix.ts';
@@ -19,7 +19,7 @@ import type { Poseidon2Perm } from '../hash/poseidon2.ts';
 import { hashConcat, hashRows } from '../hash/sponge.ts';
 import { DIGEST_ELEMS, type Digest } from '../hash/types.ts';
 
-/** Rejection codes of the Merkle verifier (spec/verifier-hardening.md §2). */
+/** Rejection codes of the Merkle verifier (docs/verifier-hardening.md §2). */
 export const MerkleErrorCode = {
   batchSize: 'MERKLE_BATCH_SIZE',
   incompatibleHeights: 'MERKLE_INCOMPATIBLE_HEIGHTS',
@@ -90,7 +90,7 @@ function padded(r: number): number {
 }
 
 /**
- * Checks the height ladder of §5.2 and returns H, the tallest height.
+ * Checks the height ladder of docs/protocol.md §5.2 and returns H, the tallest height.
  * @throws {MerkleError} MERKLE_INCOMPATIBLE_HEIGHTS for an empty list or an off-ladder height
  */
 function checkLadder(heights: readonly number[]): number {
@@ -130,7 +130,7 @@ function tallestFirst(heights: readonly number[]): number[] {
 /**
  * Commits matrices (caller order) into a Merkle tree.
  * @param config the MMCS configuration (permutation)
- * @param matrices row-major matrices whose heights are on the ladder of §5.2
+ * @param matrices row-major matrices whose heights are on the ladder of docs/protocol.md §5.2
  * @returns the tree, with its flat layers and root
  * @throws {MerkleError} MERKLE_INCOMPATIBLE_HEIGHTS for no matrices or off-ladder heights
  * @example
@@ -178,7 +178,7 @@ export function commitMatrices(config: MerkleConfig, matrices: readonly Matrix[]
 }
 
 /**
- * Opens every matrix of a tree at one leaf index (§5.4).
+ * Opens every matrix of a tree at one leaf index (docs/protocol.md §5.4).
  * @param tree a committed tree
  * @param index leaf index, 0 <= index < H
  * @returns the opened rows (caller order; row index >> (log H - log h) of each matrix) and the
@@ -211,7 +211,7 @@ function isDigest(d: unknown): d is Uint32Array {
 }
 
 /**
- * Verifies a batch opening against a root (§5.5, every check in order). Returns normally iff
+ * Verifies a batch opening against a root (docs/protocol.md §5.5, every check in order). Returns normally iff
  * the opening is valid; never throws anything but MerkleError, whatever the arguments hold.
  * @param config the MMCS configuration (permutation)
  * @param root the committed root (one-digest cap)
@@ -303,7 +303,7 @@ export function dimsOf(matrices: readonly Matrix[]): MatrixDims[] {
 
 /**
  * Views an extension-field matrix (4 consecutive coefficients per entry, row-major) as the base
- * matrix ExtensionMmcs commits (§5.6): same values, width 4 * extWidth. No copy.
+ * matrix ExtensionMmcs commits (docs/protocol.md §5.6): same values, width 4 * extWidth. No copy.
  * @param values 4 * extWidth * height canonical coefficients
  * @param extWidth number of extension entries per row
  * @returns the base-field matrix

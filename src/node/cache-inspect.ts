@@ -107,7 +107,7 @@ export interface CacheReport {
   /** Bytes of all files the manifest lists (present ones). */
   readonly sizeBytes: number;
 }
-/** The cache failed its integrity checks at startup (spec/verifier-hardening.md §2, §7). */
+/** The cache failed its integrity checks at startup (docs/verifier-hardening.md §2, §7). */
 export class CacheIntegrityError extends Error {
   override readonly name = 'CacheIntegrityError';
   /** Service-level code. */

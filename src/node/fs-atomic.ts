@@ -20,7 +20,7 @@ export type FileProblemKind =
 /** A cache write failed (disk full, I/O error): retryable, the previous file is kept. */
 export class StorageError extends Error {
   override readonly name = 'StorageError';
-  /** Service-level code (spec/verifier-hardening.md §2). */
+  /** Service-level code (docs/verifier-hardening.md §2). */
   readonly code = 'STORAGE_ERROR';
   /** Always retryable. */
   readonly retryable = true;

@@ -10,7 +10,7 @@
  *   rpp_stark_proof_total_bytes / rpp_stark_params_bytes / rpp_stark_public_inputs_bytes /
  *   rpp_stark_payload_bytes{proof_backend,proof_kind}                   segment histograms
  *   verifier_result_total{result,code}, verifier_internal_error_total,
- *   verifier_tamper_accepted_total{proof_kind}  (spec/verifier-hardening.md §5.6)
+ *   verifier_tamper_accepted_total{proof_kind}  (docs/verifier-hardening.md §5.6)
  *   gpu_available{reason}, gpu_fallback_total{cause}, storage_error_total,
  *   cache_integrity_failure_total{artifact}, p3ts_service_queue_depth, p3ts_service_busy_total
  *   p3ts_queue_jobs{queue,state}                                         proof queue depth (BullMQ),

@@ -1,6 +1,6 @@
 /**
  * The preflight dry run (`p3ts preflight --config PATH`; runbook "Rotation workflow",
- * spec/verifier-hardening.md §7 "Preflight dry run"): validates the configuration, checks every
+ * docs/verifier-hardening.md §7 "Preflight dry run"): validates the configuration, checks every
  * configured family's parameter file and canary proof against the manifest and the digests
  * shipped with the package, probes the GPU, and runs the verifier canary (one valid and several
  * tampered proofs per family). Returns a machine-readable report naming every problem.

@@ -1,6 +1,6 @@
 /**
  * Postcard codec of the uni-stark proof, byte-compatible with Plonky3 v0.6.2's serde/postcard
- * encoding (spec/plonky3.md §11): varint (LEB128) lengths and integers, field elements as the
+ * encoding (docs/protocol.md §11): varint (LEB128) lengths and integers, field elements as the
  * varint of their Montgomery form, Option as a 0/1 tag, structs in declaration order.
  *
  * Decoding is the edge where hostile input is parsed once: every length is checked against

@@ -1,5 +1,5 @@
 /**
- * Our proof envelope (spec/plonky3.md §12): magic, format version, circuit id, configuration
+ * Our proof envelope (docs/protocol.md §12): magic, format version, circuit id, configuration
  * digest and body length in front of the untouched Plonky3 postcard body. The envelope is
  * checked against the verifier's own configuration before any hashing of the body and never
  * enters the transcript.

@@ -26,7 +26,7 @@ export function mmcsFor(config: StarkConfig): MerkleConfig {
   return { perm: permFor(config) };
 }
 
-/** A fresh challenger: all-zero state, empty buffers, nothing pre-observed (P§6.3). */
+/** A fresh challenger: all-zero state, empty buffers, nothing pre-observed (docs/protocol.md §6.3). */
 export function challengerFor(config: StarkConfig): DuplexChallenger {
   return new DuplexChallenger(permFor(config));
 }

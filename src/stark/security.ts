@@ -1,5 +1,5 @@
 /**
- * Per-proof security estimate (spec/verifier-hardening.md §6.1, §6.2): the "classic" figure
+ * Per-proof security estimate (docs/verifier-hardening.md §6.1, §6.2): the "classic" figure
  * (Plonky3's conjectured_soundness_bits) and a "composite" figure, the minimum over the query,
  * DEEP/folding, ALI and hash terms of the conjectured (ethSTARK-style) model for BabyBear with
  * the degree-4 extension and an 8-element Poseidon2 digest.
@@ -9,7 +9,7 @@
  *   deep    = log2|EF| - log2(4 n)                              (DEEP/folding: ~123.6 - log2(4n))
  *   ali     = log2|EF| - log2(N)                                (constraint batching)
  *   hash    = 4 * log2(p) = 8 * log2(p) / 2                     (digest collision resistance)
- * The preset table of §6.1 (105.6 bits at 2^16 and 100.6 at 2^21 for c100, c100-compact and
+ * The preset table of docs/verifier-hardening.md §6.1 (105.6 bits at 2^16 and 100.6 at 2^21 for c100, c100-compact and
  * udr-q100) is reproduced by these formulas; test/stark/security.test.ts pins them.
  */
 import type { CompiledAir } from '../air/program.ts';

@@ -1,5 +1,5 @@
 /**
- * uni-stark verifier, non-ZK (spec/plonky3.md §10.5; spec/verifier-hardening.md §3), mirroring
+ * uni-stark verifier, non-ZK (docs/protocol.md §10.5; docs/verifier-hardening.md §3), mirroring
  * Plonky3/Plonky3:uni-stark/src/verifier.rs at v0.6.2, with the hardening pipeline around it:
  * size limit, canonical decoding with bounded lengths, envelope policy checks before any
  * hashing, shape checks, transcript, PCS/FRI, OOD check.
@@ -53,7 +53,7 @@ export interface VerifyOptions {
   readonly compiled?: CompiledAir;
   /** Hard cap on the input size in bytes, an integer ≥ 1 (only lowers the derived bound). */
   readonly maxProofBytes?: number;
-  /** Operator floor on the composite security bits, an integer 0..256 (only raises the preset's floor, §6.2). */
+  /** Operator floor on the composite security bits, an integer 0..256 (only raises the preset's floor, docs/verifier-hardening.md §6.2). */
   readonly minSecurityBits?: number;
   /** For static-height AIRs: the verifying key's degree bits (0..27); any other value is VK_DEGREE_MISMATCH. */
   readonly expectedDegreeBits?: number;
@@ -195,7 +195,7 @@ export function compiledFor(air: Air): CompiledAir {
   return compileAirCached(air);
 }
 
-/** Length bounds for the decoder, from the AIR and the configuration (hardening §3.3). */
+/** Length bounds for the decoder, from the AIR and the configuration (docs/verifier-hardening.md §3.3). */
 export function decodeLimitsFor(c: CompiledAir, config: StarkConfig): DecodeLimits {
   const f = config.fri;
   const maxLogH = config.maxLogTraceHeight + Math.max(f.logBlowup, c.logQuotientChunks) + 1;
@@ -213,7 +213,7 @@ export function decodeLimitsFor(c: CompiledAir, config: StarkConfig): DecodeLimi
   };
 }
 
-/** The largest canonical proof for this AIR and configuration, plus 10 % (hardening §3.3). */
+/** The largest canonical proof for this AIR and configuration, plus 10 % (docs/verifier-hardening.md §3.3). */
 export function maxProofBytesFor(c: CompiledAir, config: StarkConfig): number {
   const f = config.fri;
   const k = config.maxLogTraceHeight;
@@ -238,7 +238,7 @@ export function maxProofBytesFor(c: CompiledAir, config: StarkConfig): number {
 }
 
 /**
- * Verifies a decoded proof (§10.5), throwing `ProofRejectedError` on failure.
+ * Verifies a decoded proof (docs/protocol.md §10.5), throwing `ProofRejectedError` on failure.
  * @param c compiled AIR
  * @param proof decoded proof
  * @param publics canonical public values (already checked)

@@ -1,6 +1,6 @@
 /**
  * Class A of docs/verifier-hardening.md §4 (bytes and decoding) as tamper cases, the envelope
- * mutations the node's canary runs, and the byte sweeps of §5.2 (every prefix, every flipped
+ * mutations the node's canary runs, and the byte sweeps of docs/verifier-hardening.md §5.2 (every prefix, every flipped
  * bit). Byte-level: each case edits the envelope or the postcard body at offsets found by
  * `bodyOffsets` and expects the decoder's or the envelope parser's exact code.
  */
@@ -275,7 +275,7 @@ export function* prefixes(bytes: Uint8Array, step = 1): Generator<Uint8Array> {
 }
 
 /**
- * The mutation sweep of §5.2 (L2, M1): every byte with each mask xored in, one at a time.
+ * The mutation sweep of docs/verifier-hardening.md §5.2 (L2, M1): every byte with each mask xored in, one at a time.
  * @param bytes a valid body or envelope
  * @param masks the masks (default the lowest and the highest bit)
  * @returns the offset, the mask and the mutated copy

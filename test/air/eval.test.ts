@@ -28,7 +28,7 @@ const arbE = fc
   .tuple(fc.nat(P - 1), fc.nat(P - 1), fc.nat(P - 1), fc.nat(P - 1))
   .map((t) => Uint32Array.from(t));
 
-describe('selectorsAtPoint (spec §8.2, unnormalized)', () => {
+describe('selectorsAtPoint (docs/protocol.md §8.2, unnormalized)', () => {
   it('matches the BigInt formulas at random EF points, logN = 0..5', () => {
     fc.assert(
       fc.property(arbE, fc.integer({ min: 0, max: 5 }), (z, logN) => {
@@ -89,7 +89,7 @@ describe('selectorsOnCoset', () => {
   }
 });
 
-describe('periodic columns (spec §8.3)', () => {
+describe('periodic columns (docs/protocol.md §8.3)', () => {
   it('periodicAtPoint interpolates col on H_p and evaluates at zeta^(n/p)', () => {
     const col = Uint32Array.of(3, 1, 4, 1);
     const logN = 4;
@@ -130,7 +130,7 @@ describe('periodic columns (spec §8.3)', () => {
   });
 });
 
-describe('folding (spec §10.2)', () => {
+describe('folding (docs/protocol.md §10.2)', () => {
   it('Horner order: folded = alpha^(N-1-j) C_j', () => {
     const air: Air = {
       name: 'three',

@@ -8,7 +8,7 @@ function builder(): SymbolicBuilder {
   return new SymbolicBuilder(3, 2, 1);
 }
 
-describe('simplification rules (spec §10.3)', () => {
+describe('simplification rules (docs/protocol.md §10.3)', () => {
   it('folds operations on two constants', () => {
     const b = builder();
     expect(b.add(3, 4)).toMatchObject({ op: ExprOp.constant, value: 7 });
@@ -58,7 +58,7 @@ describe('simplification rules (spec §10.3)', () => {
   });
 });
 
-describe('degree inference (spec §10.3)', () => {
+describe('degree inference (docs/protocol.md §10.3)', () => {
   it('assigns leaf degrees', () => {
     const b = builder();
     expect(b.main.local[0].degree).toBe(1);

@@ -45,7 +45,7 @@ describe('DuplexChallenger: challenger_semantics.json (toy width-24 reversing pe
   });
 });
 
-describe('DuplexChallenger: state machine rules (spec/plonky3.md §6.1, Poseidon2-16 default)', () => {
+describe('DuplexChallenger: state machine rules (docs/protocol.md §6.1, Poseidon2-16 default)', () => {
   const perm = poseidon2ForSet('default');
 
   it('8 observations absorb at once; the next sample pops without another permutation', () => {
@@ -106,7 +106,7 @@ describe('DuplexChallenger: state machine rules (spec/plonky3.md §6.1, Poseidon
   });
 });
 
-describe('DuplexChallenger: grinding (§6.4)', () => {
+describe('DuplexChallenger: grinding (docs/protocol.md §6.4)', () => {
   const perm = poseidon2ForSet('smallrng-seed-1');
 
   it('grind(0) returns 0 and touches nothing; checkWitness(0, w) is true and touches nothing', () => {

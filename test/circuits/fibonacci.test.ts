@@ -83,7 +83,7 @@ describe(`golden proof ${FIXTURE}`, () => {
   });
   it('prover quotient on GEN*H_8 from trace_lde_bit_reversed interpolates to the opened quotient at zeta', () => {
     const lde = fx['valid_for_v0.4.0_too'].trace_lde_bit_reversed.rows as number[][];
-    // First |Q| = 8 committed rows, bit-reversed, are the trace on GEN*H_8 in natural order (§8.5).
+    // First |Q| = 8 committed rows, bit-reversed, are the trace on GEN*H_8 in natural order (docs/protocol.md §8.5).
     const rev3 = (i: number): number => ((i & 1) << 2) | (i & 2) | ((i >> 2) & 1);
     const vals = new Uint32Array(16);
     for (let j = 0; j < 8; j++) vals.set(lde[rev3(j)], 2 * j);

@@ -59,7 +59,7 @@ function run(script: string, args: string[]): { status: number | null; out: stri
 
 describe('scripts/check-doc-citations.mjs', () => {
   it('every citation in src, test and docs of this repository resolves', () => {
-    const r = run(CHECK, ['--root', ROOT]);
+    const r = run(CHECK, ['--strict', '--root', ROOT]);
     expect(r.err).toBe('');
     expect(r.out).toMatch(/0 problem\(s\)/);
     expect(r.status).toBe(0);

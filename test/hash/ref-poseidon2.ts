@@ -1,5 +1,5 @@
 /**
- * Slow BigInt reference of the Poseidon2 permutation, written directly from spec/plonky3.md §3.4
+ * Slow BigInt reference of the Poseidon2 permutation, written directly from docs/protocol.md §3.4
  * (independent of src/hash/poseidon2.ts: no shared helpers, no float tricks).
  */
 import type { Poseidon2Constants } from '../../src/hash/types.ts';

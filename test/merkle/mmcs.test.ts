@@ -259,7 +259,7 @@ describe('MerkleTreeMmcs: round trips and tampering (fast-check, mixed and non-p
     );
   });
 
-  it('flattenExt / unflattenExt: an EF matrix is its base matrix of width 4w (§5.6)', () => {
+  it('flattenExt / unflattenExt: an EF matrix is its base matrix of width 4w (docs/protocol.md §5.6)', () => {
     const vals = u32([...Array(4 * 3 * 8).keys()]);
     const m = flattenExt(vals, 3);
     expect(m.width).toBe(12);

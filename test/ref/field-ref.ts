@@ -1,6 +1,6 @@
 /**
  * Slow BigInt references for BabyBear, its degree-4 extension (X^4 - 11), bit reversal and the DFT/LDE.
- * Written directly from spec/plonky3.md §2, §7 (naive O(n^2) transforms), independent of src/field
+ * Written directly from docs/protocol.md §2, §7 (naive O(n^2) transforms), independent of src/field
  * except clearExt4MulInto, the readable twin of the optimised ext4 kernel, which uses the base `mul`.
  * Invariant: inputs and outputs are canonical numbers; BigInt only inside.
  */

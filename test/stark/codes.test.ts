@@ -1,7 +1,7 @@
 /**
  * Targeted tests for rejection codes that random tampering rarely reaches
- * (spec/verifier-hardening.md §4.J algebraic edge cases with forced challenges, and the FRI
- * structure codes of §2). The base proof is Plonky3's golden proof
+ * (docs/verifier-hardening.md §4.J algebraic edge cases with forced challenges, and the FRI
+ * structure codes of docs/verifier-hardening.md §2). The base proof is Plonky3's golden proof
  * (test/vectors/uni_stark_fib_fixture_v0.6.2.json); forced challenges come from a challenger
  * wrapper that replaces chosen samples.
  */
@@ -72,7 +72,7 @@ function codeOf(f: () => void): string {
   }
 }
 
-describe('hardening §4.J forced challenges (golden proof)', () => {
+describe('docs/verifier-hardening.md §4.J forced challenges (golden proof)', () => {
   it('unforced: the golden proof passes verifyProofObject', () => {
     expect(codeOf(() => verifyProofObject(compiled, GOLDEN, PUBLICS, config, forced({})))).toBe('OK');
   });

@@ -1,6 +1,6 @@
 /**
  * Prove/verify round trips at several sizes and configurations for both built-in AIRs. These
- * cover the v0.6.2 rules that no upstream vector exercises (spec §0): FRI arity above 2, several
+ * cover the v0.6.2 rules that no upstream vector exercises (docs/protocol.md §0): FRI arity above 2, several
  * quotient chunks (the Poseidon2 AIR has degree 3, so 2 chunks), AIRs that never read the next
  * row, the one-row trace, and final polynomials of several lengths. Each accepted proof is also
  * re-encoded (decode ∘ encode = id) and a tampered copy must be rejected.

@@ -1,6 +1,6 @@
 /**
- * securityReport against the preset table of spec/verifier-hardening.md §6.1 (within 0.1 bit)
- * and the floor enforcement of §6.2 (tamper class B5: POLICY_SECURITY_BELOW_FLOOR).
+ * securityReport against the preset table of docs/verifier-hardening.md §6.1 (within 0.1 bit)
+ * and the floor enforcement of docs/verifier-hardening.md §6.2 (tamper class B5: POLICY_SECURITY_BELOW_FLOOR).
  */
 import { describe, expect, it } from 'vitest';
 import { compileAir } from '../../src/air/program.ts';
@@ -13,7 +13,7 @@ import { verify } from '../../src/stark/verify.ts';
 // "AIRs of max constraint degree 3 with <= 100 constraints"
 const air100 = { constraints: new Array(100) } as unknown as ReturnType<typeof compileAir>;
 
-describe('hardening §6.1 preset table', () => {
+describe('docs/verifier-hardening.md §6.1 preset table', () => {
   const rows: [string, number, number, number, number][] = [
     // preset, classic, composite @2^16, composite @max, max log height
     ['insecure-test', 5, 4.9, 4.9, 16],
@@ -41,7 +41,7 @@ describe('hardening §6.1 preset table', () => {
   });
 });
 
-describe('hardening §4.B5 floor enforcement', () => {
+describe('docs/verifier-hardening.md §4.B5 floor enforcement', () => {
   it('a valid c100 proof is rejected with POLICY_SECURITY_BELOW_FLOOR when the floor is above its bits', async () => {
     const air = fibonacciAir();
     const cfg = getConfig('c100');

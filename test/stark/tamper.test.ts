@@ -4,8 +4,8 @@
  * PoW on) and our prover's proof under the same configuration with both PoW values 0, so that the
  * deeper checks fire first. Every case that applies must be rejected with one of its expected
  * codes (with any code but INTERNAL_INVARIANT where it names none), and every case must apply to
- * at least one of the two proofs. Then the sweeps of §5.2 (every prefix, every flipped bit) and
- * the §4 checks that are not mutations of a proof (B3, B4, C3 accepted).
+ * at least one of the two proofs. Then the sweeps of docs/verifier-hardening.md §5.2 (every prefix, every flipped bit) and
+ * the docs/verifier-hardening.md §4 checks that are not mutations of a proof (B3, B4, C3 accepted).
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -150,7 +150,7 @@ describe('body layout the byte-level cases edit', () => {
   });
 });
 
-describe('hardening §5.2 sweeps', () => {
+describe('docs/verifier-hardening.md §5.2 sweeps', () => {
   it('A2: every prefix of both proofs is DECODE_TRUNCATED, raw; every 7th enveloped one too', () => {
     for (const base of Object.values(BASES)) {
       for (const p of prefixes(base.body))
@@ -178,7 +178,7 @@ describe('hardening §5.2 sweeps', () => {
   );
 });
 
-describe('hardening §4 checks that are not proof mutations', () => {
+describe('docs/verifier-hardening.md §4 checks that are not proof mutations', () => {
   it('B1/C3: a body made under another configuration, raw or re-wrapped for the verifier, is rejected', () => {
     expect(rawCode(ours, fixture)).not.toBe('OK');
     const r = verify(air, wrapEnvelope(ours, circuitIdOf(air), fixture), PUBLICS, fixture, {

@@ -71,7 +71,7 @@ describe('scenarios/smoke.toml through p3ts stress', () => {
     const sumCodes = Object.values(t.codes).reduce((s, n) => s + n, 0);
     expect(sumCodes).toBe(t.attempts);
   });
-  it('the structural cases hit the codes hardening §4 names (no-PoW variant reaches the Merkle checks)', () => {
+  it('the structural cases hit the codes docs/verifier-hardening.md §4 names (no-PoW variant reaches the Merkle checks)', () => {
     const c = smoke.tamper.cases;
     expect(Object.keys(c['A1.empty'])).toEqual(['DECODE_EMPTY']);
     expect(Object.keys(c['A4.bad-magic'])).toEqual(['DECODE_BAD_HEADER']);

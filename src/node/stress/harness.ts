@@ -3,7 +3,7 @@
  * with a pool of provers, verifies each valid proof on the main thread with the production
  * verifier (envelope format), then runs the tamper catalogue (tamper.ts) against the first
  * proofs of every family, under the scenario preset and, when asked, under the same preset with
- * both PoW values 0 (hardening §4 "(T)" classes, so the deeper checks fire first).
+ * both PoW values 0 (docs/verifier-hardening.md §4 "(T)" classes, so the deeper checks fire first).
  *
  * No Plonky3 counterpart. Invariants: every tampered input that verifies is counted as accepted
  * and fails the verdict; a verifier exception or an INTERNAL_INVARIANT rejection counts as an

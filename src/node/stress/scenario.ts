@@ -24,7 +24,7 @@ export interface FamilySpec {
   readonly verifyP95Ms?: number;
 }
 
-/** Tamper-class letters of spec/verifier-hardening.md §4 that apply to real proofs, plus R (random flips). */
+/** Tamper-class letters of docs/verifier-hardening.md §4 that apply to real proofs, plus R (random flips). */
 export const TAMPER_CLASSES: readonly string[] = Object.freeze([
   'A',
   'B',
@@ -47,7 +47,7 @@ export interface TamperSpec {
   readonly basesPerFamily: number;
   /** Random mutations (1 to 5 random byte changes) per base proof (class R). */
   readonly randomFlips: number;
-  /** Also tamper a proof made with both PoW values 0, so deeper checks fire first (hardening §4 "(T)"). */
+  /** Also tamper a proof made with both PoW values 0, so deeper checks fire first (docs/verifier-hardening.md §4 "(T)"). */
   readonly noPowVariant: boolean;
 }
 
