@@ -94,6 +94,8 @@ export function kernelSource(): string {
   e(' *   plus V[i]*s[i] by shifts: x / 2^k = hi - lo * 15 * 2^(27-k) for x = hi * 2^k + lo, since');
   e(' *   2^-k = -15 * 2^(27-k) mod P; every t lies in (-4P, 21P).');
   e(' * Inputs may be any u32 (the first linear layer reduces them); outputs are canonical.');
+  e(' * P (0x78000001, field/babybear.ts) is a literal in each function: V8 folds local constants, while');
+  e(' * module bindings are reloaded and type-checked on every use in optimized code.');
   e(' */');
   e('');
   const prelude = (): void => {

@@ -7,7 +7,7 @@
  * Invariant: every function works on row ranges so that any split of the rows gives the same
  * field elements (the arithmetic is exact).
  */
-import { add, exp, GENERATOR, inverse, mul, twoAdicGenerator } from '../field/babybear.ts';
+import { add, exp, GENERATOR, inverse, mul, P, twoAdicGenerator } from '../field/babybear.ts';
 import { bitReverseTable } from '../field/bit-reverse.ts';
 import { ext4BatchInverse, ext4MulBaseInto, ext4MulInto, ext4SubInto } from '../field/ext4.ts';
 import type { Matrix } from '../field/matrix.ts';
@@ -47,7 +47,7 @@ export function barycentricSums(
   let x = mul(GENERATOR, exp(g, start));
   for (let k = 0; k < len; k++) {
     xs[k] = x;
-    d[4 * k] = z[0] >= x ? z[0] - x : z[0] + 0x78000001 - x;
+    d[4 * k] = z[0] >= x ? z[0] - x : z[0] + P - x;
     d[4 * k + 1] = z[1];
     d[4 * k + 2] = z[2];
     d[4 * k + 3] = z[3];
@@ -86,8 +86,8 @@ export function scaleBarycentric(sums: Uint32Array, n: number, z: ArrayLike<numb
   const sn = exp(GENERATOR, n);
   const zn = Uint32Array.from(z);
   for (let k = 0; k < Math.log2(n); k++) ext4MulInto(zn, 0, zn, 0, zn, 0);
-  zn[0] = zn[0] >= sn ? zn[0] - sn : zn[0] + 0x78000001 - sn;
-  ext4MulBaseInto(zn, 0, zn, 0, inverse(mul(n % 0x78000001, sn)));
+  zn[0] = zn[0] >= sn ? zn[0] - sn : zn[0] + P - sn;
+  ext4MulBaseInto(zn, 0, zn, 0, inverse(mul(n % P, sn)));
   for (let c = 0; c < sums.length / 4; c++) ext4MulInto(sums, 4 * c, sums, 4 * c, zn, 0);
   return sums;
 }
@@ -239,7 +239,7 @@ export function reduceRange(
       const d = new Uint32Array(4 * len);
       for (let k = 0; k < len; k++) {
         const xk = xs[k];
-        d[4 * k] = z[0] >= xk ? z[0] - xk : z[0] + 0x78000001 - xk;
+        d[4 * k] = z[0] >= xk ? z[0] - xk : z[0] + P - xk;
         d[4 * k + 1] = z[1];
         d[4 * k + 2] = z[2];
         d[4 * k + 3] = z[3];

@@ -6,7 +6,7 @@
  * Invariant: every length read from the proof is compared with its expected value before it
  * drives a loop or an index, so the work is bounded by the configuration.
  */
-import { exp, GENERATOR, mul, twoAdicGenerator } from '../field/babybear.ts';
+import { exp, GENERATOR, mul, P, twoAdicGenerator } from '../field/babybear.ts';
 import { reverseBitsLen } from '../field/bit-reverse.ts';
 import {
   ext4AddInto,
@@ -296,7 +296,7 @@ function reducedOpenings(
         for (let c = 0; c < row.length; c++) {
           // acc += a * (y_c - row_c) / (z - x)
           term.set(pt.values.subarray(4 * c, 4 * c + 4));
-          term[0] = term[0] >= row[c] ? term[0] - row[c] : term[0] + 0x78000001 - row[c];
+          term[0] = term[0] >= row[c] ? term[0] - row[c] : term[0] + P - row[c];
           ext4MulInto(term, 0, term, 0, inv, 0);
           ext4MulInto(term, 0, term, 0, st.a, 0);
           ext4AddInto(st.acc, 0, st.acc, 0, term, 0);

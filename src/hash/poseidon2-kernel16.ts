@@ -18,6 +18,8 @@
  *   plus V[i]*s[i] by shifts: x / 2^k = hi - lo * 15 * 2^(27-k) for x = hi * 2^k + lo, since
  *   2^-k = -15 * 2^(27-k) mod P; every t lies in (-4P, 21P).
  * Inputs may be any u32 (the first linear layer reduces them); outputs are canonical.
+ * P (0x78000001, field/babybear.ts) is a literal in each function: V8 folds local constants, while
+ * module bindings are reloaded and type-checked on every use in optimized code.
  */
 
 /** The external linear layer on s[o .. o + 16) (the layer before the first round). */

@@ -15,7 +15,7 @@ import { periodicColumnsOnCoset, selectorsOnCoset } from '../air/domain.ts';
 import { evalFoldedQuotient, type QuotientInputs } from '../air/eval.ts';
 import type { CompiledAir } from '../air/program.ts';
 import { powWitnessSearch } from '../challenger/pow.ts';
-import { type Felt, GENERATOR } from '../field/babybear.ts';
+import { type Felt, GENERATOR, P } from '../field/babybear.ts';
 import { bitReverseRows } from '../field/bit-reverse.ts';
 import { cosetLde, cosetLdeBitReversed } from '../field/dft.ts';
 import { height, type Matrix, matrix } from '../field/matrix.ts';
@@ -357,7 +357,7 @@ export class CpuBackend implements Backend {
    */
   async grind(template: PowTemplate, bits: number): Promise<number> {
     this.check();
-    const w = powWitnessSearch(this.mmcs.perm, template, bits, 0, 0x78000001);
+    const w = powWitnessSearch(this.mmcs.perm, template, bits, 0, P);
     if (w < 0) throw new Error(`grind: no witness for ${bits} bits`);
     return w;
   }

@@ -20,7 +20,7 @@
  */
 import type { QuotientInputs } from '../air/eval.ts';
 import type { CompiledAir } from '../air/program.ts';
-import { add, type Felt } from '../field/babybear.ts';
+import { add, type Felt, P } from '../field/babybear.ts';
 import { height, type Matrix, matrix } from '../field/matrix.ts';
 import { reduceTerms, scaleBarycentric } from '../fri/open.ts';
 import type { Poseidon2ConstantSetName } from '../hash/poseidon2.ts';
@@ -349,12 +349,12 @@ export class ParallelCpuBackend extends CpuBackend {
       rate: template.rate,
       bits,
     };
-    for (let start = 0; start < 0x78000001; start += chunk * batch) {
+    for (let start = 0; start < P; start += chunk * batch) {
       const jobs: GrindJob[] = [];
       for (let k = 0; k < batch; k++) {
         const a = start + k * chunk;
-        if (a >= 0x78000001) break;
-        jobs.push({ ...base, start: a, end: Math.min(a + chunk, 0x78000001) });
+        if (a >= P) break;
+        jobs.push({ ...base, start: a, end: Math.min(a + chunk, P) });
       }
       const hits = await this.#run('grind', jobs);
       for (const h of hits) if (h >= 0) return h; // results come back in job order
