@@ -26,6 +26,7 @@ import type { NodeMetrics } from '../metrics.ts';
 import { createMainThreadPool, createProverPool, type ProverPool } from './prover-pool.ts';
 import { defaultProvider, type StatementProvider } from './provider.ts';
 import {
+  emptyTamperReport,
   type FailureRecord,
   type FamilyReport,
   machineInfo,
@@ -245,18 +246,7 @@ export async function runStress(scenario: Scenario, opts: StressOptions = {}): P
   const work: { fam: FamilyState; base: FamilyState['bases'][number]; variant: string }[] = [];
   for (const f of fams) for (const b of f.bases) work.push({ fam: f, base: b, variant: 'production' });
   for (const { fam, base } of noPowBases) work.push({ fam, base, variant: 'no-pow' });
-  const tamper: TamperReport = {
-    ...zero(),
-    skipped: 0,
-    codeMismatches: 0,
-    byClass: {},
-    byVariant: {},
-    codes: {},
-    cases: {},
-    acceptedCases: [],
-    notes: [],
-    verifyMs: summarize([]),
-  };
+  const tamper: TamperReport = emptyTamperReport();
   const allTamperMs: number[] = [];
   const rng = seededRng(scenario.seed);
   const tickT = ticker('tamper', work.length * catalogue.length, opts);

@@ -21,6 +21,7 @@ import { createProofQueue } from '../queue/proof-queue.ts';
 import { type RedisServer, startRedisServer } from '../queue/redis-process.ts';
 import { spawnWorkerProcess, type WorkerLogRecord, type WorkerProcess } from '../queue/worker-process.ts';
 import {
+  emptyTamperReport,
   type FamilyReport,
   machineInfo,
   type QueuePhaseReport,
@@ -260,21 +261,7 @@ export async function runQueueStress(
       samples: { proveMs: a.prove, verifyMs: a.verify },
     };
   });
-  const tamper: TamperReport = {
-    attempts: 0,
-    rejected: 0,
-    accepted: 0,
-    internal: 0,
-    skipped: 0,
-    codeMismatches: 0,
-    byClass: {},
-    byVariant: {},
-    codes: {},
-    cases: {},
-    acceptedCases: [],
-    notes: [],
-    verifyMs: summarize([]),
-  };
+  const tamper: TamperReport = emptyTamperReport();
   const partial = {
     schema: 'p3ts-stress-report/1' as const,
     scenario: { ...scenario, ...(opts.file ? { file: opts.file } : {}) },

@@ -10,7 +10,7 @@ import { execSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import type { ProvePhases } from '../../stark/prove.ts';
 import type { Scenario } from './scenario.ts';
-import type { Summary } from './stats.ts';
+import { type Summary, summarize } from './stats.ts';
 
 /** Machine details recorded with every report. */
 export interface MachineInfo {
@@ -115,6 +115,25 @@ export interface TamperReport extends TamperCounts {
   /** Internal invariants, and the first 50 code mismatches. */
   readonly notes: TamperNote[];
   verifyMs: Summary;
+}
+
+/** A tamper report with nothing counted yet (filled by the harness; empty in queue runs). */
+export function emptyTamperReport(): TamperReport {
+  return {
+    attempts: 0,
+    rejected: 0,
+    accepted: 0,
+    internal: 0,
+    skipped: 0,
+    codeMismatches: 0,
+    byClass: {},
+    byVariant: {},
+    codes: {},
+    cases: {},
+    acceptedCases: [],
+    notes: [],
+    verifyMs: summarize([]),
+  };
 }
 
 /** One phase of a queue scenario: N worker processes proving every job of the run. */
