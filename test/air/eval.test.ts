@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Air, AirBuilder } from '../../src/air/air.ts';
+import type { Air } from '../../src/air/air.ts';
 import {
   periodicAtPoint,
   periodicOnCoset,
@@ -10,6 +10,7 @@ import {
 import { evalFoldedAtPoint, evalFoldedQuotient, foldingPowers } from '../../src/air/eval.ts';
 import { compileAir } from '../../src/air/program.ts';
 import { matrix } from '../../src/field/matrix.ts';
+import { mixedAir } from './mixed-air.ts';
 import { type E, e, eadd, eb, einv, emul, epow, esub, finv, fmul, fpow, fsub, PB, toU32 } from './ref-ef.ts';
 
 const P = 2013265921;
@@ -156,29 +157,6 @@ describe('folding (docs/protocol.md §10.2)', () => {
     expect(Array.from(pw.subarray(8, 12))).toEqual([1, 0, 0, 0]);
   });
 });
-
-/** An AIR touching every node kind: next rows, publics, periodic, selectors, uniform roots. */
-const mixedAir: Air = {
-  name: 'mixed',
-  width: 4,
-  numPublicValues: 2,
-  periodicColumns: [Uint32Array.of(1, 2), Uint32Array.of(3, 4, 5, 6)],
-  eval(b: AirBuilder) {
-    const [x, y, z, t] = b.main.local;
-    const [nx, ny] = b.main.next;
-    const [p0, p1] = b.publicValues;
-    const [q0, q1] = b.periodic;
-    b.whenFirstRow().assertEq(x, p0);
-    b.whenTransition().assertEq(b.add(x, b.mul(y, z)), nx);
-    b.assertBool(t);
-    b.whenLastRow().assertEq(b.cube(y), b.sub(p1, ny));
-    b.assertZero(b.mul(q0, b.sub(z, q1)));
-    b.assertEq(p0, 5); // uniform root
-    b.assertZero(b.mul(x, 0)); // constant root
-    b.when(b.neg(t)).assertZero(b.sub(3, b.square(x)));
-    b.assertZero(b.sub(b.mul(p1, 2), t));
-  },
-};
 
 describe('evalFoldedQuotient vs evalFoldedAtPoint', () => {
   it('agree row by row on random base inputs embedded in EF, for several block sizes and ranges', () => {

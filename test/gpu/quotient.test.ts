@@ -6,7 +6,7 @@
  * touching every node kind (next rows, publics, periodic columns, all selectors, uniform roots).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Air, AirBuilder } from '../../src/air/air.ts';
+import type { Air } from '../../src/air/air.ts';
 import { periodicOnCoset, selectorsOnCoset } from '../../src/air/domain.ts';
 import { evalFoldedQuotient } from '../../src/air/eval.ts';
 import { compileAir } from '../../src/air/program.ts';
@@ -20,32 +20,11 @@ import { type Matrix, matrix } from '../../src/field/matrix.ts';
 import { POSEIDON2_DEFAULT_16 } from '../../src/hash/poseidon2-constants.ts';
 import { Engine, newPlan } from '../../src/runtime/webgpu/engine.ts';
 import { planQuotient } from '../../src/runtime/webgpu/quotient.ts';
+import { mixedAir } from '../air/mixed-air.ts';
 import { openTestContext, randomFelts, reportSkip, rng } from './gpu-env.ts';
 
 const { ctx, reason } = await openTestContext();
 reportSkip('GPU quotient', ctx !== undefined, reason);
-
-const mixedAir: Air = {
-  name: 'mixed',
-  width: 4,
-  numPublicValues: 2,
-  periodicColumns: [Uint32Array.of(1, 2), Uint32Array.of(3, 4, 5, 6)],
-  eval(b: AirBuilder) {
-    const [x, y, z, t] = b.main.local;
-    const [nx, ny] = b.main.next;
-    const [p0, p1] = b.publicValues;
-    const [q0, q1] = b.periodic;
-    b.whenFirstRow().assertEq(x, p0);
-    b.whenTransition().assertEq(b.add(x, b.mul(y, z)), nx);
-    b.assertBool(t);
-    b.whenLastRow().assertEq(b.cube(y), b.sub(p1, ny));
-    b.assertZero(b.mul(q0, b.sub(z, q1)));
-    b.assertEq(p0, 5);
-    b.assertZero(b.mul(x, 0));
-    b.when(b.neg(t)).assertZero(b.sub(3, b.square(x)));
-    b.assertZero(b.sub(b.mul(p1, 2), t));
-  },
-};
 
 interface Case {
   name: string;
