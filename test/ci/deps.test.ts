@@ -25,11 +25,11 @@ function testSources(): string[] {
 describe('scanner (programs.ts)', () => {
   it('finds absolute paths, child_process programs (literal and const) and well-known names', () => {
     const sample = [
-      "const CHROME = '/usr/bin/google-chrome-stable';",
+      "const CHROME = '/usr/bin/example-browser';",
       "spawnSync('vulkaninfo', ['--summary']);",
       "const BIN = process.env.REDIS_BIN ?? 'redis-server';",
       'spawn(BIN, []);',
-      "execSync('psql -c select');",
+      "execSync('example-db -c select');",
       "cp.execFile('jq', ['.']);",
       'spawnSync(process.execPath, [script]);',
       "execFileSync('npm', ['pack']);",
@@ -40,12 +40,12 @@ describe('scanner (programs.ts)', () => {
     const uses = scanSource(sample).map((u) => `${u.how}:${u.program}@${u.line}`);
     expect(uses.sort()).toEqual(
       [
-        'path:/usr/bin/google-chrome-stable@1',
+        'path:/usr/bin/example-browser@1',
         'call:vulkaninfo@2',
         'name:vulkaninfo@2',
         'call:redis-server@4',
         'name:redis-server@3',
-        'call:psql@5',
+        'call:example-db@5',
         'call:jq@6',
         'call:npm@8',
         'name:promtool@10',

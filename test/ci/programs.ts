@@ -49,7 +49,6 @@ export const KNOWN_PROGRAMS: readonly string[] = [
   'redis-server',
   'redis-cli',
   'vulkaninfo',
-  'docker',
   'podman',
   'python3',
   'curl',
