@@ -25,7 +25,7 @@ function testSources(): string[] {
 describe('scanner (programs.ts)', () => {
   it('finds absolute paths, child_process programs (literal and const) and well-known names', () => {
     const sample = [
-      "const CHROME = '/usr/bin/example-browser';",
+      "const CHROME = '/sbin/example-browser';",
       "spawnSync('vulkaninfo', ['--summary']);",
       "const BIN = process.env.REDIS_BIN ?? 'redis-server';",
       'spawn(BIN, []);',
@@ -40,7 +40,7 @@ describe('scanner (programs.ts)', () => {
     const uses = scanSource(sample).map((u) => `${u.how}:${u.program}@${u.line}`);
     expect(uses.sort()).toEqual(
       [
-        'path:/usr/bin/example-browser@1',
+        'path:/sbin/example-browser@1',
         'call:vulkaninfo@2',
         'name:vulkaninfo@2',
         'call:redis-server@4',
