@@ -7,11 +7,6 @@
  * Fibonacci 2^14 c100 against the bounds of docs/gpu.md.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Air } from '../../src/air/air.ts';
-import { FAMILIES, FAMILY_NAMES } from '../../src/circuits/families.ts';
-import { fibonacciAir, fibonacciPublicValues, generateFibonacciTrace } from '../../src/circuits/fibonacci.ts';
-import { createPoseidon2Air, generatePoseidon2Trace } from '../../src/circuits/poseidon2-air.ts';
-import type { Matrix } from '../../src/field/matrix.ts';
 import type { TransferLedger } from '../../src/runtime/backend.ts';
 import { createCpuBackend } from '../../src/runtime/cpu.ts';
 import { formatGpuLedger } from '../../src/runtime/gpu-context.ts';
@@ -20,11 +15,11 @@ import { WebGpuBackend } from '../../src/runtime/webgpu.ts';
 import { inThreadSpawner } from '../../src/runtime/workers/inline.ts';
 import { WorkerPool } from '../../src/runtime/workers/pool.ts';
 import { decodeProof } from '../../src/stark/codec.ts';
-import { getConfig, type StarkConfig } from '../../src/stark/config.ts';
+import type { StarkConfig } from '../../src/stark/config.ts';
 import { permFor } from '../../src/stark/instance.ts';
 import { prove } from '../../src/stark/prove.ts';
 import { verify } from '../../src/stark/verify.ts';
-import { quinticAir, quinticTrace } from '../runtime/quintic-air.ts';
+import { fibStatement, proofStatements } from '../runtime/statements.ts';
 import { openTestContext, reportSkip } from './gpu-env.ts';
 
 const { ctx, reason } = await openTestContext({ timeoutMs: 120_000 });
@@ -32,61 +27,7 @@ reportSkip('resident WebGPU proofs', ctx !== undefined, reason);
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
-interface Statement {
-  readonly name: string;
-  readonly air: Air;
-  readonly trace: Matrix;
-  readonly publics: readonly number[];
-  readonly config: StarkConfig;
-}
-
-const fib = (logN: number, preset: string): Statement => {
-  const n = 2 ** logN;
-  return {
-    name: `Fibonacci 2^${logN}, ${preset}`,
-    air: fibonacciAir(),
-    trace: generateFibonacciTrace(0, 1, n),
-    publics: [...fibonacciPublicValues(0, 1, n)],
-    config: getConfig(preset),
-  };
-};
-
-function statements(): Statement[] {
-  const p2 = createPoseidon2Air({ permsPerRow: 1 });
-  const q = quinticTrace(3, 64);
-  const out: Statement[] = [
-    fib(10, 'c100'),
-    fib(10, 'plonky3-fixture'),
-    fib(14, 'c100'),
-    fib(14, 'plonky3-fixture'),
-    {
-      name: 'Poseidon2 AIR 2^6, c100',
-      air: p2,
-      trace: generatePoseidon2Trace(p2, { seed: 5 }, 64),
-      publics: [],
-      config: getConfig('c100'),
-    },
-    {
-      name: 'degree-5 AIR 2^6 (lqc 2 > logBlowup 1), c100',
-      air: quinticAir(),
-      trace: q.trace,
-      publics: q.publics,
-      config: getConfig('c100'),
-    },
-  ];
-  for (const name of FAMILY_NAMES) {
-    const f = FAMILIES[name];
-    const st = f.build(f.sampleInput('test'), { size: 'test' });
-    out.push({
-      name: `family ${name} (test size), c100`,
-      air: st.air,
-      trace: st.trace,
-      publics: [...st.publicValues],
-      config: getConfig('c100'),
-    });
-  }
-  return out;
-}
+const statements = proofStatements;
 
 describe.skipIf(ctx === undefined)(`resident WebGPU proofs on ${ctx?.adapterInfo.description}`, () => {
   const pool = new WorkerPool({ spawn: inThreadSpawner(), size: 2 });
@@ -124,7 +65,7 @@ describe.skipIf(ctx === undefined)(`resident WebGPU proofs on ${ctx?.adapterInfo
   }
 
   it('Fibonacci 2^14 c100: read <= 1.5 x proof, uploaded <= 2 x trace + 1 MB, read-backs <= 3 + FRI rounds + 3', async () => {
-    const s = fib(14, 'c100');
+    const s = fibStatement(14, 'c100');
     const gpu = gpuFor(s.config);
     let ledger: TransferLedger | undefined;
     const bytes = await prove(s.air, s.trace, s.publics, s.config, {

@@ -9,10 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Air } from '../../src/air/air.ts';
-import { FAMILIES, FAMILY_NAMES } from '../../src/circuits/families.ts';
-import { fibonacciAir, fibonacciPublicValues, generateFibonacciTrace } from '../../src/circuits/fibonacci.ts';
-import { createPoseidon2Air, generatePoseidon2Trace } from '../../src/circuits/poseidon2-air.ts';
+import { fibonacciAir, generateFibonacciTrace } from '../../src/circuits/fibonacci.ts';
 import { type Matrix, matrix } from '../../src/field/matrix.ts';
 import type { Backend } from '../../src/runtime/backend.ts';
 import { createCpuBackend } from '../../src/runtime/cpu.ts';
@@ -20,77 +17,32 @@ import { ParallelCpuBackend } from '../../src/runtime/parallel.ts';
 import { FallbackBackend } from '../../src/runtime/select.ts';
 import { inThreadSpawner } from '../../src/runtime/workers/inline.ts';
 import { WorkerPool } from '../../src/runtime/workers/pool.ts';
-import { getConfig, type StarkConfig } from '../../src/stark/config.ts';
+import { getConfig } from '../../src/stark/config.ts';
 import { prove } from '../../src/stark/prove.ts';
 import { verify } from '../../src/stark/verify.ts';
 import { FailingBackend } from './failing-backend.ts';
-import { quinticAir, quinticTrace } from './quintic-air.ts';
+import { proofStatements, type Statement } from './statements.ts';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const pool = new WorkerPool({ spawn: inThreadSpawner(), size: 2 });
 afterAll(() => pool.close());
 
-interface Statement {
-  readonly name: string;
-  readonly air: Air;
-  readonly trace: Matrix;
-  readonly publics: readonly number[];
-  readonly config: StarkConfig;
-  /** The primary's operation that fails in the fallback runs. */
-  readonly failAt: string;
-}
-
-const fib = (logN: number, preset: string, failAt: string): Statement => {
-  const n = 2 ** logN;
-  return {
-    name: `Fibonacci 2^${logN}, ${preset}`,
-    air: fibonacciAir(),
-    trace: generateFibonacciTrace(0, 1, n),
-    publics: [...fibonacciPublicValues(0, 1, n)],
-    config: getConfig(preset),
-    failAt,
-  };
-};
-
-function statements(): Statement[] {
-  const p2 = createPoseidon2Air({ permsPerRow: 1 });
-  const q = quinticTrace(3, 64);
-  const out: Statement[] = [
-    fib(10, 'c100', 'commitQuotient'),
-    fib(10, 'plonky3-fixture', 'foldFri'),
-    fib(14, 'c100', 'evaluateAt'),
-    fib(14, 'plonky3-fixture', 'openRows'),
-    {
-      name: 'Poseidon2 AIR 2^6, c100',
-      air: p2,
-      trace: generatePoseidon2Trace(p2, { seed: 5 }, 64),
-      publics: [],
-      config: getConfig('c100'),
-      failAt: 'reduceOpenings',
-    },
-    {
-      name: 'degree-5 AIR 2^6 (lqc 2 > logBlowup 1), c100',
-      air: quinticAir(),
-      trace: q.trace,
-      publics: q.publics,
-      config: getConfig('c100'),
-      failAt: 'evalQuotient',
-    },
-  ];
-  FAMILY_NAMES.forEach((name, i) => {
-    const f = FAMILIES[name];
-    const st = f.build(f.sampleInput('test'), { size: 'test' });
-    out.push({
-      name: `family ${name} (test size), c100`,
-      air: st.air,
-      trace: st.trace,
-      publics: [...st.publicValues],
-      config: getConfig('c100'),
-      failAt: ['ldeAndCommit', 'commitFriRound', 'grind', 'finalPoly', 'openRows'][i],
-    });
-  });
-  return out;
-}
+/** The primary's operation that fails in the fallback run of each statement, in proofStatements() order. */
+const FAIL_AT = [
+  'commitQuotient',
+  'foldFri',
+  'evaluateAt',
+  'openRows',
+  'reduceOpenings',
+  'evalQuotient',
+  'ldeAndCommit',
+  'commitFriRound',
+  'grind',
+  'finalPoly',
+  'openRows',
+];
+const statements = (): (Statement & { failAt: string })[] =>
+  proofStatements().map((s, i) => ({ ...s, failAt: FAIL_AT[i] }));
 
 describe('proofs are byte-identical on every backend', () => {
   for (const s of statements()) {
