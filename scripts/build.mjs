@@ -73,6 +73,16 @@ export const FORBIDDEN_BROWSER_PACKAGES = ['webgpu', 'prom-client', 'pino', 'smo
 
 const rel = (p) => relative(ROOT, p).split('\\').join('/');
 
+/** esbuild options every browser bundle shares: an ES2022 ESM bundle for the browser, quiet. */
+const BROWSER_ESM = {
+  absWorkingDir: ROOT,
+  bundle: true,
+  platform: 'browser',
+  format: 'esm',
+  target: 'es2022',
+  logLevel: 'silent',
+};
+
 /**
  * True if a repo-relative path is on a forbidden list.
  * @param {string} relPath repo-relative path
@@ -162,20 +172,15 @@ export async function buildBrowserVerifier(opts = {}) {
     if (f.startsWith(chunkPrefix) && f.endsWith('.min.js')) rmSync(resolve(outdir, f));
   }
   const res = await build({
-    absWorkingDir: ROOT,
+    ...BROWSER_ESM,
     entryPoints: [entry],
     outdir,
     entryNames: stem,
     chunkNames: `${chunkPrefix}[name]-[hash].min`,
     splitting: true,
-    bundle: true,
-    platform: 'browser',
-    format: 'esm',
-    target: 'es2022',
     minify: true,
     metafile: true,
     legalComments: 'none',
-    logLevel: 'silent',
     plugins: [browserGuardPlugin('browser verifier', FORBIDDEN_BROWSER_SOURCES)],
   });
   checkBrowserMetafile(res.metafile);
@@ -242,17 +247,12 @@ export async function buildBrowserProver(opts = {}) {
   const outfile = opts.outfile ?? resolve(ROOT, 'dist/browser/plonky3-prove.js');
   mkdirSync(dirname(outfile), { recursive: true });
   const res = await build({
-    absWorkingDir: ROOT,
+    ...BROWSER_ESM,
     entryPoints: [resolve(ROOT, 'src/browser/prove.ts')],
     outfile,
-    bundle: true,
-    platform: 'browser',
-    format: 'esm',
-    target: 'es2022',
     minify: true,
     metafile: true,
     legalComments: 'none',
-    logLevel: 'silent',
     plugins: [browserGuardPlugin('browser prover', NODE_ONLY_SOURCES)],
   });
   checkBrowserMetafile(res.metafile, NODE_ONLY_INPUTS);
@@ -276,17 +276,12 @@ export async function buildBrowserProver(opts = {}) {
 export async function checkBrowserEntries() {
   for (const e of BROWSER_SAFE_ENTRIES) {
     const res = await build({
-      absWorkingDir: ROOT,
+      ...BROWSER_ESM,
       entryPoints: [resolve(ROOT, e)],
       write: false,
       outdir: resolve(ROOT, 'dist/.entry-check'),
       splitting: true,
-      bundle: true,
-      platform: 'browser',
-      format: 'esm',
-      target: 'es2022',
       metafile: true,
-      logLevel: 'silent',
       plugins: [browserGuardPlugin(`browser entry ${e}`, NODE_ONLY_SOURCES)],
     });
     checkBrowserMetafile(res.metafile, NODE_ONLY_INPUTS);
@@ -323,15 +318,10 @@ export async function buildNodeWorker(opts = {}) {
 export async function buildBrowserWorker(opts = {}) {
   const outfile = opts.outfile ?? resolve(ROOT, 'dist/browser/worker.js');
   await build({
-    absWorkingDir: ROOT,
+    ...BROWSER_ESM,
     entryPoints: [resolve(ROOT, 'src/runtime/workers/browser-entry.ts')],
     outfile,
-    bundle: true,
-    platform: 'browser',
-    format: 'esm',
-    target: 'es2022',
     minify: true,
-    logLevel: 'silent',
     plugins: [
       {
         name: 'no-node',
