@@ -99,5 +99,7 @@ export {
 export type { ProofWorker, ProofWorkerOptions, ProveRunner } from './queue/proof-worker.ts';
 export { poolRunner, startProofWorker } from './queue/proof-worker.ts';
 export { parseRedisUrl, QueueConfigError } from './queue/redis-url.ts';
+export type { WarmUpOptions, WarmUpReport } from './queue/warmup.ts';
+export { warmUpProver } from './queue/warmup.ts';
 export type { ServiceOptions } from './service.ts';
 export { ProofService } from './service.ts';

@@ -1,7 +1,8 @@
 /**
  * `p3ts worker --queue redis://HOST:PORT/DB [--gpu auto|on|off] [--concurrency N]
  *   [--families a,b,...] [--name NAME] [--queue-name NAME] [--allow-insecure]
- *   [--lock-duration-ms N] [--stalled-interval-ms N] [--metrics-port N] [--log-level LEVEL]`
+ *   [--lock-duration-ms N] [--stalled-interval-ms N] [--metrics-port N] [--log-level LEVEL]
+ *   [--warmup on|off]`
  * Runs a proof-queue worker (src/node/queue/proof-worker.ts) on any machine that reaches Redis:
  * proves jobs on the worker pool (dist/worker.js; one pool worker per concurrent job) or, with
  * a usable WebGPU adapter, in-process on the GPU backend; verifies every proof before storing it.
@@ -17,6 +18,7 @@ import { createNodeLogger } from '../../node/log.ts';
 import { NodeMetrics } from '../../node/metrics.ts';
 import { type ProveRunner, poolRunner, startProofWorker } from '../../node/queue/proof-worker.ts';
 import { parseRedisUrl } from '../../node/queue/redis-url.ts';
+import { warmUpProver } from '../../node/queue/warmup.ts';
 import { createNodeWorkerPool } from '../../runtime/workers/node-spawn.ts';
 import type { WorkerPool } from '../../runtime/workers/pool.ts';
 import { runProveJob } from '../../runtime/workers/prove-job.ts';
@@ -26,7 +28,7 @@ import { chooseBackend } from '../backend.ts';
 const HELP = `usage: p3ts worker --queue redis://HOST:PORT/DB [--gpu auto|on|off] [--concurrency N]
                    [--families a,b,...] [--name NAME] [--queue-name NAME] [--allow-insecure]
                    [--lock-duration-ms N] [--stalled-interval-ms N] [--metrics-port N]
-                   [--log-level LEVEL]
+                   [--log-level LEVEL] [--warmup on|off]
   --queue          the Redis of the proof queue (p3ts serve --queue uses the same URL)
   --gpu            auto: WebGPU on a hardware adapter, else the CPU worker pool (default);
                    on: WebGPU on any adapter or exit 1; off: CPU worker pool
@@ -35,6 +37,8 @@ const HELP = `usage: p3ts worker --queue redis://HOST:PORT/DB [--gpu auto|on|off
   --families       families this worker proves (default all: ${FAMILY_NAMES.join(', ')})
   --allow-insecure prove jobs under test-only presets (tests)
   --metrics-port   serve Prometheus /metrics on 127.0.0.1:N
+  --warmup         on (default): prove and verify one test-size sample of each family on
+                   every pool worker before taking jobs; off: take jobs at once
 SIGTERM drains: running jobs finish and are stored, no new job is taken.`;
 
 function intFlag(v: string | undefined, name: string, lo: number, hi: number): number | undefined {
@@ -62,6 +66,7 @@ export async function run(argv: string[]): Promise<number> {
     stalledMs?: number;
     metricsPort?: number;
     level: string;
+    warmup: boolean;
   };
   try {
     const { values } = parseArgs({
@@ -78,6 +83,7 @@ export async function run(argv: string[]): Promise<number> {
         'stalled-interval-ms': { type: 'string' },
         'metrics-port': { type: 'string' },
         'log-level': { type: 'string', default: 'info' },
+        warmup: { type: 'string', default: 'on' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -98,6 +104,7 @@ export async function run(argv: string[]): Promise<number> {
       if (!(FAMILY_NAMES as readonly string[]).includes(f))
         throw new Error(`--families: unknown family '${f}' (known: ${FAMILY_NAMES.join(', ')})`);
     if (families.length === 0) throw new Error('--families is empty');
+    if (values.warmup !== 'on' && values.warmup !== 'off') throw new Error('--warmup expects on|off');
     if (!LOG_LEVELS.includes(values['log-level'] ?? 'info'))
       throw new Error(`--log-level expects one of ${LOG_LEVELS.join(', ')}`);
     o = {
@@ -112,6 +119,7 @@ export async function run(argv: string[]): Promise<number> {
       stalledMs: intFlag(values['stalled-interval-ms'], 'stalled-interval-ms', 500, 3_600_000),
       metricsPort: intFlag(values['metrics-port'], 'metrics-port', 0, 65535),
       level: values['log-level'] ?? 'info',
+      warmup: values.warmup === 'on',
     };
   } catch (e) {
     console.error(`p3ts worker: ${e instanceof Error ? e.message : String(e)}\n${HELP}`);
@@ -151,6 +159,17 @@ export async function run(argv: string[]): Promise<number> {
     }
     prove = poolRunner(pool);
     metrics.setGpu(false, o.gpu === 'off' ? 'disabled' : 'no-adapter');
+  }
+  if (o.warmup) {
+    try {
+      const w = await warmUpProver(prove, { families: o.families, concurrency: pool ? o.concurrency : 1 });
+      logger.info({ worker: o.name, proofs: w.proofs, ms: Math.round(w.ms) }, 'worker warmed up');
+    } catch (e) {
+      logger.error({ err: e instanceof Error ? e.message : String(e) }, 'warm-up failed');
+      pool?.close();
+      closeBackend?.();
+      return 1;
+    }
   }
   const worker = startProofWorker({
     url: o.url,
