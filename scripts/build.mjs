@@ -2,8 +2,8 @@
 /**
  * esbuild bundles (run by `npm run build` after `tsc -p tsconfig.build.json`):
  *   dist/cli.js                        src/cli/main.ts, Node ESM, webgpu + prom-client external, executable
- *   dist/worker.js                     src/runtime/workers/node-entry.ts, the worker_threads entry of the pool
- *   dist/browser/worker.js             src/runtime/workers/browser-entry.ts, the Web Worker entry of the pool
+ *   dist/worker.js                     src/worker/node-entry.ts, the worker_threads entry of the pool
+ *   dist/browser/worker.js             src/worker/browser-entry.ts, the Web Worker entry of the pool
  *   dist/browser/plonky3-verify.min.js src/verify.ts, browser ESM, minified, code splitting: the core
  *                                      (entry + shared chunk) and the lazily loaded circuit registry
  *                                      chunk (plonky3-verify-builtin-registry-<hash>.min.js), both size-checked
@@ -45,6 +45,7 @@ export const FORBIDDEN_BROWSER_SOURCES = [
   'src/runtime/webgpu.ts',
   'src/runtime/gpu-context.ts',
   'src/runtime/workers/',
+  'src/worker/',
   'src/runtime/parallel.ts',
   'src/shaders/',
   'src/node/',
@@ -52,7 +53,12 @@ export const FORBIDDEN_BROWSER_SOURCES = [
 ];
 
 /** Source paths no browser bundle (prover, entries) may contain. */
-export const NODE_ONLY_SOURCES = ['src/node/', 'src/cli/', 'src/runtime/workers/node-spawn.ts'];
+export const NODE_ONLY_SOURCES = [
+  'src/node/',
+  'src/cli/',
+  'src/runtime/workers/node-spawn.ts',
+  'src/worker/node-entry.ts',
+];
 
 /** The browser-safe package entries, bundled for the browser as a check (checkBrowserEntries). */
 export const BROWSER_SAFE_ENTRIES = [
@@ -299,7 +305,7 @@ export async function buildNodeWorker(opts = {}) {
   const outfile = opts.outfile ?? resolve(ROOT, 'dist/worker.js');
   await build({
     absWorkingDir: ROOT,
-    entryPoints: [resolve(ROOT, 'src/runtime/workers/node-entry.ts')],
+    entryPoints: [resolve(ROOT, 'src/worker/node-entry.ts')],
     outfile,
     bundle: true,
     platform: 'node',
@@ -319,7 +325,7 @@ export async function buildBrowserWorker(opts = {}) {
   const outfile = opts.outfile ?? resolve(ROOT, 'dist/browser/worker.js');
   await build({
     ...BROWSER_ESM,
-    entryPoints: [resolve(ROOT, 'src/runtime/workers/browser-entry.ts')],
+    entryPoints: [resolve(ROOT, 'src/worker/browser-entry.ts')],
     outfile,
     minify: true,
     plugins: [

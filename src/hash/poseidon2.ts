@@ -336,6 +336,20 @@ export function permuteTraced(
 /** Names of the width-16 constant sets a configuration may select (docs/protocol.md §3.5). */
 export type Poseidon2ConstantSetName = 'default' | 'smallrng-seed-1';
 
+/** Names of the Poseidon2 constant sets of a configuration (StarkConfig.constants, docs/protocol.md §3.5). */
+export const ConstantSet = { default: 'default', rngSeed1: 'rng-seed-1' } as const;
+export type ConstantSet = (typeof ConstantSet)[keyof typeof ConstantSet];
+
+/**
+ * The Poseidon2 constant-set name of a configuration's constants: the one place that maps
+ * `rng-seed-1` (Plonky3's SmallRng seed 1) to the permutation table `smallrng-seed-1`.
+ * @param constants the configuration's constant set
+ * @returns 'default' or 'smallrng-seed-1'
+ */
+export function permSetOf(constants: ConstantSet): Poseidon2ConstantSetName {
+  return constants === 'rng-seed-1' ? 'smallrng-seed-1' : 'default';
+}
+
 /** The width-16 constant sets by name: `default` (production) and `smallrng-seed-1` (upstream fixtures). */
 export const POSEIDON2_CONSTANT_SETS: Readonly<Record<Poseidon2ConstantSetName, Poseidon2Constants>> =
   Object.freeze({

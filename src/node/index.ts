@@ -22,8 +22,8 @@ export {
   nodeWorkerSpawner,
   WORKER_BUNDLE_ENV,
 } from '../runtime/workers/node-spawn.ts';
-export type { ProveJob, ProveJobOutcome, StatementSpec } from '../runtime/workers/prove-job.ts';
-export { PoisonCode, runProveJob } from '../runtime/workers/prove-job.ts';
+export type { ProveJob, ProveJobOutcome, StatementSpec } from '../worker/prove-job.ts';
+export { PoisonCode, runProveJob } from '../worker/prove-job.ts';
 export type {
   CacheManifest,
   CacheProblem,

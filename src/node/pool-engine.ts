@@ -1,6 +1,6 @@
 /**
  * The proof engine of `p3ts serve` on the worker pool: each proof is one whole-proof job
- * (src/runtime/workers/prove-job.ts) on a pool worker, so the service's event loop keeps
+ * (src/worker/prove-job.ts) on a pool worker, so the service's event loop keeps
  * answering /metrics and /status/node while proofs run; verification stays on the caller's
  * thread (src/node/engine.ts), as a node's verifier would run it.
  *
@@ -13,12 +13,13 @@ import type { WorkerPool } from '../runtime/workers/pool.ts';
 import { getConfig } from '../stark/config.ts';
 import { wrapEnvelope } from '../stark/envelope.ts';
 import type { VerifyResult } from '../stark/errors.ts';
+import type { WorkerApi } from '../worker/api.ts';
 import { createStarkEngine, type ProofEngine, type ProveOutcome } from './engine.ts';
 
 /** Options of `createPoolEngine`. */
 export interface PoolEngineOptions {
   /** The pool (createNodeWorkerPool); its size is the number of proofs run at once. */
-  readonly pool: WorkerPool;
+  readonly pool: WorkerPool<WorkerApi>;
   readonly preset: string;
   readonly size: FamilySize;
   readonly families: readonly FamilyName[];

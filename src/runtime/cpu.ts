@@ -21,7 +21,7 @@ import { cosetLde, cosetLdeBitReversed } from '../field/dft.ts';
 import { height, type Matrix, matrix } from '../field/matrix.ts';
 import { finalPolyFromEvals, foldVector, rollInto } from '../fri/fold.ts';
 import { evaluateLdeAt, reduceOpenings } from '../fri/open.ts';
-import { type Poseidon2ConstantSetName, poseidon2ForSet } from '../hash/poseidon2.ts';
+import { type ConstantSet, permSetOf, poseidon2ForSet } from '../hash/poseidon2.ts';
 import type { Digest } from '../hash/types.ts';
 import {
   type BatchOpening,
@@ -136,16 +136,7 @@ export class CpuExtVector implements ExtVectorHandle {
 }
 
 /** The Poseidon2 constant-set names of a configuration (StarkConfig.constants). */
-export type ConfigConstants = 'default' | 'rng-seed-1';
-
-/**
- * The permutation set of a configuration's constants (rng-seed-1 is Plonky3's SmallRng seed 1).
- * @param constants the configuration's constant set
- * @returns the Poseidon2 constant-set name
- */
-export function permSetOf(constants: ConfigConstants): Poseidon2ConstantSetName {
-  return constants === 'rng-seed-1' ? 'smallrng-seed-1' : 'default';
-}
+export type ConfigConstants = ConstantSet;
 
 /**
  * The CPU backend: every operation of the seam, on the calling thread.

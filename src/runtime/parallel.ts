@@ -24,12 +24,12 @@ import { add, type Felt, P } from '../field/babybear.ts';
 import { height, type Matrix, matrix } from '../field/matrix.ts';
 import { reduceTerms, scaleBarycentric } from '../fri/open.ts';
 import type { Poseidon2ConstantSetName } from '../hash/poseidon2.ts';
-import { poseidon2ForSet } from '../hash/poseidon2.ts';
+import { permSetOf, poseidon2ForSet } from '../hash/poseidon2.ts';
 import { DIGEST_ELEMS } from '../hash/types.ts';
 import type { MerkleTree } from '../merkle/mmcs.ts';
 import type { PowTemplate } from './backend.ts';
-import { type ConfigConstants, CpuBackend, permSetOf } from './cpu.ts';
-import { type WorkerMethod, workerApi } from './workers/api.ts';
+import { type ConfigConstants, CpuBackend } from './cpu.ts';
+import { type KernelMethod, kernelApi } from './workers/api.ts';
 import type { JobOf, PoolProgress, ResultOf, WorkerPool } from './workers/pool.ts';
 import {
   type GrindJob,
@@ -368,7 +368,7 @@ export class ParallelCpuBackend extends CpuBackend {
     this.stats.runs = 0;
   }
 
-  async #run<M extends WorkerMethod & ('lde' | 'merkle' | 'quotient' | 'evalAt' | 'reduce' | 'grind')>(
+  async #run<M extends KernelMethod & ('lde' | 'merkle' | 'quotient' | 'evalAt' | 'reduce' | 'grind')>(
     method: M,
     jobs: readonly JobOf<M>[],
   ): Promise<ResultOf<M>[]> {
@@ -378,7 +378,7 @@ export class ParallelCpuBackend extends CpuBackend {
         signal: this.#opts.signal,
         label: method,
         onProgress: this.#opts.onProgress,
-        runLocal: this.#runners > this.pool.size ? (workerApi[method] as (job: never) => unknown) : undefined,
+        runLocal: this.#runners > this.pool.size ? (kernelApi[method] as (job: never) => unknown) : undefined,
       });
     } finally {
       this.stats.poolMs += performance.now() - t0;

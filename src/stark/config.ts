@@ -7,24 +7,12 @@
  * configuration whose digest differs, so an envelope made under one never passes as another.
  */
 import type { FriParams } from '../fri/config.ts';
-import type { Poseidon2ConstantSetName } from '../hash/poseidon2.ts';
+import { ConstantSet, type Poseidon2ConstantSetName, permSetOf } from '../hash/poseidon2.ts';
 import { VerifierConfigError } from './errors.ts';
 
 export type { FriParams } from '../fri/config.ts';
 
-/** Names of the Poseidon2 constant sets (docs/protocol.md §3.5). */
-export const ConstantSet = { default: 'default', rngSeed1: 'rng-seed-1' } as const;
-export type ConstantSet = (typeof ConstantSet)[keyof typeof ConstantSet];
-
-/**
- * The Poseidon2 constant-set name of a configuration's constants: the one place that maps
- * `rng-seed-1` (Plonky3's SmallRng seed 1) to the permutation table `smallrng-seed-1`.
- * @param constants the configuration's constant set
- * @returns 'default' or 'smallrng-seed-1'
- */
-export function permSetOf(constants: ConstantSet): Poseidon2ConstantSetName {
-  return constants === 'rng-seed-1' ? 'smallrng-seed-1' : 'default';
-}
+export { ConstantSet, permSetOf };
 
 /**
  * The Poseidon2 constant-set name of a configuration.

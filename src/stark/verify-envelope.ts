@@ -16,7 +16,7 @@ import type { CompiledAir } from '../air/program.ts';
 import type { CircuitRegistry, RegisteredCircuit } from '../circuits/registry.ts';
 import type { Poseidon2ConstantSetName } from '../hash/poseidon2.ts';
 import type { StarkConfig } from './config.ts';
-import { PRESETS } from './config.ts';
+import { constantSetOf, PRESETS } from './config.ts';
 import { configDigest, parseEnvelope } from './envelope.ts';
 import type { RejectionCode, VerifyResult } from './errors.ts';
 import { ProofRejectedError, reject, VerifierConfigError } from './errors.ts';
@@ -67,10 +67,6 @@ function acceptedPresets(opts: VerifyEnvelopeOptions): readonly StarkConfig[] {
   }
   return opts.presets;
 }
-
-/** The Poseidon2 constant set of a configuration (its `constants`, as src/hash names them). */
-const constantSetOf = (config: StarkConfig): Poseidon2ConstantSetName =>
-  config.constants === 'rng-seed-1' ? 'smallrng-seed-1' : 'default';
 
 const airCache = new WeakMap<RegisteredCircuit, Map<Poseidon2ConstantSetName, Air>>();
 

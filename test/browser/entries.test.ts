@@ -54,6 +54,7 @@ describe('package entries', () => {
       'portableCompiledAir',
       'nodeEndpoint',
       'workerApi',
+      'kernelApi',
     ]) {
       expect(main, name).not.toHaveProperty(name);
     }

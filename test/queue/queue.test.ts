@@ -14,9 +14,9 @@ import { poolRunner, startProofWorker } from '../../src/node/queue/proof-worker.
 import { parseRedisUrl, QueueConfigError } from '../../src/node/queue/redis-url.ts';
 import { createNodeWorkerPool } from '../../src/runtime/workers/node-spawn.ts';
 import type { WorkerPool } from '../../src/runtime/workers/pool.ts';
-import { statementAir } from '../../src/runtime/workers/prove-job.ts';
 import { getConfig } from '../../src/stark/config.ts';
 import { verify } from '../../src/stark/verify.ts';
+import { statementAir } from '../../src/worker/prove-job.ts';
 import { workerBundle } from '../workers/worker-bundle.ts';
 import { type RedisServer, startRedisServer } from './redis-server.ts';
 

@@ -16,9 +16,9 @@ import {
   type WorkerLogRecord,
   type WorkerProcess,
 } from '../../src/node/queue/worker-process.ts';
-import { statementAir } from '../../src/runtime/workers/prove-job.ts';
 import { getConfig } from '../../src/stark/config.ts';
 import { verify } from '../../src/stark/verify.ts';
+import { statementAir } from '../../src/worker/prove-job.ts';
 import { workerBundle } from '../workers/worker-bundle.ts';
 import { type RedisServer, startRedisServer } from './redis-server.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProveRunner } from '../../src/node/queue/proof-worker.ts';
 import { warmUpProver } from '../../src/node/queue/warmup.ts';
-import { type ProveJob, runProveJob } from '../../src/runtime/workers/prove-job.ts';
+import { type ProveJob, runProveJob } from '../../src/worker/prove-job.ts';
 
 describe('warmUpProver', () => {
   it('proves one sample per family on every pool worker and verifies it', async () => {

@@ -1,6 +1,6 @@
 /**
  * vitest globalSetup for the worker integration tests: builds the worker_threads entry
- * (src/runtime/workers/node-entry.ts, via scripts/build.mjs) once into .tmp/test-worker/ and
+ * (src/worker/node-entry.ts, via scripts/build.mjs) once into .tmp/test-worker/ and
  * provides its path as `workerBundle`. Without this setup registered, worker-bundle.ts builds
  * the bundle itself.
  */

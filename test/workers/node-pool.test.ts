@@ -16,13 +16,14 @@ import { CpuBackend } from '../../src/runtime/cpu.ts';
 import { ParallelCpuBackend } from '../../src/runtime/parallel.ts';
 import { createNodeWorkerPool } from '../../src/runtime/workers/node-spawn.ts';
 import type { WorkerPool } from '../../src/runtime/workers/pool.ts';
-import { runProveJob } from '../../src/runtime/workers/prove-job.ts';
 import { shareView } from '../../src/runtime/workers/tasks.ts';
 import { getConfig } from '../../src/stark/config.ts';
 import { mmcsFor } from '../../src/stark/instance.ts';
 import { prove } from '../../src/stark/prove.ts';
 import { circuitIdOf } from '../../src/stark/verify.ts';
 import { verify } from '../../src/verify.ts';
+import type { WorkerApi } from '../../src/worker/api.ts';
+import { runProveJob } from '../../src/worker/prove-job.ts';
 import { workerBundle } from './worker-bundle.ts';
 
 function randomMatrix(seed: number, rows: number, width: number): Matrix {
@@ -44,9 +45,9 @@ const hex = (a: Uint8Array | Uint32Array): string =>
 
 describe('worker_threads pool (esbuild-built worker entry)', () => {
   let url: string;
-  const pools: WorkerPool[] = [];
-  const poolOf = (size?: number): WorkerPool => {
-    const p = createNodeWorkerPool({ size, workerUrl: url });
+  const pools: WorkerPool<WorkerApi>[] = [];
+  const poolOf = (size?: number): WorkerPool<WorkerApi> => {
+    const p = createNodeWorkerPool<WorkerApi>({ size, workerUrl: url });
     pools.push(p);
     return p;
   };
@@ -117,7 +118,7 @@ describe('worker_threads pool (esbuild-built worker entry)', () => {
       target: 'node20',
       logLevel: 'silent',
     });
-    const pool = createNodeWorkerPool({ size: 2, workerUrl: crashUrl });
+    const pool = createNodeWorkerPool<WorkerApi>({ size: 2, workerUrl: crashUrl });
     pools.push(pool);
     // one job crashes its worker while the other worker runs a job of another run
     const other = pool.run('spin', [300]);

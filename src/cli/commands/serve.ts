@@ -27,6 +27,7 @@ import { createNodeWorkerPool } from '../../runtime/workers/node-spawn.ts';
 import type { WorkerPool } from '../../runtime/workers/pool.ts';
 import { getConfig } from '../../stark/config.ts';
 import { mmcsFor } from '../../stark/instance.ts';
+import type { WorkerApi } from '../../worker/api.ts';
 import { parseIntFlag } from '../common.ts';
 
 const HELP = `usage: p3ts serve [--config PATH] [--port N] [--queue redis://HOST:PORT/DB]
@@ -138,12 +139,12 @@ export async function run(argv: string[]): Promise<number> {
   );
   // CPU: whole proofs on the worker pool; WebGPU: in-process (the kernels run on the device and
   // the prover awaits them, so the event loop is not held for the length of a proof)
-  let pool: WorkerPool | undefined;
+  let pool: WorkerPool<WorkerApi> | undefined;
   let engine: ProofEngine;
   let queue: ProofQueue | undefined;
   try {
     if (backend.kind === 'cpu') {
-      pool = createNodeWorkerPool({ size: cfg.service.concurrency });
+      pool = createNodeWorkerPool<WorkerApi>({ size: cfg.service.concurrency });
       engine = createPoolEngine({
         pool,
         preset: cfg.securityPreset,

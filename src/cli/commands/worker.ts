@@ -21,8 +21,9 @@ import { parseRedisUrl } from '../../node/queue/redis-url.ts';
 import { warmUpProver } from '../../node/queue/warmup.ts';
 import { createNodeWorkerPool } from '../../runtime/workers/node-spawn.ts';
 import type { WorkerPool } from '../../runtime/workers/pool.ts';
-import { runProveJob } from '../../runtime/workers/prove-job.ts';
 import { getConfig } from '../../stark/config.ts';
+import type { WorkerApi } from '../../worker/api.ts';
+import { runProveJob } from '../../worker/prove-job.ts';
 import { chooseBackend } from '../backend.ts';
 
 const HELP = `usage: p3ts worker --queue redis://HOST:PORT/DB [--gpu auto|on|off] [--concurrency N]
@@ -128,7 +129,7 @@ export async function run(argv: string[]): Promise<number> {
   const logger = createNodeLogger({ level: o.level, format: 'json', destination: process.stdout });
   const metrics = new NodeMetrics();
   let prove: ProveRunner | undefined;
-  let pool: WorkerPool | undefined;
+  let pool: WorkerPool<WorkerApi> | undefined;
   let closeBackend: (() => void) | undefined;
   if (o.gpu !== 'off') {
     // auto: a hardware adapter only (a software one is slower than the CPU pool); on: any adapter.
@@ -152,7 +153,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (!prove) {
     try {
-      pool = createNodeWorkerPool({ size: o.concurrency });
+      pool = createNodeWorkerPool<WorkerApi>({ size: o.concurrency });
     } catch (e) {
       logger.error({ err: e instanceof Error ? e.message : String(e) }, 'cannot start the worker pool');
       return 1;

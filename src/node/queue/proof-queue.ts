@@ -13,10 +13,10 @@
 import { type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { FAMILY_NAMES, type FamilyName, type FamilySize, isFamilyName } from '../../circuits/families.ts';
-import { statementAir } from '../../runtime/workers/prove-job.ts';
 import { getConfig, PRESETS, type StarkConfig } from '../../stark/config.ts';
 import { configDigest } from '../../stark/envelope.ts';
 import { circuitIdOf } from '../../stark/verify.ts';
+import { statementAir } from '../../worker/prove-job.ts';
 import { proofJobId } from './job-id.ts';
 import { QueueConfigError, redisConnection } from './redis-url.ts';
 

@@ -1,6 +1,6 @@
 /**
  * The proof queue's consumer: a BullMQ Worker that takes proof jobs (proof-queue.ts), proves each
- * on the worker pool (src/runtime/workers/prove-job.ts) so its own event loop stays free to renew
+ * on the worker pool (src/worker/prove-job.ts) so its own event loop stays free to renew
  * job locks, verifies the proof with the production verifier, and returns it as the job's result
  * (stored under the queue's retention policy). Run one per machine with `p3ts worker`.
  *
@@ -19,10 +19,11 @@ import type { Redis } from 'ioredis';
 import { FAMILY_NAMES, type FamilyName } from '../../circuits/families.ts';
 import { type Logger, noopLogger } from '../../runtime/logger.ts';
 import type { WorkerPool } from '../../runtime/workers/pool.ts';
-import { type ProveJob, type ProveJobOutcome, statementAir } from '../../runtime/workers/prove-job.ts';
 import { getConfig, PRESETS } from '../../stark/config.ts';
 import { wrapEnvelope } from '../../stark/envelope.ts';
 import { compiledFor, verify } from '../../stark/verify.ts';
+import type { WorkerApi } from '../../worker/api.ts';
+import { type ProveJob, type ProveJobOutcome, statementAir } from '../../worker/prove-job.ts';
 import type { NodeMetrics } from '../metrics.ts';
 import {
   DEFAULT_QUEUE_NAME,
@@ -40,7 +41,7 @@ export type ProveRunner = (job: ProveJob) => Promise<ProveJobOutcome>;
  * @param pool the pool (src/runtime/workers/node-spawn.ts createNodeWorkerPool)
  * @returns the runner
  */
-export function poolRunner(pool: WorkerPool): ProveRunner {
+export function poolRunner(pool: WorkerPool<WorkerApi>): ProveRunner {
   return async (job) => (await pool.run('prove', [job], { label: 'prove' }))[0];
 }
 

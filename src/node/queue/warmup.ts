@@ -11,10 +11,10 @@
  * worker would fail its jobs the same way).
  */
 import { FAMILIES, type FamilyName } from '../../circuits/families.ts';
-import { statementAir } from '../../runtime/workers/prove-job.ts';
 import { getConfig } from '../../stark/config.ts';
 import { wrapEnvelope } from '../../stark/envelope.ts';
 import { compiledFor, verify } from '../../stark/verify.ts';
+import { statementAir } from '../../worker/prove-job.ts';
 import type { ProveRunner } from './proof-worker.ts';
 
 /** Options of `warmUpProver`. */

@@ -15,6 +15,7 @@ import type { WorkerPool } from '../../runtime/workers/pool.ts';
 import type { StarkConfig } from '../../stark/config.ts';
 import type { ProvePhases } from '../../stark/prove.ts';
 import { prove } from '../../stark/prove.ts';
+import type { WorkerApi } from '../../worker/api.ts';
 import { type StatementProvider, statementSpecOf } from './provider.ts';
 import type { FamilySpec } from './scenario.ts';
 
@@ -94,9 +95,9 @@ export function createProverPool(
   size: number,
   opts: ProverPoolOptions = {},
 ): ProverPool {
-  let pool: WorkerPool;
+  let pool: WorkerPool<WorkerApi>;
   try {
-    pool = createNodeWorkerPool({ size, workerUrl: opts.workerUrl });
+    pool = createNodeWorkerPool<WorkerApi>({ size, workerUrl: opts.workerUrl });
   } catch (e) {
     const note = `worker_threads unavailable (${e instanceof Error ? e.message : String(e)}); proving on the main thread`;
     return { ...createMainThreadPool(provider, size), note };

@@ -19,7 +19,7 @@ import {
   type Poseidon2Air,
 } from '../../circuits/index.ts';
 import type { Matrix } from '../../field/matrix.ts';
-import type { StatementSpec } from '../../runtime/workers/prove-job.ts';
+import type { StatementSpec } from '../../worker/prove-job.ts';
 import type { FamilySpec } from './scenario.ts';
 
 /** One statement to prove. */
@@ -57,7 +57,7 @@ function logRowsOf(spec: FamilySpec, dflt: { production: number; test: number })
 }
 
 /**
- * The worker-pool statement (src/runtime/workers/prove-job.ts) of proof `index` of a spec: the
+ * The worker-pool statement (src/worker/prove-job.ts) of proof `index` of a spec: the
  * same statement the default provider builds.
  * @param spec the family spec
  * @param index the proof index

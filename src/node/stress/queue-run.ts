@@ -13,9 +13,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { FAMILIES, type FamilyName, isFamilyName } from '../../circuits/families.ts';
-import { statementAir } from '../../runtime/workers/prove-job.ts';
 import { getConfig } from '../../stark/config.ts';
 import { compiledFor, verify } from '../../stark/verify.ts';
+import { statementAir } from '../../worker/prove-job.ts';
 import { variedSampleInput } from '../queue/load.ts';
 import { createProofQueue } from '../queue/proof-queue.ts';
 import { type RedisServer, startRedisServer } from '../queue/redis-process.ts';

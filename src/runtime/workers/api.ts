@@ -1,10 +1,10 @@
 /**
- * The object a pool worker exposes through comlink: one method per kind of job (tasks.ts), plus
- * `ping` and the test hook `spin`. The same object backs the Node worker_threads entry, the
- * browser Web Worker entry and the in-thread spawner used by tests.
+ * The kernel jobs a pool worker serves through comlink: one method per kind of job (tasks.ts),
+ * plus `ping` and the test hook `spin`. ParallelCpuBackend needs only these. The worker bundles
+ * (src/worker/) serve this object extended with the whole-proof job (src/worker/api.ts), which
+ * lives above src/runtime because it builds and proves statements with src/stark.
  */
 
-import { type ProveJob, type ProveJobOutcome, runProveJob } from './prove-job.ts';
 import {
   type EvalJob,
   type GrindJob,
@@ -20,8 +20,8 @@ import {
   runReduceJob,
 } from './tasks.ts';
 
-/** Methods a pool worker serves; each takes one structured-clonable job. */
-export interface WorkerApi {
+/** Kernel methods a pool worker serves; each takes one structured-clonable job. */
+export interface KernelApi {
   /** Returns 1 (liveness check). */
   ping(job: null): number;
   /** Runs an LDE column-range job. */
@@ -36,17 +36,15 @@ export interface WorkerApi {
   reduce(job: ReduceJob): void;
   /** Tests a range of proof-of-work candidates; the smallest valid one or -1. */
   grind(job: GrindJob): number;
-  /** Builds, checks and proves one whole statement (prove-job.ts). */
-  prove(job: ProveJob): Promise<ProveJobOutcome>;
   /** Busy-waits `ms` milliseconds (tests: cancellation and progress); returns `ms`. */
   spin(ms: number): number;
 }
 
-/** The method names of WorkerApi. */
-export type WorkerMethod = keyof WorkerApi;
+/** The kernel method names. */
+export type KernelMethod = keyof KernelApi;
 
-/** The worker-side implementation. */
-export const workerApi: WorkerApi = {
+/** The worker-side implementation of the kernel jobs. */
+export const kernelApi: KernelApi = {
   ping: () => 1,
   lde: (job) => runLdeJob(job),
   merkle: (job) => runMerkleJob(job),
@@ -54,7 +52,6 @@ export const workerApi: WorkerApi = {
   evalAt: (job) => runEvalJob(job),
   reduce: (job) => runReduceJob(job),
   grind: (job) => runGrindJob(job),
-  prove: (job) => runProveJob(job),
   spin(ms) {
     const end = performance.now() + ms;
     while (performance.now() < end) {

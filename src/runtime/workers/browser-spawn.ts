@@ -1,6 +1,6 @@
 /**
  * Web Worker spawning for the pool in browsers: module workers running dist/browser/worker.js
- * (scripts/build.mjs builds it from browser-entry.ts). SharedArrayBuffer needs a
+ * (scripts/build.mjs builds it from src/worker/browser-entry.ts). SharedArrayBuffer needs a
  * cross-origin-isolated page (COOP: same-origin, COEP: require-corp).
  */
 import type { WorkerSpawner } from './pool.ts';

@@ -1,8 +1,8 @@
 /**
  * The worker pool, browser-safe parts (Node spawning: ./node-spawn.ts).
  */
-export type { WorkerApi, WorkerMethod } from './api.ts';
-export { workerApi } from './api.ts';
+export type { KernelApi, KernelMethod } from './api.ts';
+export { kernelApi } from './api.ts';
 export { browserWorkerSpawner, createBrowserWorkerPool } from './browser-spawn.ts';
 export type { NodePortLike } from './endpoint.ts';
 export { nodeEndpoint } from './endpoint.ts';

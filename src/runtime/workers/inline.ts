@@ -1,20 +1,22 @@
 /**
- * In-thread "workers": each is a MessageChannel whose far port serves workerApi through comlink
+ * In-thread "workers": each is a MessageChannel whose far port serves an API object (default the
+ * kernel jobs, kernelApi; src/worker/api.ts workerApi adds the whole-proof job) through comlink
  * in the calling thread. Exercises the pool and the comlink protocol without threads (tests,
  * environments without workers); it gives no parallelism.
  */
 import { expose } from 'comlink';
-import { workerApi } from './api.ts';
+import { kernelApi } from './api.ts';
 import type { WorkerSpawner } from './pool.ts';
 
 /**
  * A spawner of in-thread workers.
+ * @param api the object the workers serve (default kernelApi)
  * @returns a WorkerSpawner for WorkerPool
  */
-export function inThreadSpawner(): WorkerSpawner {
+export function inThreadSpawner(api: object = kernelApi): WorkerSpawner {
   return () => {
     const { port1, port2 } = new MessageChannel();
-    expose(workerApi, port2);
+    expose(api, port2);
     return {
       endpoint: port1,
       terminate(): void {

@@ -1,16 +1,17 @@
 /**
  * worker_threads spawning for the pool in Node: workers run the esbuild bundle dist/worker.js
- * (node-entry.ts), found next to the calling bundle or in the package's dist/. Pool size
- * defaults to os.availableParallelism(). Imports node:* (Node-only; see node-entry.ts).
+ * (src/worker/node-entry.ts), found next to the calling bundle or in the package's dist/. Pool size
+ * defaults to os.availableParallelism(). Imports node:* (Node-only; see src/worker/node-entry.ts).
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { KernelApi } from './api.ts';
 import { nodeEndpoint } from './endpoint.ts';
 import type { WorkerSpawner } from './pool.ts';
-import { WorkerPool } from './pool.ts';
+import { type PoolApi, WorkerPool } from './pool.ts';
 
 /** Environment variable naming the worker bundle (tests and `node scripts/run-ts.mjs` runs). */
 export const WORKER_BUNDLE_ENV = 'PLONKY3_WORKER_BUNDLE';
@@ -84,7 +85,8 @@ export interface NodeWorkerPoolOptions {
 }
 
 /**
- * A pool of worker_threads workers.
+ * A pool of worker_threads workers. dist/worker.js serves the kernel jobs and the whole-proof job:
+ * callers that run `prove` jobs type the pool `createNodeWorkerPool<WorkerApi>()` (src/worker/api.ts).
  * @param opts size and worker bundle
  * @returns the pool (close it when done)
  * @throws {Error} when no worker bundle is found
@@ -92,8 +94,10 @@ export interface NodeWorkerPoolOptions {
  * const pool = createNodeWorkerPool({ size: 2 });
  * const backend = new ParallelCpuBackend(pool, getConfig('c100'));
  */
-export function createNodeWorkerPool(opts: NodeWorkerPoolOptions = {}): WorkerPool {
-  return new WorkerPool({
+export function createNodeWorkerPool<Api extends PoolApi = KernelApi>(
+  opts: NodeWorkerPoolOptions = {},
+): WorkerPool<Api> {
+  return new WorkerPool<Api>({
     spawn: nodeWorkerSpawner(opts.workerUrl),
     size: opts.size ?? availableParallelism(),
   });

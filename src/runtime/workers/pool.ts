@@ -12,7 +12,7 @@
  * Browser-safe: no node: import. Node spawning lives in node-spawn.ts.
  */
 import { type Endpoint, type Remote, wrap } from 'comlink';
-import type { WorkerApi, WorkerMethod } from './api.ts';
+import type { KernelApi } from './api.ts';
 
 /** A started worker as the pool sees it. */
 export interface WorkerHandle {
@@ -31,15 +31,30 @@ export interface WorkerHandle {
 /** Starts one worker. */
 export type WorkerSpawner = () => WorkerHandle;
 
+/**
+ * What a pool's workers serve: methods that take one structured-clonable job. The kernel jobs
+ * are KernelApi (api.ts); the worker bundles add the whole-proof job (src/worker/api.ts).
+ */
+export type PoolApi = object;
+/** The method names of an API (its string keys). */
+export type MethodOf<Api extends PoolApi> = keyof Api & string;
 /** The job type of a worker method. */
-export type JobOf<M extends WorkerMethod> = Parameters<WorkerApi[M]>[0];
+export type JobOf<M extends MethodOf<Api>, Api extends PoolApi = KernelApi> = Api[M] extends (
+  job: infer J,
+) => unknown
+  ? J
+  : never;
 /** The result type of a worker method (a promise-returning method's settled value). */
-export type ResultOf<M extends WorkerMethod> = Awaited<ReturnType<WorkerApi[M]>>;
+export type ResultOf<M extends MethodOf<Api>, Api extends PoolApi = KernelApi> = Api[M] extends (
+  job: never,
+) => infer R
+  ? Awaited<R>
+  : never;
 
 /** Detail of a `progress` event: jobs finished out of the run's total. */
 export interface PoolProgress {
   readonly label: string;
-  readonly method: WorkerMethod;
+  readonly method: string;
   readonly done: number;
   readonly total: number;
 }
@@ -100,7 +115,7 @@ interface RunState {
 }
 
 interface Task {
-  readonly method: WorkerMethod;
+  readonly method: string;
   readonly job: unknown;
   readonly run: RunState;
   readonly ok: (v: unknown) => void;
@@ -109,21 +124,23 @@ interface Task {
 
 interface Slot {
   readonly handle: WorkerHandle;
-  readonly remote: Remote<WorkerApi>;
+  readonly remote: Remote<Record<string, (job: unknown) => unknown>>;
   /** Jobs sent and not answered, oldest first (the worker runs them in order). */
   tasks: Task[];
   dead: boolean;
 }
 
 /**
- * A pool of workers serving WorkerApi jobs.
+ * A pool of workers serving the jobs of `Api` (default the kernel jobs; pools of the worker
+ * bundles are `WorkerPool<WorkerApi>`, src/worker/api.ts, which adds the whole-proof job). The
+ * type parameter only types `run`: the spawner decides what the workers really serve.
  * @example
  * const pool = createNodeWorkerPool({ size: 2 });
  * pool.addEventListener('progress', (e) => console.log((e as CustomEvent<PoolProgress>).detail));
  * await pool.run('ping', [null, null]);
  * pool.close();
  */
-export class WorkerPool extends EventTarget {
+export class WorkerPool<Api extends PoolApi = KernelApi> extends EventTarget {
   /** Number of workers. */
   readonly size: number;
   #spawn: WorkerSpawner;
@@ -157,26 +174,26 @@ export class WorkerPool extends EventTarget {
 
   /**
    * Runs one job per element of `jobs` on the workers and returns the results in job order.
-   * @param method the WorkerApi method
+   * @param method the method of `Api`
    * @param jobs its jobs (structured-clonable; SharedArrayBuffer views are shared, not copied)
    * @param opts signal, label, progress callback
    * @returns the results, in the order of `jobs`
    * @throws {PoolClosedError} if the pool is (or gets) closed
    * @throws the abort reason when `opts.signal` aborts; the first job error otherwise
    */
-  run<M extends WorkerMethod>(
+  run<M extends MethodOf<Api>>(
     method: M,
-    jobs: readonly JobOf<M>[],
+    jobs: readonly JobOf<M, Api>[],
     opts: RunOptions = {},
-  ): Promise<ResultOf<M>[]> {
+  ): Promise<ResultOf<M, Api>[]> {
     if (this.#closed) return Promise.reject(new PoolClosedError('worker pool is closed'));
     const signal = opts.signal;
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     const total = jobs.length;
     if (total === 0) return Promise.resolve([]);
     const label = opts.label ?? method;
-    return new Promise<ResultOf<M>[]>((resolve, reject) => {
-      const results = new Array<ResultOf<M>>(total);
+    return new Promise<ResultOf<M, Api>[]>((resolve, reject) => {
+      const results = new Array<ResultOf<M, Api>>(total);
       const run: RunState = { failed: false, prefetch: opts.runLocal !== undefined };
       let done = 0;
       const onAbort = (): void => fail(abortReason(signal as AbortSignal));
@@ -195,7 +212,7 @@ export class WorkerPool extends EventTarget {
           run,
           ok: (v) => {
             if (run.failed) return;
-            results[i] = v as ResultOf<M>;
+            results[i] = v as ResultOf<M, Api>;
             done++;
             const detail: PoolProgress = { label, method, done, total };
             opts.onProgress?.(detail);
@@ -271,7 +288,7 @@ export class WorkerPool extends EventTarget {
 
   #startSlot(i: number): Slot {
     const handle = this.#spawn();
-    const slot: Slot = { handle, remote: wrap<WorkerApi>(handle.endpoint), tasks: [], dead: false };
+    const slot: Slot = { handle, remote: wrap(handle.endpoint), tasks: [], dead: false };
     handle.onFailure((err) => {
       if (slot.dead) return;
       slot.dead = true;
@@ -299,7 +316,7 @@ export class WorkerPool extends EventTarget {
         const t = this.#queue.shift() as Task;
         slot.tasks.push(t);
         if (n === 0) slot.handle.ref?.();
-        const call = slot.remote[t.method] as unknown as (job: unknown) => Promise<unknown>;
+        const call = slot.remote[t.method] as (job: unknown) => Promise<unknown>;
         call(t.job).then(
           (v) => this.#finish(slot, t, () => t.ok(v)),
           (e) => this.#finish(slot, t, () => t.fail(e)),

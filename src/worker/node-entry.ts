@@ -6,8 +6,8 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { expose } from 'comlink';
+import { nodeEndpoint } from '../runtime/workers/endpoint.ts';
 import { workerApi } from './api.ts';
-import { nodeEndpoint } from './endpoint.ts';
 
 if (!parentPort) throw new Error('dist/worker.js must run as a worker_threads worker');
 expose(workerApi, nodeEndpoint(parentPort));

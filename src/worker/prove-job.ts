@@ -12,16 +12,16 @@
  * The AIR of a statement is the one `statementAir` returns, cached per family and constant set,
  * so the compiled-AIR cache of src/stark is hit across jobs.
  */
-import type { Air } from '../../air/air.ts';
-import { AirError } from '../../air/air.ts';
-import { ConstraintError, checkConstraints } from '../../air/check.ts';
+import type { Air } from '../air/air.ts';
+import { AirError } from '../air/air.ts';
+import { ConstraintError, checkConstraints } from '../air/check.ts';
 import {
   FAMILIES,
   FamilyInputError,
   type FamilyName,
   type FamilySize,
   isFamilyName,
-} from '../../circuits/families.ts';
+} from '../circuits/families.ts';
 import {
   createPoseidon2Air,
   fibonacciAir,
@@ -29,12 +29,12 @@ import {
   generateFibonacciTrace,
   generatePoseidon2Trace,
   type Poseidon2Air,
-} from '../../circuits/index.ts';
-import type { Matrix } from '../../field/matrix.ts';
-import type { StarkConfig } from '../../stark/config.ts';
-import { type ProvePhases, prove } from '../../stark/prove.ts';
-import { circuitIdOf, compiledFor } from '../../stark/verify.ts';
-import type { Backend } from '../backend.ts';
+} from '../circuits/index.ts';
+import type { Matrix } from '../field/matrix.ts';
+import type { Backend } from '../runtime/backend.ts';
+import { constantSetOf, type StarkConfig } from '../stark/config.ts';
+import { type ProvePhases, prove } from '../stark/prove.ts';
+import { circuitIdOf, compiledFor } from '../stark/verify.ts';
 
 /** A circuit-family statement: the family's JSON input at a size profile. */
 export interface FamilyStatementSpec {
@@ -99,7 +99,7 @@ const airs = new Map<string, Air>();
  * @throws {FamilyInputError} for an unknown family
  */
 export function statementAir(s: StatementSpec, config: StarkConfig): Air {
-  const constants = config.constants === 'rng-seed-1' ? 'smallrng-seed-1' : 'default';
+  const constants = constantSetOf(config);
   const key = s.kind === 'family' ? `${s.family}/${constants}` : s.kind;
   let air = airs.get(key);
   if (air === undefined) {
@@ -119,7 +119,7 @@ function buildStatement(
 ): { air: Air; trace: Matrix; publicValues: ArrayLike<number> } {
   const air = statementAir(s, config);
   if (s.kind === 'family') {
-    const constants = config.constants === 'rng-seed-1' ? 'smallrng-seed-1' : 'default';
+    const constants = constantSetOf(config);
     const st = FAMILIES[s.family].build(s.input, { size: s.size, constants });
     return { air, trace: st.trace, publicValues: st.publicValues };
   }
