@@ -8,10 +8,10 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliArgv } from '../../src/node/queue/worker-process.ts';
-import { runStress } from '../../src/node/stress/harness.ts';
-import { runQueueStress } from '../../src/node/stress/queue-run.ts';
-import { acceptanceTable } from '../../src/node/stress/report.ts';
-import { parseScenario } from '../../src/node/stress/scenario.ts';
+import { runStress } from '../../tools/stress/harness.ts';
+import { runQueueStress } from '../../tools/stress/queue-run.ts';
+import { acceptanceTable } from '../../tools/stress/report.ts';
+import { parseScenario } from '../../tools/stress/scenario.ts';
 import { workerBundle } from '../workers/worker-bundle.ts';
 
 describe('stress harness on the worker pool', () => {
@@ -72,7 +72,7 @@ describe('stress harness on the worker pool', () => {
     expect(table).toMatch(/throughput ratio last\/first \d+\.\d\dx/);
     // the verdict checks the ratio when the scenario asks for one
     const strict = { ...r, queue: { ...(r.queue as NonNullable<typeof r.queue>), minSpeedup: 1000 } };
-    const { verdictOf } = await import('../../src/node/stress/report.ts');
+    const { verdictOf } = await import('../../tools/stress/report.ts');
     expect(verdictOf(strict).reasons.join()).toMatch(/speedup/);
   }, 300_000);
 });

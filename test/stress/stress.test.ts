@@ -11,11 +11,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run as analyze } from '../../src/cli/commands/analyze.ts';
 import { run as stress } from '../../src/cli/commands/stress.ts';
 import { NodeMetrics } from '../../src/node/metrics.ts';
-import { runStress } from '../../src/node/stress/harness.ts';
-import { type StressReport, verdictOf } from '../../src/node/stress/report.ts';
-import { allocateProofs, parseScenario, ScenarioError } from '../../src/node/stress/scenario.ts';
-import { percentile, summarize } from '../../src/node/stress/stats.ts';
-import { renderReportSvg } from '../../src/node/stress/svg.ts';
+import { runStress } from '../../tools/stress/harness.ts';
+import { type StressReport, verdictOf } from '../../tools/stress/report.ts';
+import { allocateProofs, parseScenario, ScenarioError } from '../../tools/stress/scenario.ts';
+import { percentile, summarize } from '../../tools/stress/stats.ts';
+import { renderReportSvg } from '../../tools/stress/svg.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'p3ts-stress-'));
 const smokePath = join(dir, 'smoke.json');

@@ -1,14 +1,14 @@
 /**
  * `p3ts analyze REPORT.json [--svg OUT.svg | --no-svg]`
- * Prints the acceptance table of a stress report (src/node/stress/report.ts) and writes an SVG
+ * Prints the acceptance table of a stress report (tools/stress/report.ts) and writes an SVG
  * of the latency distributions and proof sizes (default: the report path with .svg). The
  * verdict is recomputed from the report's numbers. Successor of the runbook's
  * scripts/analyze_simnet.py.
  * Exit codes: 0 the report passes, 1 it fails, 2 usage error or unreadable report.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { acceptanceTable, type StressReport, verdictOf } from '../../node/stress/report.ts';
-import { renderReportSvg } from '../../node/stress/svg.ts';
+import { acceptanceTable, type StressReport, verdictOf } from '../../../tools/stress/report.ts';
+import { renderReportSvg } from '../../../tools/stress/svg.ts';
 import { parseCommandArgs, UsageError } from '../common.ts';
 
 const HELP = `usage: p3ts analyze REPORT.json [--svg OUT.svg | --no-svg]

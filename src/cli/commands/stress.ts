@@ -1,7 +1,7 @@
 /**
  * `p3ts stress --scenario FILE [--out REPORT.json] [--proofs N] [--concurrency N]
  *  [--mode threads|main] [--quiet]`
- * Runs a stress scenario (src/node/stress), shows progress (done/total, throughput, ETA) on
+ * Runs a stress scenario (tools/stress; not part of the library entries), shows progress (done/total, throughput, ETA) on
  * stderr, prints the acceptance table and writes the JSON report. A scenario with
  * `load.mode = "queue"` (scenarios/queue.toml) runs `p3ts worker` processes against one Redis,
  * one phase per `queue.workers` entry, and reports throughput, latency and job accounting.
@@ -11,10 +11,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runStress, type StressProgress } from '../../node/stress/harness.ts';
-import { runQueueStress } from '../../node/stress/queue-run.ts';
-import { acceptanceTable } from '../../node/stress/report.ts';
-import { parseScenario, type Scenario } from '../../node/stress/scenario.ts';
+import { runStress, type StressProgress } from '../../../tools/stress/harness.ts';
+import { runQueueStress } from '../../../tools/stress/queue-run.ts';
+import { acceptanceTable } from '../../../tools/stress/report.ts';
+import { parseScenario, type Scenario } from '../../../tools/stress/scenario.ts';
 import { parseIntFlag, UsageError } from '../common.ts';
 
 const HELP = `usage: p3ts stress --scenario FILE [--out REPORT.json] [--proofs N] [--concurrency N]

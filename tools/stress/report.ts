@@ -8,7 +8,7 @@
  */
 import { execSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
-import type { ProvePhases } from '../../stark/prove.ts';
+import type { ProvePhases } from '../../src/stark/prove.ts';
 import type { Scenario } from './scenario.ts';
 import { type Summary, summarize } from './stats.ts';
 

@@ -10,12 +10,12 @@
  *
  * No Plonky3 counterpart. Invariants: each worker holds at most one job; `close()` is idempotent.
  */
-import { createNodeWorkerPool } from '../../runtime/workers/node-spawn.ts';
-import type { WorkerPool } from '../../runtime/workers/pool.ts';
-import type { StarkConfig } from '../../stark/config.ts';
-import type { ProvePhases } from '../../stark/prove.ts';
-import { prove } from '../../stark/prove.ts';
-import type { WorkerApi } from '../../worker/api.ts';
+import { createNodeWorkerPool } from '../../src/runtime/workers/node-spawn.ts';
+import type { WorkerPool } from '../../src/runtime/workers/pool.ts';
+import type { StarkConfig } from '../../src/stark/config.ts';
+import type { ProvePhases } from '../../src/stark/prove.ts';
+import { prove } from '../../src/stark/prove.ts';
+import type { WorkerApi } from '../../src/worker/api.ts';
 import { type StatementProvider, statementSpecOf } from './provider.ts';
 import type { FamilySpec } from './scenario.ts';
 

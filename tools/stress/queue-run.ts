@@ -12,14 +12,18 @@
  * process started here is stopped before the run returns.
  */
 import { randomBytes } from 'node:crypto';
-import { FAMILIES, type FamilyName, isFamilyName } from '../../circuits/families.ts';
-import { getConfig } from '../../stark/config.ts';
-import { compiledFor, verify } from '../../stark/verify.ts';
-import { statementAir } from '../../worker/prove-job.ts';
-import { variedSampleInput } from '../queue/load.ts';
-import { createProofQueue } from '../queue/proof-queue.ts';
-import { type RedisServer, startRedisServer } from '../queue/redis-process.ts';
-import { spawnWorkerProcess, type WorkerLogRecord, type WorkerProcess } from '../queue/worker-process.ts';
+import { FAMILIES, type FamilyName, isFamilyName } from '../../src/circuits/families.ts';
+import { variedSampleInput } from '../../src/node/queue/load.ts';
+import { createProofQueue } from '../../src/node/queue/proof-queue.ts';
+import { type RedisServer, startRedisServer } from '../../src/node/queue/redis-process.ts';
+import {
+  spawnWorkerProcess,
+  type WorkerLogRecord,
+  type WorkerProcess,
+} from '../../src/node/queue/worker-process.ts';
+import { getConfig } from '../../src/stark/config.ts';
+import { compiledFor, verify } from '../../src/stark/verify.ts';
+import { statementAir } from '../../src/worker/prove-job.ts';
 import {
   emptyTamperReport,
   type FamilyReport,

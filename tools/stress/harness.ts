@@ -9,11 +9,12 @@
  * and fails the verdict; a verifier exception or an INTERNAL_INVARIANT rejection counts as an
  * internal invariant, never as a clean rejection.
  */
-import type { Air } from '../../air/air.ts';
-import { getConfig, type StarkConfig } from '../../stark/config.ts';
-import { wrapEnvelope } from '../../stark/envelope.ts';
-import type { ProvePhases } from '../../stark/prove.ts';
-import { circuitIdOf, compiledFor, verify } from '../../stark/verify.ts';
+import type { Air } from '../../src/air/air.ts';
+import type { NodeMetrics } from '../../src/node/metrics.ts';
+import { getConfig, type StarkConfig } from '../../src/stark/config.ts';
+import { wrapEnvelope } from '../../src/stark/envelope.ts';
+import type { ProvePhases } from '../../src/stark/prove.ts';
+import { circuitIdOf, compiledFor, verify } from '../../src/stark/verify.ts';
 import {
   isUnchanged,
   randomCases,
@@ -21,8 +22,7 @@ import {
   TAMPER_CATALOGUE,
   type TamperBase,
   type TamperCase,
-} from '../../tamper/index.ts';
-import type { NodeMetrics } from '../metrics.ts';
+} from '../../src/tamper/index.ts';
 import { createMainThreadPool, createProverPool, type ProverPool } from './prover-pool.ts';
 import { defaultProvider, type StatementProvider } from './provider.ts';
 import {

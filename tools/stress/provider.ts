@@ -8,8 +8,8 @@
  * No Plonky3 counterpart. Invariant: `air(spec)` returns the same AIR object for the same spec,
  * so the verifier's compiled-AIR cache is hit across proofs.
  */
-import type { Air } from '../../air/air.ts';
-import { getFamily, isFamilyName } from '../../circuits/families.ts';
+import type { Air } from '../../src/air/air.ts';
+import { getFamily, isFamilyName } from '../../src/circuits/families.ts';
 import {
   createPoseidon2Air,
   fibonacciAir,
@@ -17,9 +17,9 @@ import {
   generateFibonacciTrace,
   generatePoseidon2Trace,
   type Poseidon2Air,
-} from '../../circuits/index.ts';
-import type { Matrix } from '../../field/matrix.ts';
-import type { StatementSpec } from '../../worker/prove-job.ts';
+} from '../../src/circuits/index.ts';
+import type { Matrix } from '../../src/field/matrix.ts';
+import type { StatementSpec } from '../../src/worker/prove-job.ts';
 import type { FamilySpec } from './scenario.ts';
 
 /** One statement to prove. */
