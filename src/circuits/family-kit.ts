@@ -6,11 +6,13 @@
  * No Plonky3 counterpart (upstream's examples build AIRs the same way: columns, constraints and a
  * trace generator). Invariant: `build` validates its whole input before allocating the trace.
  */
+
 import type { Air, AirBuilder, ConstraintScope, Expr, ExprLike } from '../air/air.ts';
 import { P } from '../field/babybear.ts';
 import type { Matrix } from '../field/matrix.ts';
 import { xorshift32 } from '../field/rng.ts';
 import type { Poseidon2ConstantSetName } from '../hash/poseidon2.ts';
+import { LocatedError } from '../located-error.ts';
 
 /** Size profiles of a family: `production` (the deployed shape) and `test` (fast unit tests). */
 export type FamilySize = 'production' | 'test';
@@ -71,21 +73,11 @@ export interface CircuitFamily {
 }
 
 /** A family input that is malformed or states something false. */
-export class FamilyInputError extends Error {
+export class FamilyInputError extends LocatedError {
   override readonly name = 'FamilyInputError';
-  /** The family. */
-  readonly family: string;
-  /** JSON path of the offending field, e.g. `transfers[3].amount` ('' for the whole input). */
-  readonly field: string;
-  /**
-   * @param family the family name
-   * @param field the JSON path of the offending field
-   * @param message what is wrong
-   */
-  constructor(family: string, field: string, message: string) {
-    super(field ? `${family}: ${field}: ${message}` : `${family}: ${message}`);
-    this.family = family;
-    this.field = field;
+  /** The family (`where`); `field` is the JSON path, e.g. `transfers[3].amount`. */
+  get family(): string {
+    return this.where;
   }
 }
 

@@ -77,8 +77,35 @@ export function parseCommandArgs<const O extends OptionSpecs>(
     opts.check?.(parsed);
     return parsed;
   } catch (e) {
-    console.error(`p3ts ${command}: ${e instanceof Error ? e.message : String(e)}\n${help}`);
+    console.error(`p3ts ${command}: ${messageOf(e)}\n${help}`);
     return 2;
+  }
+}
+
+/** The message of a thrown value. */
+export const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** What `orUsageExit` returns when its step failed: the command exits 2. */
+export const FAILED: unique symbol = Symbol('failed');
+
+/**
+ * Runs one input step of a command (read a file, parse flags); on an error prints
+ * `p3ts <command>: <prefix><message>` and returns FAILED, for which the command exits 2.
+ * @param command the command name
+ * @param step the step
+ * @param prefix text before the error message (e.g. `cannot read FILE: `)
+ * @returns the step's value, or FAILED
+ */
+export async function orUsageExit<T>(
+  command: string,
+  step: () => Promise<T> | T,
+  prefix = '',
+): Promise<T | typeof FAILED> {
+  try {
+    return await step();
+  } catch (e) {
+    console.error(`p3ts ${command}: ${prefix}${messageOf(e)}`);
+    return FAILED;
   }
 }
 
@@ -163,7 +190,7 @@ export function configFromFlags(values: Record<string, unknown>): StarkConfig {
   try {
     return getConfig(typeof values.config === 'string' ? values.config : 'c100', overrides);
   } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e));
+    throw new UsageError(messageOf(e));
   }
 }
 

@@ -7,29 +7,25 @@
  * back to a default); `PLONKY3_GPU_DISABLE` (1/true/yes/on, as src/runtime/select.ts reads it) wins over `use_gpu_acceleration`;
  * the configuration is read once at startup, there is no reload.
  */
+
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'smol-toml';
 import { FAMILY_NAMES, type FamilyName, type FamilySize } from '../circuits/families.ts';
+import { LocatedError } from '../located-error.ts';
 import { GPU_DISABLE_ENV, isTruthyEnv } from '../runtime/select.ts';
 import { PRESETS } from '../stark/config.ts';
 
 /** A configuration file that cannot be read, parsed or validated. */
-export class ConfigError extends Error {
+export class ConfigError extends LocatedError {
   override readonly name = 'ConfigError';
-  /** The configuration file. */
-  readonly file: string;
-  /** The offending key (dotted), or '' for file-level errors. */
-  readonly key: string;
-  /**
-   * @param file the configuration file
-   * @param key the dotted key ('' when the whole file is at fault)
-   * @param message what is wrong
-   */
-  constructor(file: string, key: string, message: string) {
-    super(key ? `${file}: ${key}: ${message}` : `${file}: ${message}`);
-    this.file = file;
-    this.key = key;
+  /** The configuration file (`where`). */
+  get file(): string {
+    return this.where;
+  }
+  /** The offending dotted key (`field`), or '' for file-level errors. */
+  get key(): string {
+    return this.field;
   }
 }
 
@@ -136,6 +132,18 @@ export function validateNodeConfig(
     if (typeof v !== 'string') throw new ConfigError(file, dotted, `must be a string, got ${typeof v}`);
     return v;
   };
+  const oneOf = <T extends string>(
+    t: Table,
+    key: string,
+    dotted: string,
+    allowed: readonly T[],
+    def: T = allowed[0],
+  ): T => {
+    const v = str(t, key, dotted, def);
+    if (!(allowed as readonly string[]).includes(v))
+      throw new ConfigError(file, dotted, `must be one of ${allowed.join(', ')}, got '${v}'`);
+    return v as T;
+  };
   const bool = (t: Table, key: string, dotted: string, def: boolean): boolean => {
     const v = t[key];
     if (v === undefined) return def;
@@ -192,17 +200,11 @@ export function validateNodeConfig(
       families.push(f as FamilyName);
     }
   }
-  const size = str(c, 'size', 'circuits.size', 'production');
-  if (size !== 'production' && size !== 'test')
-    throw new ConfigError(file, 'circuits.size', `must be "production" or "test", got '${size}'`);
+  const size = oneOf(c, 'size', 'circuits.size', ['production', 'test'] as const);
 
   const l = sections.logging;
-  const level = str(l, 'level', 'logging.level', 'info');
-  if (!LOG_LEVELS.includes(level))
-    throw new ConfigError(file, 'logging.level', `must be one of ${LOG_LEVELS.join(', ')}, got '${level}'`);
-  const format = str(l, 'format', 'logging.format', 'json');
-  if (format !== 'json' && format !== 'pretty')
-    throw new ConfigError(file, 'logging.format', `must be "json" or "pretty", got '${format}'`);
+  const level = oneOf(l, 'level', 'logging.level', LOG_LEVELS, 'info');
+  const format = oneOf(l, 'format', 'logging.format', ['json', 'pretty'] as const);
 
   const s = sections.service;
   const host = str(s, 'host', 'service.host', '127.0.0.1');

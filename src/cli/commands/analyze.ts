@@ -9,7 +9,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { acceptanceTable, type StressReport, verdictOf } from '../../../tools/stress/report.ts';
 import { renderReportSvg } from '../../../tools/stress/svg.ts';
-import { parseCommandArgs, UsageError } from '../common.ts';
+import { FAILED, orUsageExit, parseCommandArgs, UsageError } from '../common.ts';
 
 const HELP = `usage: p3ts analyze REPORT.json [--svg OUT.svg | --no-svg]
   prints the acceptance table; writes an SVG (default REPORT.svg)
@@ -54,13 +54,8 @@ export async function run(argv: string[]): Promise<number> {
   if (typeof args === 'number') return args;
   const file = args.positionals[0];
   const svg = args.values['no-svg'] ? null : (args.values.svg ?? `${file.replace(/\.json$/, '')}.svg`);
-  let report: StressReport;
-  try {
-    report = await readReport(file);
-  } catch (e) {
-    console.error(`p3ts analyze: ${e instanceof Error ? e.message : String(e)}`);
-    return 2;
-  }
+  const report = await orUsageExit('analyze', () => readReport(file));
+  if (report === FAILED) return 2;
   const verdict = verdictOf(report);
   const checked: StressReport = { ...report, verdict };
   console.log(acceptanceTable(checked));

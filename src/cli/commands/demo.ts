@@ -14,7 +14,7 @@ import type { ProvePhases } from '../../stark/prove.ts';
 import { prove } from '../../stark/prove.ts';
 import { circuitIdOf, verify } from '../../stark/verify.ts';
 import { BACKEND_HELP, BACKEND_OPTIONS, type BackendFlags, backendFlags, chooseBackend } from '../backend.ts';
-import { configFromFlags, UsageError } from '../common.ts';
+import { configFromFlags, messageOf, UsageError } from '../common.ts';
 
 const HELP = `usage: p3ts demo [--size production|test] [--config NAME] [--families transaction,state,...]
                  [--gpu auto|on|off] [--workers N|auto]
@@ -58,7 +58,7 @@ export async function run(argv: string[]): Promise<number> {
     flags = backendFlags(values);
     config = configFromFlags({ config: values.config });
   } catch (e) {
-    console.error(`p3ts demo: ${e instanceof Error ? e.message : String(e)}\n${HELP}`);
+    console.error(`p3ts demo: ${messageOf(e)}\n${HELP}`);
     return 2;
   }
   const { FAMILIES, FAMILY_NAMES, isFamilyName } = await import('../../circuits/families.ts');

@@ -8,7 +8,7 @@
  */
 import { NodeMetrics } from '../../node/metrics.ts';
 import { formatPreflightReport, type PreflightReport, runPreflight } from '../../node/preflight.ts';
-import { NODE_CONFIG_OPTION, parseCommandArgs } from '../common.ts';
+import { messageOf, NODE_CONFIG_OPTION, parseCommandArgs } from '../common.ts';
 
 const HELP = `usage: p3ts preflight [--config PATH] [--json] [--no-canary]
 Checks config, parameter cache (presence, SHA-256 vs manifest and shipped digests), GPU and the
@@ -36,7 +36,7 @@ export async function run(argv: string[]): Promise<number> {
     const problem = {
       kind: 'PREFLIGHT_ERROR',
       file: configFile,
-      message: e instanceof Error ? e.message : String(e),
+      message: messageOf(e),
     };
     if (values.json) console.log(JSON.stringify({ ok: false, configFile, problems: [problem] }, null, 2));
     else

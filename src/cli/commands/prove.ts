@@ -14,7 +14,7 @@ import type { ProvePhases } from '../../stark/prove.ts';
 import { prove } from '../../stark/prove.ts';
 import { circuitIdOf } from '../../stark/verify.ts';
 import { BACKEND_HELP, BACKEND_OPTIONS, backendFlags, chooseBackend } from '../backend.ts';
-import { CONFIG_OPTIONS, parseCommandArgs, statementFromFlags, UsageError } from '../common.ts';
+import { CONFIG_OPTIONS, messageOf, parseCommandArgs, statementFromFlags, UsageError } from '../common.ts';
 
 const HELP = `usage: p3ts prove --air fibonacci|poseidon2 --log-rows N [--public v1,v2,...] --out FILE
                   [--config plonky3-fixture|c100|...] [--format envelope|postcard]
@@ -66,7 +66,7 @@ export async function run(argv: string[]): Promise<number> {
     try {
       checkConstraints(st.air, trace, publics);
     } catch (e) {
-      console.error(`p3ts prove: the statement does not hold: ${e instanceof Error ? e.message : String(e)}`);
+      console.error(`p3ts prove: the statement does not hold: ${messageOf(e)}`);
       return 1;
     }
     const { backend, line } = await chooseBackend(flags, config);
@@ -96,7 +96,7 @@ export async function run(argv: string[]): Promise<number> {
       console.error(`p3ts prove: ${e.message}\n${HELP}`);
       return 2;
     }
-    console.error(`p3ts prove: ${e instanceof Error ? e.message : String(e)}`);
+    console.error(`p3ts prove: ${messageOf(e)}`);
     return 1;
   }
 }

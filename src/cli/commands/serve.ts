@@ -28,7 +28,7 @@ import type { WorkerPool } from '../../runtime/workers/pool.ts';
 import { getConfig } from '../../stark/config.ts';
 import { mmcsFor } from '../../stark/instance.ts';
 import type { WorkerApi } from '../../worker/api.ts';
-import { parseIntFlag } from '../common.ts';
+import { messageOf, parseIntFlag } from '../common.ts';
 
 const HELP = `usage: p3ts serve [--config PATH] [--port N] [--queue redis://HOST:PORT/DB]
 Serves POST /prove, POST /verify, GET /metrics, GET /status/node on the loopback address of
@@ -57,7 +57,7 @@ export async function run(argv: string[]): Promise<number> {
     if (values.port !== undefined) parseIntFlag(values.port, 'port', { max: 65535 });
     if (values.queue !== undefined) parseRedisUrl(values.queue);
   } catch (e) {
-    console.error(`p3ts serve: ${e instanceof Error ? e.message : String(e)}\n${HELP}`);
+    console.error(`p3ts serve: ${messageOf(e)}\n${HELP}`);
     return 2;
   }
   if (values.help) {
@@ -77,7 +77,7 @@ export async function run(argv: string[]): Promise<number> {
     try {
       authToken = readServiceToken(cfg.service.authTokenFile);
     } catch (e) {
-      console.error(`p3ts serve: ${e instanceof Error ? e.message : String(e)}`);
+      console.error(`p3ts serve: ${messageOf(e)}`);
       return 1;
     }
   }
@@ -122,7 +122,7 @@ export async function run(argv: string[]): Promise<number> {
           ? { status: 'available', adapter: name ?? 'webgpu' }
           : { status: 'unavailable', reason: 'no usable WebGPU adapter' };
     } catch (e) {
-      gpu = { status: 'unavailable', reason: e instanceof Error ? e.message : String(e) };
+      gpu = { status: 'unavailable', reason: messageOf(e) };
     }
   } else {
     for (const f of cfg.families)
@@ -165,7 +165,7 @@ export async function run(argv: string[]): Promise<number> {
       metrics.trackQueue(queue);
     }
   } catch (e) {
-    logger.error({ err: e instanceof Error ? e.message : String(e) }, 'cannot start the prover');
+    logger.error({ err: messageOf(e) }, 'cannot start the prover');
     cache.close();
     return 1;
   }
@@ -198,7 +198,7 @@ export async function run(argv: string[]): Promise<number> {
       queue,
     });
   } catch (e) {
-    logger.error({ err: e instanceof Error ? e.message : String(e) }, 'cannot start the service');
+    logger.error({ err: messageOf(e) }, 'cannot start the service');
     cache.close();
     pool?.close();
     await queue?.close();

@@ -15,7 +15,7 @@ import { runStress, type StressProgress } from '../../../tools/stress/harness.ts
 import { runQueueStress } from '../../../tools/stress/queue-run.ts';
 import { acceptanceTable } from '../../../tools/stress/report.ts';
 import { parseScenario, type Scenario } from '../../../tools/stress/scenario.ts';
-import { parseIntFlag, UsageError } from '../common.ts';
+import { messageOf, parseIntFlag, UsageError } from '../common.ts';
 
 const HELP = `usage: p3ts stress --scenario FILE [--out REPORT.json] [--proofs N] [--concurrency N]
                    [--mode threads|main] [--quiet]
@@ -81,7 +81,7 @@ export async function run(argv: string[]): Promise<number> {
     out = values.out ?? `stress-${scenario.name}.json`;
     quiet = values.quiet ?? false;
   } catch (e) {
-    console.error(`p3ts stress: ${e instanceof Error ? e.message : String(e)}\n${HELP}`);
+    console.error(`p3ts stress: ${messageOf(e)}\n${HELP}`);
     return 2;
   }
   const tty = process.stderr.isTTY === true;

@@ -9,7 +9,8 @@ import { VerifierConfigError } from '../../stark/errors.ts';
 import { verify } from '../../stark/verify.ts';
 import {
   CONFIG_OPTIONS,
-  type FlagStatement,
+  FAILED,
+  orUsageExit,
   parseCommandArgs,
   statementFromFlags,
   UsageError,
@@ -47,22 +48,16 @@ export async function run(argv: string[]): Promise<number> {
   if (typeof args === 'number') return args;
   const { values } = args;
   const file = args.positionals[0];
-  let flags: FlagStatement;
-  try {
-    flags = await statementFromFlags(values);
-  } catch (e) {
-    console.error(`p3ts verify: ${e instanceof Error ? e.message : String(e)}`);
-    return 2;
-  }
+  const flags = await orUsageExit('verify', () => statementFromFlags(values));
+  if (flags === FAILED) return 2;
   const { config, publics } = flags;
   const air = flags.statement.air;
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(file));
-  } catch (e) {
-    console.error(`p3ts verify: cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
-    return 2;
-  }
+  const bytes = await orUsageExit(
+    'verify',
+    async () => new Uint8Array(await readFile(file)),
+    `cannot read ${file}: `,
+  );
+  if (bytes === FAILED) return 2;
   const t0 = performance.now();
   let r: ReturnType<typeof verify>;
   try {

@@ -25,6 +25,7 @@ import { getConfig } from '../../stark/config.ts';
 import type { WorkerApi } from '../../worker/api.ts';
 import { runProveJob } from '../../worker/prove-job.ts';
 import { chooseBackend } from '../backend.ts';
+import { messageOf } from '../common.ts';
 
 const HELP = `usage: p3ts worker --queue redis://HOST:PORT/DB [--gpu auto|on|off] [--concurrency N]
                    [--families a,b,...] [--name NAME] [--queue-name NAME] [--allow-insecure]
@@ -123,7 +124,7 @@ export async function run(argv: string[]): Promise<number> {
       warmup: values.warmup === 'on',
     };
   } catch (e) {
-    console.error(`p3ts worker: ${e instanceof Error ? e.message : String(e)}\n${HELP}`);
+    console.error(`p3ts worker: ${messageOf(e)}\n${HELP}`);
     return 2;
   }
   const logger = createNodeLogger({ level: o.level, format: 'json', destination: process.stdout });
@@ -155,7 +156,7 @@ export async function run(argv: string[]): Promise<number> {
     try {
       pool = createNodeWorkerPool<WorkerApi>({ size: o.concurrency });
     } catch (e) {
-      logger.error({ err: e instanceof Error ? e.message : String(e) }, 'cannot start the worker pool');
+      logger.error({ err: messageOf(e) }, 'cannot start the worker pool');
       return 1;
     }
     prove = poolRunner(pool);
@@ -166,7 +167,7 @@ export async function run(argv: string[]): Promise<number> {
       const w = await warmUpProver(prove, { families: o.families, concurrency: pool ? o.concurrency : 1 });
       logger.info({ worker: o.name, proofs: w.proofs, ms: Math.round(w.ms) }, 'worker warmed up');
     } catch (e) {
-      logger.error({ err: e instanceof Error ? e.message : String(e) }, 'warm-up failed');
+      logger.error({ err: messageOf(e) }, 'warm-up failed');
       pool?.close();
       closeBackend?.();
       return 1;
