@@ -104,6 +104,30 @@ export interface Air {
   eval(b: AirBuilder): void;
 }
 
+/**
+ * The constraints of an AIR over the two-row window: the builder, the local and next rows and
+ * the public values (`b.main.local`, `b.main.next`, `b.publicValues`).
+ */
+export type WindowConstraints = (
+  b: AirBuilder,
+  local: readonly Expr[],
+  next: readonly Expr[],
+  publics: readonly Expr[],
+) => void;
+
+/**
+ * An AIR from its shape (name, width, public values, degree hint, ...) and its constraints.
+ * @param shape every Air field but `eval`
+ * @param constraints emits the constraints, in program order
+ * @returns the AIR
+ * @example
+ * const air = windowAir({ name: 'counter', width: 1, numPublicValues: 0 }, (b, l, n) =>
+ *   b.whenTransition().assertEq(n[0], b.add(l[0], 1)));
+ */
+export function windowAir(shape: Omit<Air, 'eval'>, constraints: WindowConstraints): Air {
+  return { ...shape, eval: (b) => constraints(b, b.main.local, b.main.next, b.publicValues) };
+}
+
 /** Thrown for a malformed AIR (bad widths, a next-row read the AIR did not declare, bad inputs). */
 export class AirError extends Error {
   override readonly name = 'AirError';

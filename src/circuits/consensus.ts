@@ -11,11 +11,11 @@
  *
  * Input JSON: { "height": n, "round": n, "validators": [ { "power": n, "voted": bool }, ... ] }
  */
-import type { Air, AirBuilder } from '../air/air.ts';
+import { type Air, windowAir } from '../air/air.ts';
 import { P } from '../field/babybear.ts';
 import { matrix } from '../field/matrix.ts';
 import type { FamilyAirOptions, FamilyGenerator, FamilySpec } from './family-kit.ts';
-import { assertBits, bitsValue, sampleRng, writeBits } from './family-kit.ts';
+import { assertBits, bitsValue, columnLayout, sampleRng, writeBits } from './family-kit.ts';
 
 /** The one-line summary of the family, for reports. */
 export const CONSENSUS_SUMMARY = 'quorum certificate: boolean votes, signed power at least 2/3 of the total';
@@ -27,14 +27,17 @@ export const CONSENSUS_SLACK_BITS = 30;
 /** Largest log2 validator set. */
 export const CONSENSUS_MAX_LOG_ROWS = 10;
 
-const VOTE = 0;
-const POWER = 1;
-const CUM_TOTAL = 2;
-const CUM_SIGNED = 3;
-const POWER_BITS = 4;
-const SLACK_BITS = POWER_BITS + CONSENSUS_POWER_BITS;
+const LAYOUT = columnLayout({
+  VOTE: 1,
+  POWER: 1,
+  CUM_TOTAL: 1,
+  CUM_SIGNED: 1,
+  POWER_BITS: CONSENSUS_POWER_BITS,
+  SLACK_BITS: CONSENSUS_SLACK_BITS,
+});
+const { VOTE, POWER, CUM_TOTAL, CUM_SIGNED, POWER_BITS, SLACK_BITS } = LAYOUT.at;
 /** Main trace width of the consensus AIR. */
-export const CONSENSUS_WIDTH: number = SLACK_BITS + CONSENSUS_SLACK_BITS;
+export const CONSENSUS_WIDTH: number = LAYOUT.width;
 
 /**
  * The consensus (quorum certificate) AIR.
@@ -42,15 +45,9 @@ export const CONSENSUS_WIDTH: number = SLACK_BITS + CONSENSUS_SLACK_BITS;
  * @returns the AIR (name 'consensus', degree 3)
  */
 export function consensusAir(_opts: FamilyAirOptions = {}): Air {
-  return {
-    name: 'consensus',
-    width: CONSENSUS_WIDTH,
-    numPublicValues: 4,
-    maxConstraintDegree: 3,
-    eval(b: AirBuilder): void {
-      const l = b.main.local;
-      const n = b.main.next;
-      const [, , totalPower, signedPower] = b.publicValues;
+  return windowAir(
+    { name: 'consensus', width: CONSENSUS_WIDTH, numPublicValues: 4, maxConstraintDegree: 3 },
+    (b, l, n, [, , totalPower, signedPower]) => {
       b.assertBool(l[VOTE]);
       assertBits(b, l, POWER_BITS, CONSENSUS_POWER_BITS);
       assertBits(b, l, SLACK_BITS, CONSENSUS_SLACK_BITS);
@@ -69,7 +66,7 @@ export function consensusAir(_opts: FamilyAirOptions = {}): Air {
         bitsValue(b, l, SLACK_BITS, CONSENSUS_SLACK_BITS),
       );
     },
-  };
+  );
 }
 
 /**

@@ -186,6 +186,26 @@ export function bitsValue(b: AirBuilder, row: readonly Expr[], first: number, co
 }
 
 /**
+ * Column offsets of a trace layout: each named group takes `size` consecutive columns, in the
+ * order given; the width is their sum.
+ * @param sizes column count per group, in layout order
+ * @returns the first column of each group, and the width
+ * @example
+ * const { at, width } = columnLayout({ VALUE: 1, VALUE_BITS: 16 }); // at.VALUE_BITS = 1, width 17
+ */
+export function columnLayout<const K extends string>(
+  sizes: Readonly<Record<K, number>>,
+): { readonly at: Readonly<Record<K, number>>; readonly width: number } {
+  const at = {} as Record<K, number>;
+  let width = 0;
+  for (const k of Object.keys(sizes) as K[]) {
+    at[k] = width;
+    width += sizes[k];
+  }
+  return { at: Object.freeze(at), width };
+}
+
+/**
  * Asserts every bit column is boolean (degree 2).
  * @param s the scope
  * @param row the row's variables

@@ -7,7 +7,7 @@
  * isTransition*(left + right - next.right), isLastRow*(right - x).
  */
 
-import { type Air, type AirBuilder, AirError } from '../air/air.ts';
+import { type Air, AirError, windowAir } from '../air/air.ts';
 import { add, P } from '../field/babybear.ts';
 import { type Matrix, matrix } from '../field/matrix.ts';
 
@@ -22,15 +22,9 @@ export const FIBONACCI_WIDTH = 2;
  * const trace = generateFibonacciTrace(0, 1, 8); // publics [0, 1, 21]
  */
 export function fibonacciAir(): Air {
-  return {
-    name: 'fibonacci',
-    width: FIBONACCI_WIDTH,
-    numPublicValues: 3,
-    maxConstraintDegree: 2,
-    eval(b: AirBuilder): void {
-      const [a, bv, x] = b.publicValues;
-      const [left, right] = b.main.local;
-      const [nextLeft, nextRight] = b.main.next;
+  return windowAir(
+    { name: 'fibonacci', width: FIBONACCI_WIDTH, numPublicValues: 3, maxConstraintDegree: 2 },
+    (b, [left, right], [nextLeft, nextRight], [a, bv, x]) => {
       const first = b.whenFirstRow();
       first.assertEq(left, a);
       first.assertEq(right, bv);
@@ -39,7 +33,7 @@ export function fibonacciAir(): Air {
       trans.assertEq(b.add(left, right), nextRight);
       b.whenLastRow().assertEq(right, x);
     },
-  };
+  );
 }
 
 /**

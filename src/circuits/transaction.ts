@@ -14,11 +14,11 @@
  *               "transfers": [ { "from": id, "to": id, "amount": n, "fee": n }, ... ] }
  * Transfers apply in order; the generator tracks the balances, so an account may appear many times.
  */
-import type { Air, AirBuilder } from '../air/air.ts';
+import { type Air, windowAir } from '../air/air.ts';
 import { inverse, P, sub } from '../field/babybear.ts';
 import { matrix } from '../field/matrix.ts';
 import type { FamilyAirOptions, FamilyGenerator, FamilySpec } from './family-kit.ts';
-import { assertBits, bitsValue, sampleRng, writeBits } from './family-kit.ts';
+import { assertBits, bitsValue, columnLayout, sampleRng, writeBits } from './family-kit.ts';
 
 /** The one-line summary of the family, for reports. */
 export const TX_SUMMARY =
@@ -33,25 +33,46 @@ export const TX_BALANCE_BITS = 30;
 /** Largest log2 batch height (totals stay below 2^30). */
 export const TX_MAX_LOG_ROWS = 10;
 
-const ACTIVE = 0;
-const SENDER = 1;
-const RECEIVER = 2;
-const DIFF_INV = 3;
-const S_BEFORE = 4;
-const S_AFTER = 5;
-const R_BEFORE = 6;
-const R_AFTER = 7;
-const AMOUNT = 8;
-const FEE = 9;
-const CUM_COUNT = 10;
-const CUM_AMOUNT = 11;
-const CUM_FEE = 12;
-const AMOUNT_BITS = 13;
-const FEE_BITS = AMOUNT_BITS + TX_AMOUNT_BITS;
-const S_AFTER_BITS = FEE_BITS + TX_FEE_BITS;
-const R_BEFORE_BITS = S_AFTER_BITS + TX_BALANCE_BITS;
+const LAYOUT = columnLayout({
+  ACTIVE: 1,
+  SENDER: 1,
+  RECEIVER: 1,
+  DIFF_INV: 1,
+  S_BEFORE: 1,
+  S_AFTER: 1,
+  R_BEFORE: 1,
+  R_AFTER: 1,
+  AMOUNT: 1,
+  FEE: 1,
+  CUM_COUNT: 1,
+  CUM_AMOUNT: 1,
+  CUM_FEE: 1,
+  AMOUNT_BITS: TX_AMOUNT_BITS,
+  FEE_BITS: TX_FEE_BITS,
+  S_AFTER_BITS: TX_BALANCE_BITS,
+  R_BEFORE_BITS: TX_BALANCE_BITS,
+});
+const {
+  ACTIVE,
+  SENDER,
+  RECEIVER,
+  DIFF_INV,
+  S_BEFORE,
+  S_AFTER,
+  R_BEFORE,
+  R_AFTER,
+  AMOUNT,
+  FEE,
+  CUM_COUNT,
+  CUM_AMOUNT,
+  CUM_FEE,
+  AMOUNT_BITS,
+  FEE_BITS,
+  S_AFTER_BITS,
+  R_BEFORE_BITS,
+} = LAYOUT.at;
 /** Main trace width of the transaction AIR. */
-export const TX_WIDTH: number = R_BEFORE_BITS + TX_BALANCE_BITS;
+export const TX_WIDTH: number = LAYOUT.width;
 
 /**
  * The transaction AIR (public values [count, totalAmount, totalFee]).
@@ -59,15 +80,9 @@ export const TX_WIDTH: number = R_BEFORE_BITS + TX_BALANCE_BITS;
  * @returns the AIR (name 'transaction', degree 3)
  */
 export function transactionAir(_opts: FamilyAirOptions = {}): Air {
-  return {
-    name: 'transaction',
-    width: TX_WIDTH,
-    numPublicValues: 3,
-    maxConstraintDegree: 3,
-    eval(b: AirBuilder): void {
-      const l = b.main.local;
-      const n = b.main.next;
-      const [count, totalAmount, totalFee] = b.publicValues;
+  return windowAir(
+    { name: 'transaction', width: TX_WIDTH, numPublicValues: 3, maxConstraintDegree: 3 },
+    (b, l, n, [count, totalAmount, totalFee]) => {
       const inactive = b.sub(1, l[ACTIVE]);
       b.assertBool(l[ACTIVE]);
       assertBits(b, l, AMOUNT_BITS, TX_AMOUNT_BITS);
@@ -101,7 +116,7 @@ export function transactionAir(_opts: FamilyAirOptions = {}): Air {
       last.assertEq(l[CUM_AMOUNT], totalAmount);
       last.assertEq(l[CUM_FEE], totalFee);
     },
-  };
+  );
 }
 
 interface Transfer {

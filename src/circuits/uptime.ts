@@ -11,11 +11,11 @@
  * Input JSON: { "validator": id, "startSlot": n, "threshold": n, "heartbeats": [slot, ...] }
  * (distinct slots inside the window).
  */
-import type { Air, AirBuilder } from '../air/air.ts';
+import { type Air, windowAir } from '../air/air.ts';
 import { P } from '../field/babybear.ts';
 import { matrix } from '../field/matrix.ts';
 import type { FamilyAirOptions, FamilyGenerator, FamilySpec } from './family-kit.ts';
-import { assertBits, bitsValue, sampleRng, writeBits } from './family-kit.ts';
+import { assertBits, bitsValue, columnLayout, sampleRng, writeBits } from './family-kit.ts';
 
 /** The one-line summary of the family, for reports. */
 export const UPTIME_SUMMARY = 'heartbeat count over a slot window is at least the threshold';
@@ -25,12 +25,10 @@ export const UPTIME_SLACK_BITS = 20;
 /** Largest log2 window. */
 export const UPTIME_MAX_LOG_ROWS = 20;
 
-const SLOT = 0;
-const BEAT = 1;
-const COUNT = 2;
-const SLACK_BITS = 3;
+const LAYOUT = columnLayout({ SLOT: 1, BEAT: 1, COUNT: 1, SLACK_BITS: UPTIME_SLACK_BITS });
+const { SLOT, BEAT, COUNT, SLACK_BITS } = LAYOUT.at;
 /** Main trace width of the uptime AIR. */
-export const UPTIME_WIDTH: number = SLACK_BITS + UPTIME_SLACK_BITS;
+export const UPTIME_WIDTH: number = LAYOUT.width;
 
 /**
  * The uptime AIR (public values [validatorId, startSlot, threshold]).
@@ -38,14 +36,9 @@ export const UPTIME_WIDTH: number = SLACK_BITS + UPTIME_SLACK_BITS;
  * @returns the AIR (name 'uptime', degree 2)
  */
 export function uptimeAir(_opts: FamilyAirOptions = {}): Air {
-  return {
-    name: 'uptime',
-    width: UPTIME_WIDTH,
-    numPublicValues: 3,
-    eval(b: AirBuilder): void {
-      const l = b.main.local;
-      const n = b.main.next;
-      const [, startSlot, threshold] = b.publicValues;
+  return windowAir(
+    { name: 'uptime', width: UPTIME_WIDTH, numPublicValues: 3 },
+    (b, l, n, [, startSlot, threshold]) => {
       b.assertBool(l[BEAT]);
       assertBits(b, l, SLACK_BITS, UPTIME_SLACK_BITS);
       const first = b.whenFirstRow();
@@ -56,7 +49,7 @@ export function uptimeAir(_opts: FamilyAirOptions = {}): Air {
       t.assertEq(n[COUNT], b.add(l[COUNT], n[BEAT]));
       b.whenLastRow().assertEq(b.sub(l[COUNT], threshold), bitsValue(b, l, SLACK_BITS, UPTIME_SLACK_BITS));
     },
-  };
+  );
 }
 
 /**
