@@ -12,11 +12,13 @@
  * gives what `prove` with `CpuBackend` gives in Node for the same statement
  * (test/browser/prover.test.ts checks it in Chromium).
  */
+
 import type { Air } from '../air/air.ts';
 import type { FamilySize } from '../circuits/families.ts';
 import { FAMILY_NAMES, getFamily, isFamilyName } from '../circuits/families.ts';
 import { fibonacciAir, fibonacciPublicValues, generateFibonacciTrace } from '../circuits/fibonacci.ts';
 import { createPoseidon2Air, generatePoseidon2Trace } from '../circuits/poseidon2-air.ts';
+import { CodedError } from '../error-kinds.ts';
 import type { Matrix } from '../field/matrix.ts';
 import { permSetOf } from '../hash/poseidon2.ts';
 import type { Backend } from '../runtime/backend.ts';
@@ -131,17 +133,8 @@ export const BrowserProverErrorCode = {
 export type BrowserProverErrorCode = (typeof BrowserProverErrorCode)[keyof typeof BrowserProverErrorCode];
 
 /** A prove request that cannot run as asked. */
-export class BrowserProverError extends Error {
+export class BrowserProverError extends CodedError<BrowserProverErrorCode> {
   override readonly name = 'BrowserProverError';
-  readonly code: BrowserProverErrorCode;
-  /**
-   * @param code what went wrong
-   * @param message the explanation
-   */
-  constructor(code: BrowserProverErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
 }
 
 /** The message for a page without cross-origin isolation. */

@@ -8,11 +8,11 @@
  */
 
 import type { Air, AirBuilder, ConstraintScope, Expr, ExprLike } from '../air/air.ts';
+import { LocatedError } from '../error-kinds.ts';
 import { P } from '../field/babybear.ts';
 import type { Matrix } from '../field/matrix.ts';
 import { xorshift32 } from '../field/rng.ts';
 import type { Poseidon2ConstantSetName } from '../hash/poseidon2.ts';
-import { LocatedError } from '../located-error.ts';
 
 /** Size profiles of a family: `production` (the deployed shape) and `test` (fast unit tests). */
 export type FamilySize = 'production' | 'test';

@@ -12,6 +12,7 @@
  * `verifyBatch` treats every argument as hostile and throws nothing but `MerkleError`.
  * Extension-field matrices (ExtensionMmcs, docs/protocol.md §5.6) are committed as their flattened base matrices.
  */
+import { CodedError } from '../error-kinds.ts';
 import { ceilLog2 } from '../field/babybear.ts';
 import { height, type Matrix } from '../field/matrix.ts';
 import { compressInto, compressLayer } from '../hash/compress.ts';
@@ -32,17 +33,14 @@ export const MerkleErrorCode = {
 export type MerkleErrorCode = (typeof MerkleErrorCode)[keyof typeof MerkleErrorCode];
 
 /** A rejected Merkle opening, or a commit request whose heights are not on the ladder. */
-export class MerkleError extends Error {
+export class MerkleError extends CodedError<MerkleErrorCode> {
   override readonly name = 'MerkleError';
-  /** The rejection code. */
-  readonly code: MerkleErrorCode;
   /**
    * @param code rejection code
-   * @param message detail
+   * @param message detail (the message reads `CODE: detail`)
    */
   constructor(code: MerkleErrorCode, message: string) {
-    super(`${code}: ${message}`);
-    this.code = code;
+    super(code, `${code}: ${message}`);
   }
 }
 

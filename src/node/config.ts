@@ -12,7 +12,7 @@ import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } fro
 import { resolve } from 'node:path';
 import { parse } from 'smol-toml';
 import { FAMILY_NAMES, type FamilyName, type FamilySize } from '../circuits/families.ts';
-import { LocatedError } from '../located-error.ts';
+import { LocatedError } from '../error-kinds.ts';
 import { GPU_DISABLE_ENV, isTruthyEnv } from '../runtime/select.ts';
 import { PRESETS } from '../stark/config.ts';
 

@@ -17,6 +17,8 @@
  * the queue orders it before any later read, so the only host waits for GPU results are read-backs.
  */
 
+import { CodedError } from '../error-kinds.ts';
+
 /** Numeric GPUBufferUsage flags (the WebGPU spec values; Dawn's globals are never installed). */
 export const BufferUsage = {
   MAP_READ: 0x01,
@@ -43,17 +45,8 @@ export const GpuErrorCode = {
 export type GpuErrorCode = (typeof GpuErrorCode)[keyof typeof GpuErrorCode];
 
 /** A GPU failure with a machine-readable code (the fallback wrapper logs and counts it). */
-export class GpuError extends Error {
+export class GpuError extends CodedError<GpuErrorCode> {
   override readonly name = 'GpuError';
-  readonly code: GpuErrorCode;
-  /**
-   * @param code failure class
-   * @param message detail
-   */
-  constructor(code: GpuErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
 }
 
 /** Pino-style logger (`info(obj, msg)`), injected; the default does nothing. */
