@@ -205,7 +205,8 @@ export class FallbackBackend<G extends Backend = WebGpuBackend> implements Backe
     shifts: readonly Felt[],
   ): Promise<CommittedHandle> {
     const sh = [...shifts];
-    return this.committedOp(
+    return this.handleOp<CommittedHandle>(
+      FallbackCommitted,
       'ldeAndCommit',
       [],
       (b) => b.ldeAndCommit(evals, logBlowup, sh),
@@ -223,7 +224,8 @@ export class FallbackBackend<G extends Backend = WebGpuBackend> implements Backe
   async evalQuotient(trace: CommittedHandle, spec: QuotientSpec, alpha: Ext4): Promise<ExtVectorHandle> {
     const t = this.own(trace);
     const a = Uint32Array.from(alpha);
-    return this.vectorOp(
+    return this.handleOp<ExtVectorHandle>(
+      FallbackVector,
       'evalQuotient',
       [t],
       (b) => b.evalQuotient(t.lineage.primary as CommittedHandle, spec, a),
@@ -247,7 +249,8 @@ export class FallbackBackend<G extends Backend = WebGpuBackend> implements Backe
   ): Promise<CommittedHandle> {
     const q = this.own(quotient);
     const sh = [...shifts];
-    return this.committedOp(
+    return this.handleOp<CommittedHandle>(
+      FallbackCommitted,
       'commitQuotient',
       [q],
       (b) => b.commitQuotient(q.lineage.primary as ExtVectorHandle, numChunks, logBlowup, sh),
@@ -323,7 +326,8 @@ export class FallbackBackend<G extends Backend = WebGpuBackend> implements Backe
    */
   async commitFriRound(v: ExtVectorHandle, logArity: number): Promise<CommittedHandle> {
     const h = this.own(v);
-    return this.committedOp(
+    return this.handleOp<CommittedHandle>(
+      FallbackCommitted,
       'commitFriRound',
       [h],
       (b) => b.commitFriRound(h.lineage.primary as ExtVectorHandle, logArity),
@@ -348,7 +352,8 @@ export class FallbackBackend<G extends Backend = WebGpuBackend> implements Backe
     const h = this.own(v);
     const r = rollIn === null ? null : this.own(rollIn);
     const b = Uint32Array.from(beta);
-    return this.vectorOp(
+    return this.handleOp<ExtVectorHandle>(
+      FallbackVector,
       'foldFri',
       r === null ? [h] : [h, r],
       (g) =>
@@ -488,24 +493,19 @@ export class FallbackBackend<G extends Backend = WebGpuBackend> implements Backe
     return l;
   }
 
-  private async committedOp(
+  /**
+   * An operation that makes a handle: tried on the primary, else on the CPU; the result is wrapped
+   * with its lineage (the primary's value, or the CPU's, and how to replay it on the CPU).
+   */
+  private async handleOp<H extends BackendHandle>(
+    wrap: new (of: H, lineage: Lineage) => H,
     op: string,
     inputs: readonly FallbackHandle[],
-    onPrimary: (b: G) => Promise<CommittedHandle>,
-    onCpu: () => Promise<CommittedHandle>,
-  ): Promise<CommittedHandle> {
+    onPrimary: (b: G) => Promise<H>,
+    onCpu: () => Promise<H>,
+  ): Promise<H> {
     const { value, onPrimary: p } = await this.attemptTagged(op, inputs, () => onPrimary(this.gpu), onCpu);
-    return new FallbackCommitted(value, this.lineage(p ? value : null, onCpu, p ? null : value));
-  }
-
-  private async vectorOp(
-    op: string,
-    inputs: readonly FallbackHandle[],
-    onPrimary: (b: G) => Promise<ExtVectorHandle>,
-    onCpu: () => Promise<ExtVectorHandle>,
-  ): Promise<ExtVectorHandle> {
-    const { value, onPrimary: p } = await this.attemptTagged(op, inputs, () => onPrimary(this.gpu), onCpu);
-    return new FallbackVector(value, this.lineage(p ? value : null, onCpu, p ? null : value));
+    return new wrap(value, this.lineage(p ? value : null, onCpu, p ? null : value));
   }
 
   private async attempt<T>(
