@@ -125,6 +125,48 @@ function tallestFirst(heights: readonly number[]): number[] {
   return order;
 }
 
+/** Leaf digests of matrices injected at one tree level (docs/protocol.md §5.3). */
+export interface LevelInjection {
+  /** Digests of nodes [first, first + n): 8 elements each. */
+  readonly digests: Uint32Array;
+  /** The node index of `digests[0..8)`. */
+  readonly first: number;
+  /** The injected matrices' height: nodes at or past it take ZERO_DIGEST. */
+  readonly height: number;
+}
+
+/**
+ * One level of a Merkle tree over its node range [a, b): node i = compress(prev node 2i, prev
+ * node 2i + 1), then, where matrices are injected at this level, node i = compress(node i, their
+ * leaf digest i), or compress(node i, ZERO_DIGEST) at or past their height. The one level step of
+ * every CPU tree builder: `commitMatrices` (whole levels) and the worker pool's node-range jobs
+ * (src/runtime/workers/tasks.ts). The WebGPU backend builds the same levels in WGSL
+ * (src/shaders/), checked against this one by the byte-identity tests.
+ * @param perm width-16 permutation
+ * @param prev the level below (8 elements per node, node 0 at offset 0)
+ * @param out this level (8 elements per node, node 0 at offset 0)
+ * @param a first node
+ * @param b end node (exclusive)
+ * @param injection leaf digests injected at this level, or null
+ */
+export function buildLevel(
+  perm: Poseidon2Perm,
+  prev: Uint32Array,
+  out: Uint32Array,
+  a: number,
+  b: number,
+  injection: LevelInjection | null,
+): void {
+  compressLayer(perm, prev, 2 * DIGEST_ELEMS * a, out, DIGEST_ELEMS * a, b - a);
+  if (injection === null) return;
+  const { digests, first, height: h } = injection;
+  for (let i = a; i < b; i++) {
+    const o = DIGEST_ELEMS * i;
+    if (i < h) compressInto(perm, out, o, out, o, digests, o - DIGEST_ELEMS * first);
+    else compressInto(perm, out, o, out, o, ZERO_DIGEST, 0);
+  }
+}
+
 /**
  * Commits matrices (caller order) into a Merkle tree.
  * @param config the MMCS configuration (permutation)
@@ -150,18 +192,14 @@ export function commitMatrices(config: MerkleConfig, matrices: readonly Matrix[]
   while (prevLen > 1) {
     const half = prevLen / 2;
     const next = new Uint32Array(DIGEST_ELEMS * padded(half));
-    compressLayer(perm, prev, 0, next, 0, half);
+    let injection: LevelInjection | null = null;
     if (p < order.length && npt(heights[order[p]]) === npt(half)) {
       const h = heights[order[p]];
       const inj: Matrix[] = [];
       while (p < order.length && heights[order[p]] === h) inj.push(matrices[order[p++]]);
-      const leaves = hashRows(perm, inj);
-      for (let i = 0; i < half; i++) {
-        const o = DIGEST_ELEMS * i;
-        if (i < h) compressInto(perm, next, o, next, o, leaves, o);
-        else compressInto(perm, next, o, next, o, ZERO_DIGEST, 0);
-      }
+      injection = { digests: hashRows(perm, inj), first: 0, height: h };
     }
+    buildLevel(perm, prev, next, 0, half, injection);
     layers.push(next);
     prev = next;
     prevLen = padded(half);

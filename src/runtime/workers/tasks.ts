@@ -19,10 +19,10 @@ import type { Felt } from '../../field/babybear.ts';
 import { cosetLdeBitReversed } from '../../field/dft.ts';
 import { type Matrix, matrix } from '../../field/matrix.ts';
 import { barycentricSums, type ReduceTerm, reduceRange } from '../../fri/open.ts';
-import { compressInto } from '../../hash/compress.ts';
 import { type Poseidon2ConstantSetName, poseidon2ForSet } from '../../hash/poseidon2.ts';
 import { hashRows } from '../../hash/sponge.ts';
 import { DIGEST_ELEMS } from '../../hash/types.ts';
+import { buildLevel } from '../../merkle/mmcs.ts';
 
 /** A run of u32 elements in a (Shared)ArrayBuffer; offsets and lengths in elements. */
 export interface SharedView {
@@ -158,29 +158,18 @@ export function runMerkleJob(job: MerkleJob): void {
         DIGEST_ELEMS * a,
       );
     } else {
-      const prev = viewOf(job.layers[level - 1]);
-      for (let i = a; i < b; i++) {
-        compressInto(
-          perm,
-          out,
-          DIGEST_ELEMS * i,
-          prev,
-          2 * DIGEST_ELEMS * i,
-          prev,
-          2 * DIGEST_ELEMS * i + DIGEST_ELEMS,
-        );
-      }
-      for (const inj of job.injections) {
-        if (inj.level !== level) continue;
-        const digests = hashRows(
-          perm,
-          inj.matrices.map((m) => rowsOf(m, a, b)),
-        );
-        for (let i = a; i < b; i++) {
-          const o = DIGEST_ELEMS * i;
-          compressInto(perm, out, o, out, o, digests, o - DIGEST_ELEMS * a);
-        }
-      }
+      const inj = job.injections.find((j) => j.level === level);
+      const injection = inj
+        ? {
+            digests: hashRows(
+              perm,
+              inj.matrices.map((m) => rowsOf(m, a, b)),
+            ),
+            first: a,
+            height: b, // power-of-two heights: an injected matrix covers the level
+          }
+        : null;
+      buildLevel(perm, viewOf(job.layers[level - 1]), out, a, b, injection);
     }
     if (level < job.levelTo) {
       a >>>= 1;
