@@ -45,6 +45,20 @@ function reduce(x: number): Felt {
 
 // ---------------------------------------------------------------- hot-loop variants
 
+/** out[o..o+4) = f(a[ia..ia+4), b[ib..ib+4)): the buffer form of a binary operation. */
+export type IntoBinary = (
+  out: Uint32Array,
+  o: number,
+  a: Uint32Array,
+  ia: number,
+  b: Uint32Array,
+  ib: number,
+) => void;
+/** out[o..o+4) = f(a[ia..ia+4)): the buffer form of a unary operation. */
+export type IntoUnary = (out: Uint32Array, o: number, a: Uint32Array, ia: number) => void;
+/** out[o..o+4) = f(a[ia..ia+4), s) for a canonical base element s: the buffer form. */
+export type IntoBase = (out: Uint32Array, o: number, a: Uint32Array, ia: number, s: Felt) => void;
+
 /**
  * out[o..o+4) = a[ia..ia+4) * b[ib..ib+4) in EF (schoolbook, then X^4 = 11):
  *   r0 = a0 b0 + 11 (a1 b3 + a2 b2 + a3 b1)   r1 = a0 b1 + a1 b0 + 11 (a2 b3 + a3 b2)
@@ -52,21 +66,8 @@ function reduce(x: number): Felt {
  * Each r_k is computed exactly in doubles by splitting b into 16-bit halves, then reduced twice.
  * (About 3x faster than 16 separate `mul` calls in bench/primitives.bench.ts; that clear form is
  * `clearExt4MulInto` in test/ref/field-ref.ts.)
- * @param out output buffer
- * @param o offset of the result in out
- * @param a first operand buffer
- * @param ia offset of the first operand
- * @param b second operand buffer
- * @param ib offset of the second operand
  */
-export function ext4MulInto(
-  out: Uint32Array,
-  o: number,
-  a: Uint32Array,
-  ia: number,
-  b: Uint32Array,
-  ib: number,
-): void {
+export const ext4MulInto: IntoBinary = (out, o, a, ia, b, ib) => {
   const a0 = a[ia];
   const a1 = a[ia + 1];
   const a2 = a[ia + 2];
@@ -101,16 +102,12 @@ export function ext4MulInto(
   out[o + 1] = reduce(h1 * 65536 + l1);
   out[o + 2] = reduce(h2 * 65536 + l2);
   out[o + 3] = reduce(h3 * 65536 + l3);
-}
+};
 
 /**
  * out[o..o+4) = a^2 in EF.
- * @param out output buffer
- * @param o output offset
- * @param a operand buffer
- * @param ia operand offset
  */
-export function ext4SquareInto(out: Uint32Array, o: number, a: Uint32Array, ia: number): void {
+export const ext4SquareInto: IntoUnary = (out, o, a, ia) => {
   const a0 = a[ia];
   const a1 = a[ia + 1];
   const a2 = a[ia + 2];
@@ -123,108 +120,64 @@ export function ext4SquareInto(out: Uint32Array, o: number, a: Uint32Array, ia: 
   out[o + 1] = reduce(r1);
   out[o + 2] = reduce(r2);
   out[o + 3] = reduce(r3);
-}
+};
 
 /**
  * out[o..o+4) = a + b in EF.
- * @param out output buffer
- * @param o output offset
- * @param a first operand buffer
- * @param ia first operand offset
- * @param b second operand buffer
- * @param ib second operand offset
  */
-export function ext4AddInto(
-  out: Uint32Array,
-  o: number,
-  a: Uint32Array,
-  ia: number,
-  b: Uint32Array,
-  ib: number,
-): void {
+export const ext4AddInto: IntoBinary = (out, o, a, ia, b, ib) => {
   for (let k = 0; k < 4; k++) {
     const s = a[ia + k] + b[ib + k];
     out[o + k] = s >= P ? s - P : s;
   }
-}
+};
 
 /**
  * out[o..o+4) = a - b in EF.
- * @param out output buffer
- * @param o output offset
- * @param a first operand buffer
- * @param ia first operand offset
- * @param b second operand buffer
- * @param ib second operand offset
  */
-export function ext4SubInto(
-  out: Uint32Array,
-  o: number,
-  a: Uint32Array,
-  ia: number,
-  b: Uint32Array,
-  ib: number,
-): void {
+export const ext4SubInto: IntoBinary = (out, o, a, ia, b, ib) => {
   for (let k = 0; k < 4; k++) {
     const s = a[ia + k] - b[ib + k];
     out[o + k] = s < 0 ? s + P : s;
   }
-}
+};
 
 /**
  * out[o..o+4) = -a in EF.
- * @param out output buffer
- * @param o output offset
- * @param a operand buffer
- * @param ia operand offset
  */
-export function ext4NegInto(out: Uint32Array, o: number, a: Uint32Array, ia: number): void {
+export const ext4NegInto: IntoUnary = (out, o, a, ia) => {
   for (let k = 0; k < 4; k++) {
     const x = a[ia + k];
     out[o + k] = x === 0 ? 0 : P - x;
   }
-}
+};
 
 /**
  * out[o..o+4) = a * s for a base scalar s.
- * @param out output buffer
- * @param o output offset
- * @param a extension operand buffer
- * @param ia extension operand offset
- * @param s canonical base element
  */
-export function ext4MulBaseInto(out: Uint32Array, o: number, a: Uint32Array, ia: number, s: Felt): void {
+export const ext4MulBaseInto: IntoBase = (out, o, a, ia, s) => {
   out[o] = mul(a[ia], s);
   out[o + 1] = mul(a[ia + 1], s);
   out[o + 2] = mul(a[ia + 2], s);
   out[o + 3] = mul(a[ia + 3], s);
-}
+};
 
 /**
  * out[o..o+4) = a + s for a base scalar s (only the constant coefficient changes).
- * @param out output buffer
- * @param o output offset
- * @param a extension operand buffer
- * @param ia extension operand offset
- * @param s canonical base element
  */
-export function ext4AddBaseInto(out: Uint32Array, o: number, a: Uint32Array, ia: number, s: Felt): void {
+export const ext4AddBaseInto: IntoBase = (out, o, a, ia, s) => {
   const t = a[ia] + s;
   out[o] = t >= P ? t - P : t;
   out[o + 1] = a[ia + 1];
   out[o + 2] = a[ia + 2];
   out[o + 3] = a[ia + 3];
-}
+};
 
 /**
  * out[o..o+4) = 1 / a, via the norm: a * a(-X) lies in F[X^2], whose norm to F is one base inverse.
- * @param out output buffer
- * @param o output offset
- * @param a operand buffer
- * @param ia operand offset
  * @throws {FieldError} if a = 0
  */
-export function ext4InverseInto(out: Uint32Array, o: number, a: Uint32Array, ia: number): void {
+export const ext4InverseInto: IntoUnary = (out, o, a, ia) => {
   const a0 = a[ia];
   const a1 = a[ia + 1];
   const a2 = a[ia + 2];
@@ -247,7 +200,7 @@ export function ext4InverseInto(out: Uint32Array, o: number, a: Uint32Array, ia:
   out[o + 1] = reduce(mul(n1, d0) + EXT_W * mul(n3, d2));
   out[o + 2] = reduce(mul(a2, d0) + mul(a0, d2));
   out[o + 3] = reduce(mul(n3, d0) + mul(n1, d2));
-}
+};
 
 function baseInverse(x: Felt): Felt {
   // x^(P-2) by square-and-multiply; x != 0.
@@ -340,34 +293,31 @@ export function ext4From(c: ArrayLike<number>): Ext4 {
   return out;
 }
 
-type IntoBinary = (
-  out: Uint32Array,
-  o: number,
-  a: Uint32Array,
-  ia: number,
-  b: Uint32Array,
-  ib: number,
-) => void;
-type IntoUnary = (out: Uint32Array, o: number, a: Uint32Array, ia: number) => void;
-type IntoBase = (out: Uint32Array, o: number, a: Uint32Array, ia: number, s: Felt) => void;
-
-/** f(a, b) into a fresh element (the convenience forms below; hot code calls the Into forms). */
-function freshBinary(f: IntoBinary, a: Ext4, b: Ext4): Ext4 {
-  const out = new Uint32Array(4);
-  f(out, 0, a, 0, b, 0);
-  return out;
+/** The fresh-result form of a binary Into function (the convenience forms below; hot code calls the Into forms). */
+function freshBinary(f: IntoBinary): (a: Ext4, b: Ext4) => Ext4 {
+  return (a, b) => {
+    const out = new Uint32Array(4);
+    f(out, 0, a, 0, b, 0);
+    return out;
+  };
 }
 
-function freshUnary(f: IntoUnary, a: Ext4): Ext4 {
-  const out = new Uint32Array(4);
-  f(out, 0, a, 0);
-  return out;
+/** The fresh-result form of a unary Into function. */
+function freshUnary(f: IntoUnary): (a: Ext4) => Ext4 {
+  return (a) => {
+    const out = new Uint32Array(4);
+    f(out, 0, a, 0);
+    return out;
+  };
 }
 
-function freshBase(f: IntoBase, a: Ext4, s: Felt): Ext4 {
-  const out = new Uint32Array(4);
-  f(out, 0, a, 0, s);
-  return out;
+/** The fresh-result form of an Into function with a base scalar. */
+function freshBase(f: IntoBase): (a: Ext4, s: Felt) => Ext4 {
+  return (a, s) => {
+    const out = new Uint32Array(4);
+    f(out, 0, a, 0, s);
+    return out;
+  };
 }
 
 /** The basis element X^i as a fresh extension element (0 <= i < 4). */
@@ -378,47 +328,31 @@ export function ext4Basis(i: number): Ext4 {
 }
 
 /** a + b (fresh result). */
-export function ext4Add(a: Ext4, b: Ext4): Ext4 {
-  return freshBinary(ext4AddInto, a, b);
-}
+export const ext4Add: (a: Ext4, b: Ext4) => Ext4 = /* @__PURE__ */ freshBinary(ext4AddInto);
 
 /** a - b (fresh result). */
-export function ext4Sub(a: Ext4, b: Ext4): Ext4 {
-  return freshBinary(ext4SubInto, a, b);
-}
+export const ext4Sub: (a: Ext4, b: Ext4) => Ext4 = /* @__PURE__ */ freshBinary(ext4SubInto);
 
 /** -a (fresh result). */
-export function ext4Neg(a: Ext4): Ext4 {
-  return freshUnary(ext4NegInto, a);
-}
+export const ext4Neg: (a: Ext4) => Ext4 = /* @__PURE__ */ freshUnary(ext4NegInto);
 
 /** a * b (fresh result). */
-export function ext4Mul(a: Ext4, b: Ext4): Ext4 {
-  return freshBinary(ext4MulInto, a, b);
-}
+export const ext4Mul: (a: Ext4, b: Ext4) => Ext4 = /* @__PURE__ */ freshBinary(ext4MulInto);
 
 /** a^2 (fresh result). */
-export function ext4Square(a: Ext4): Ext4 {
-  return freshUnary(ext4SquareInto, a);
-}
+export const ext4Square: (a: Ext4) => Ext4 = /* @__PURE__ */ freshUnary(ext4SquareInto);
 
 /** a * s for a base scalar s (fresh result). */
-export function ext4MulBase(a: Ext4, s: Felt): Ext4 {
-  return freshBase(ext4MulBaseInto, a, s);
-}
+export const ext4MulBase: (a: Ext4, s: Felt) => Ext4 = /* @__PURE__ */ freshBase(ext4MulBaseInto);
 
 /** a + s for a base scalar s (fresh result). */
-export function ext4AddBase(a: Ext4, s: Felt): Ext4 {
-  return freshBase(ext4AddBaseInto, a, s);
-}
+export const ext4AddBase: (a: Ext4, s: Felt) => Ext4 = /* @__PURE__ */ freshBase(ext4AddBaseInto);
 
 /**
  * 1 / a (fresh result).
  * @throws {FieldError} if a = 0
  */
-export function ext4Inverse(a: Ext4): Ext4 {
-  return freshUnary(ext4InverseInto, a);
-}
+export const ext4Inverse: (a: Ext4) => Ext4 = /* @__PURE__ */ freshUnary(ext4InverseInto);
 
 /**
  * a / b (fresh result).
