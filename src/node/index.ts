@@ -22,6 +22,7 @@ export {
   nodeWorkerSpawner,
   WORKER_BUNDLE_ENV,
 } from '../runtime/workers/node-spawn.ts';
+export type { WorkerApi } from '../worker/api.ts';
 export type { ProveJob, ProveJobOutcome, StatementSpec } from '../worker/prove-job.ts';
 export { PoisonCode, runProveJob } from '../worker/prove-job.ts';
 export type {
