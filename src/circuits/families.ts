@@ -5,6 +5,8 @@
  * No Plonky3 counterpart. Invariant: `FAMILY_NAMES` order is the order of reports, the cache
  * manifest and the expected-digest table.
  */
+import type { Air } from '../air/air.ts';
+import type { Poseidon2ConstantSetName } from '../hash/poseidon2.ts';
 import { CONSENSUS_SUMMARY, consensusSpec } from './consensus.ts';
 import type { CircuitFamily, FamilySize } from './family-kit.ts';
 import { defineFamily, FamilyInputError } from './family-kit.ts';
@@ -83,4 +85,26 @@ export function getFamily(name: string): CircuitFamily {
   if (!isFamilyName(name))
     throw new FamilyInputError(name, '', `unknown circuit family (known: ${FAMILY_NAMES.join(', ')})`);
   return FAMILIES[name];
+}
+
+const AIRS = new Map<string, Air>();
+
+/**
+ * The AIR of a family under a constant set, built once per process: the same object for the same
+ * family and constants, so the compiled-AIR cache (air/program.ts compileAirCached) is hit across
+ * proofs and verifications. The one AIR-object cache of the package: the worker's prove job, the
+ * parameter cache's digests and the queue use it.
+ * @param family the family name
+ * @param constants the Poseidon2 constant set of the hash-based families
+ * @returns the AIR
+ * @throws {FamilyInputError} for an unknown family
+ */
+export function cachedFamilyAir(family: string, constants: Poseidon2ConstantSetName): Air {
+  const key = `${family}/${constants}`;
+  let air = AIRS.get(key);
+  if (air === undefined) {
+    air = getFamily(family).air({ constants });
+    AIRS.set(key, air);
+  }
+  return air;
 }

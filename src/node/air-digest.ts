@@ -7,8 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Air } from '../air/air.ts';
-import { type CompiledAir, compileAir } from '../air/program.ts';
-import { FAMILIES, type FamilyName } from '../circuits/families.ts';
+import { type CompiledAir, compileAirCached } from '../air/program.ts';
+import { cachedFamilyAir, type FamilyName } from '../circuits/families.ts';
 import type { Poseidon2ConstantSetName } from '../hash/poseidon2.ts';
 
 /**
@@ -37,10 +37,11 @@ export function airDigest(c: CompiledAir): string {
   return h.digest('hex');
 }
 
-const compiledMemo = new Map<string, { air: Air; compiled: CompiledAir; digest: string }>();
+const digests = new WeakMap<CompiledAir, string>();
 
 /**
- * The AIR of a family under a constant set, compiled and digested once.
+ * The AIR of a family under a constant set (circuits/families.ts cachedFamilyAir), its compiled
+ * form (air/program.ts compileAirCached) and its digest, each computed once.
  * @param family the family
  * @param constants the constant set
  * @returns the AIR, its compiled form and digest
@@ -49,13 +50,12 @@ export function familyAir(
   family: FamilyName,
   constants: Poseidon2ConstantSetName,
 ): { air: Air; compiled: CompiledAir; digest: string } {
-  const key = `${family}/${constants}`;
-  let m = compiledMemo.get(key);
-  if (!m) {
-    const air = FAMILIES[family].air({ constants });
-    const compiled = compileAir(air);
-    m = { air, compiled, digest: airDigest(compiled) };
-    compiledMemo.set(key, m);
+  const air = cachedFamilyAir(family, constants);
+  const compiled = compileAirCached(air);
+  let digest = digests.get(compiled);
+  if (digest === undefined) {
+    digest = airDigest(compiled);
+    digests.set(compiled, digest);
   }
-  return m;
+  return { air, compiled, digest };
 }

@@ -18,6 +18,7 @@
  */
 
 import { CodedError } from '../error-kinds.ts';
+import type { Logger } from './logger.ts';
 
 /** Numeric GPUBufferUsage flags (the WebGPU spec values; Dawn's globals are never installed). */
 export const BufferUsage = {
@@ -49,11 +50,8 @@ export class GpuError extends CodedError<GpuErrorCode> {
   override readonly name = 'GpuError';
 }
 
-/** Pino-style logger (`info(obj, msg)`), injected; the default does nothing. */
-export interface GpuLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-}
+/** The part of the library's logger (./logger.ts) the GPU code uses; injected, silent by default. */
+export type GpuLogger = Pick<Logger, 'info' | 'warn'>;
 
 /** A logger that drops everything. */
 export const NOOP_LOGGER: GpuLogger = { info: () => {}, warn: () => {} };

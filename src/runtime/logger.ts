@@ -4,7 +4,7 @@
  * logger whose records carry `target: "plonky3"`.
  *
  * No Plonky3 counterpart (upstream logs through `tracing` with target "plonky3").
- * Browser-safe: imports nothing. Structurally compatible with GpuLogger in ./gpu-context.ts.
+ * Browser-safe: imports nothing. The GPU code takes its info/warn part (GpuLogger, ./gpu-context.ts).
  */
 
 /** A pino-style structured logger. */

@@ -16,11 +16,11 @@ import type { Air } from '../air/air.ts';
 import { AirError } from '../air/air.ts';
 import { ConstraintError, checkConstraints } from '../air/check.ts';
 import {
+  cachedFamilyAir,
   FAMILIES,
   FamilyInputError,
   type FamilyName,
   type FamilySize,
-  isFamilyName,
 } from '../circuits/families.ts';
 import {
   createPoseidon2Air,
@@ -89,25 +89,22 @@ export type ProveJobOutcome =
       readonly message: string;
     };
 
-const airs = new Map<string, Air>();
+const builtinAirs = new Map<string, Air>();
 
 /**
- * The AIR of a statement under a configuration (cached per family or AIR and constant set).
+ * The AIR of a statement under a configuration (families: circuits/families.ts cachedFamilyAir;
+ * the built-in AIRs once per process).
  * @param s the statement
  * @param config selects the Poseidon2 constant set of the hash-based families
  * @returns the AIR object (the same object for the same family and constants)
  * @throws {FamilyInputError} for an unknown family
  */
 export function statementAir(s: StatementSpec, config: StarkConfig): Air {
-  const constants = constantSetOf(config);
-  const key = s.kind === 'family' ? `${s.family}/${constants}` : s.kind;
-  let air = airs.get(key);
+  if (s.kind === 'family') return cachedFamilyAir(String(s.family), constantSetOf(config));
+  let air = builtinAirs.get(s.kind);
   if (air === undefined) {
-    if (s.kind === 'family') {
-      if (!isFamilyName(s.family)) throw new FamilyInputError(String(s.family), '', 'unknown circuit family');
-      air = FAMILIES[s.family].air({ constants });
-    } else air = s.kind === 'fibonacci' ? fibonacciAir() : createPoseidon2Air();
-    airs.set(key, air);
+    air = s.kind === 'fibonacci' ? fibonacciAir() : createPoseidon2Air();
+    builtinAirs.set(s.kind, air);
   }
   return air;
 }
