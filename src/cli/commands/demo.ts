@@ -6,7 +6,6 @@
  * verified and every tampered copy was rejected. The backend is chosen once for the run
  * (src/cli/backend.ts, shared with `p3ts prove`) and named in one line.
  */
-import { parseArgs } from 'node:util';
 import type { CircuitFamily } from '../../circuits/family-kit.ts';
 import type { StarkConfig } from '../../stark/config.ts';
 import { wrapEnvelope } from '../../stark/envelope.ts';
@@ -14,7 +13,7 @@ import type { ProvePhases } from '../../stark/prove.ts';
 import { prove } from '../../stark/prove.ts';
 import { circuitIdOf, verify } from '../../stark/verify.ts';
 import { BACKEND_HELP, BACKEND_OPTIONS, type BackendFlags, backendFlags, chooseBackend } from '../backend.ts';
-import { configFromFlags, messageOf, UsageError } from '../common.ts';
+import { configFromFlags, messageOf, parseCommandArgs, UsageError } from '../common.ts';
 
 const HELP = `usage: p3ts demo [--size production|test] [--config NAME] [--families transaction,state,...]
                  [--gpu auto|on|off] [--workers N|auto]
@@ -34,33 +33,30 @@ interface Row {
 
 /** Runs the command. */
 export async function run(argv: string[]): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  let flags: BackendFlags;
-  let config: StarkConfig;
-  try {
-    values = parseArgs({
-      args: argv,
-      options: {
-        size: { type: 'string', default: 'production' },
-        config: { type: 'string', default: 'c100' },
-        families: { type: 'string' },
-        ...BACKEND_OPTIONS,
-        help: { type: 'boolean' },
+  let flags: BackendFlags | undefined;
+  let config: StarkConfig | undefined;
+  const args = parseCommandArgs(
+    'demo',
+    HELP,
+    argv,
+    {
+      size: { type: 'string', default: 'production' },
+      config: { type: 'string', default: 'c100' },
+      families: { type: 'string' },
+      ...BACKEND_OPTIONS,
+    },
+    {
+      check: ({ values: v }) => {
+        if (v.size !== 'production' && v.size !== 'test')
+          throw new UsageError('--size expects production|test');
+        flags = backendFlags(v);
+        config = configFromFlags({ config: v.config });
       },
-      strict: true,
-    }).values;
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
-    if (values.size !== 'production' && values.size !== 'test')
-      throw new UsageError('--size expects production|test');
-    flags = backendFlags(values);
-    config = configFromFlags({ config: values.config });
-  } catch (e) {
-    console.error(`p3ts demo: ${messageOf(e)}\n${HELP}`);
-    return 2;
-  }
+    },
+  );
+  if (typeof args === 'number' || flags === undefined || config === undefined)
+    return typeof args === 'number' ? args : 2;
+  const { values } = args;
   const { FAMILIES, FAMILY_NAMES, isFamilyName } = await import('../../circuits/families.ts');
   const wanted = typeof values.families === 'string' ? values.families.split(',') : [...FAMILY_NAMES];
   const unknown = wanted.filter((name) => !isFamilyName(name));

@@ -9,7 +9,6 @@
  * ignored with a warning (restart after preflight to rotate keys).
  * Exit codes: 0 clean shutdown, 1 startup failure (config, cache integrity, port), 2 usage error.
  */
-import { parseArgs } from 'node:util';
 import { POSEIDON2_CONSTANT_SETS } from '../../hash/poseidon2.ts';
 import { CacheIntegrityError, constantSetOf, ProofCache } from '../../node/cache.ts';
 import { ConfigError, loadNodeConfig, readServiceToken } from '../../node/config.ts';
@@ -28,7 +27,7 @@ import type { WorkerPool } from '../../runtime/workers/pool.ts';
 import { getConfig } from '../../stark/config.ts';
 import { mmcsFor } from '../../stark/instance.ts';
 import type { WorkerApi } from '../../worker/api.ts';
-import { messageOf, parseIntFlag } from '../common.ts';
+import { messageOf, NODE_CONFIG_OPTION, parseCommandArgs, parseIntFlag } from '../common.ts';
 
 const HELP = `usage: p3ts serve [--config PATH] [--port N] [--queue redis://HOST:PORT/DB]
 Serves POST /prove, POST /verify, GET /metrics, GET /status/node on the loopback address of
@@ -42,28 +41,20 @@ Serves POST /prove, POST /verify, GET /metrics, GET /status/node on the loopback
  * @returns the exit code
  */
 export async function run(argv: string[]): Promise<number> {
-  let values: { config?: string; port?: string; queue?: string; help?: boolean };
-  try {
-    values = parseArgs({
-      args: argv,
-      options: {
-        config: { type: 'string', default: 'config/node.toml' },
-        port: { type: 'string' },
-        queue: { type: 'string' },
-        help: { type: 'boolean' },
+  const args = parseCommandArgs(
+    'serve',
+    HELP,
+    argv,
+    { ...NODE_CONFIG_OPTION, port: { type: 'string' }, queue: { type: 'string' } },
+    {
+      check: ({ values: v }) => {
+        if (v.port !== undefined) parseIntFlag(v.port, 'port', { max: 65535 });
+        if (v.queue !== undefined) parseRedisUrl(v.queue);
       },
-      strict: true,
-    }).values;
-    if (values.port !== undefined) parseIntFlag(values.port, 'port', { max: 65535 });
-    if (values.queue !== undefined) parseRedisUrl(values.queue);
-  } catch (e) {
-    console.error(`p3ts serve: ${messageOf(e)}\n${HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+    },
+  );
+  if (typeof args === 'number') return args;
+  const { values } = args;
   let cfg: ReturnType<typeof loadNodeConfig>;
   try {
     cfg = loadNodeConfig(values.config ?? 'config/node.toml');

@@ -10,12 +10,11 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
 import { runStress, type StressProgress } from '../../../tools/stress/harness.ts';
 import { runQueueStress } from '../../../tools/stress/queue-run.ts';
 import { acceptanceTable } from '../../../tools/stress/report.ts';
 import { parseScenario, type Scenario } from '../../../tools/stress/scenario.ts';
-import { messageOf, parseIntFlag, UsageError } from '../common.ts';
+import { FAILED, messageOf, orUsageExit, parseCommandArgs, parseIntFlag, UsageError } from '../common.ts';
 
 const HELP = `usage: p3ts stress --scenario FILE [--out REPORT.json] [--proofs N] [--concurrency N]
                    [--mode threads|main] [--quiet]
@@ -43,47 +42,45 @@ function intOpt(v: unknown, name: string): number | undefined {
  * @returns the exit code
  */
 export async function run(argv: string[]): Promise<number> {
-  let scenario: Scenario;
-  let out: string;
-  let quiet: boolean;
-  let file: string;
-  try {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        scenario: { type: 'string' },
-        out: { type: 'string' },
-        proofs: { type: 'string' },
-        concurrency: { type: 'string' },
-        mode: { type: 'string' },
-        quiet: { type: 'boolean', default: false },
-        help: { type: 'boolean' },
+  let proofs: number | undefined;
+  let concurrency: number | undefined;
+  const args = parseCommandArgs(
+    'stress',
+    HELP,
+    argv,
+    {
+      scenario: { type: 'string' },
+      out: { type: 'string' },
+      proofs: { type: 'string' },
+      concurrency: { type: 'string' },
+      mode: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+    },
+    {
+      check: ({ values: v }) => {
+        if (typeof v.scenario !== 'string') throw new UsageError('--scenario is required');
+        proofs = intOpt(v.proofs, 'proofs');
+        concurrency = intOpt(v.concurrency, 'concurrency');
+        if (v.mode !== undefined && v.mode !== 'threads' && v.mode !== 'main')
+          throw new UsageError('--mode expects threads|main');
       },
-      strict: true,
-    });
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
-    if (typeof values.scenario !== 'string') throw new Error('--scenario is required');
-    file = values.scenario;
-    scenario = parseScenario(await readFile(file, 'utf8'), basename(file));
-    const proofs = intOpt(values.proofs, 'proofs');
-    const concurrency = intOpt(values.concurrency, 'concurrency');
-    if (values.mode !== undefined && values.mode !== 'threads' && values.mode !== 'main')
-      throw new Error('--mode expects threads|main');
-    scenario = {
-      ...scenario,
-      ...(proofs ? { proofs } : {}),
-      ...(concurrency ? { concurrency } : {}),
-      ...(values.mode ? { mode: values.mode as 'threads' | 'main' } : {}),
-    };
-    out = values.out ?? `stress-${scenario.name}.json`;
-    quiet = values.quiet ?? false;
-  } catch (e) {
-    console.error(`p3ts stress: ${messageOf(e)}\n${HELP}`);
-    return 2;
-  }
+    },
+  );
+  if (typeof args === 'number') return args;
+  const { values } = args;
+  const file = values.scenario as string;
+  const parsed = await orUsageExit('stress', async () =>
+    parseScenario(await readFile(file, 'utf8'), basename(file)),
+  );
+  if (parsed === FAILED) return 2;
+  const scenario: Scenario = {
+    ...parsed,
+    ...(proofs ? { proofs } : {}),
+    ...(concurrency ? { concurrency } : {}),
+    ...(values.mode ? { mode: values.mode as 'threads' | 'main' } : {}),
+  };
+  const out = values.out ?? `stress-${scenario.name}.json`;
+  const quiet = values.quiet ?? false;
   const tty = process.stderr.isTTY === true;
   let lastLen = 0;
   const report =

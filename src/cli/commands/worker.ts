@@ -11,7 +11,6 @@
  * Exit codes: 0 clean shutdown, 1 startup failure, 2 usage error.
  */
 import { createServer, type Server } from 'node:http';
-import { parseArgs } from 'node:util';
 import { FAMILY_NAMES, type FamilyName } from '../../circuits/families.ts';
 import { LOG_LEVELS } from '../../node/config.ts';
 import { createNodeLogger } from '../../node/log.ts';
@@ -25,7 +24,7 @@ import { getConfig } from '../../stark/config.ts';
 import type { WorkerApi } from '../../worker/api.ts';
 import { runProveJob } from '../../worker/prove-job.ts';
 import { chooseBackend } from '../backend.ts';
-import { messageOf } from '../common.ts';
+import { intFlag, messageOf, parseCommandArgs, UsageError } from '../common.ts';
 
 const HELP = `usage: p3ts worker --queue redis://HOST:PORT/DB [--gpu auto|on|off] [--concurrency N]
                    [--families a,b,...] [--name NAME] [--queue-name NAME] [--allow-insecure]
@@ -43,90 +42,83 @@ const HELP = `usage: p3ts worker --queue redis://HOST:PORT/DB [--gpu auto|on|off
                    every pool worker before taking jobs; off: take jobs at once
 SIGTERM drains: running jobs finish and are stored, no new job is taken.`;
 
-function intFlag(v: string | undefined, name: string, lo: number, hi: number): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v) || Number(v) < lo || Number(v) > hi)
-    throw new Error(`--${name} expects an integer in ${lo}..${hi}`);
-  return Number(v);
-}
-
 /**
  * Runs the command (resolves when the worker has drained).
  * @param argv arguments after `worker`
  * @returns the exit code
  */
 export async function run(argv: string[]): Promise<number> {
-  let o: {
-    url: string;
-    gpu: 'auto' | 'on' | 'off';
-    concurrency: number;
-    families: FamilyName[];
-    name?: string;
-    queueName?: string;
-    allowInsecure: boolean;
-    lockMs?: number;
-    stalledMs?: number;
-    metricsPort?: number;
-    level: string;
-    warmup: boolean;
-  };
-  try {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        queue: { type: 'string' },
-        gpu: { type: 'string', default: 'auto' },
-        concurrency: { type: 'string' },
-        families: { type: 'string' },
-        name: { type: 'string' },
-        'queue-name': { type: 'string' },
-        'allow-insecure': { type: 'boolean', default: false },
-        'lock-duration-ms': { type: 'string' },
-        'stalled-interval-ms': { type: 'string' },
-        'metrics-port': { type: 'string' },
-        'log-level': { type: 'string', default: 'info' },
-        warmup: { type: 'string', default: 'on' },
-        help: { type: 'boolean' },
+  let o:
+    | {
+        url: string;
+        gpu: 'auto' | 'on' | 'off';
+        concurrency: number;
+        families: FamilyName[];
+        name?: string;
+        queueName?: string;
+        allowInsecure: boolean;
+        lockMs?: number;
+        stalledMs?: number;
+        metricsPort?: number;
+        level: string;
+        warmup: boolean;
+      }
+    | undefined;
+  const args = parseCommandArgs(
+    'worker',
+    HELP,
+    argv,
+    {
+      queue: { type: 'string' },
+      gpu: { type: 'string', default: 'auto' },
+      concurrency: { type: 'string' },
+      families: { type: 'string' },
+      name: { type: 'string' },
+      'queue-name': { type: 'string' },
+      'allow-insecure': { type: 'boolean', default: false },
+      'lock-duration-ms': { type: 'string' },
+      'stalled-interval-ms': { type: 'string' },
+      'metrics-port': { type: 'string' },
+      'log-level': { type: 'string', default: 'info' },
+      warmup: { type: 'string', default: 'on' },
+    },
+    {
+      check: ({ values }) => {
+        if (values.queue === undefined) throw new UsageError('--queue is required');
+        parseRedisUrl(values.queue);
+        if (values.gpu !== 'auto' && values.gpu !== 'on' && values.gpu !== 'off')
+          throw new UsageError('--gpu expects auto|on|off');
+        const families = (values.families ?? FAMILY_NAMES.join(','))
+          .split(',')
+          .map((f) => f.trim())
+          .filter(Boolean);
+        for (const f of families)
+          if (!(FAMILY_NAMES as readonly string[]).includes(f))
+            throw new UsageError(`--families: unknown family '${f}' (known: ${FAMILY_NAMES.join(', ')})`);
+        if (families.length === 0) throw new UsageError('--families is empty');
+        if (values.warmup !== 'on' && values.warmup !== 'off')
+          throw new UsageError('--warmup expects on|off');
+        if (!LOG_LEVELS.includes(values['log-level'] ?? 'info'))
+          throw new UsageError(`--log-level expects one of ${LOG_LEVELS.join(', ')}`);
+        o = {
+          url: values.queue,
+          gpu: values.gpu,
+          concurrency: intFlag(values, 'concurrency', { min: 1, max: 256 }) ?? 1,
+          families: families as FamilyName[],
+          name: values.name,
+          queueName: values['queue-name'],
+          allowInsecure: values['allow-insecure'] ?? false,
+          lockMs: intFlag(values, 'lock-duration-ms', { min: 1000, max: 3_600_000 }),
+          stalledMs: intFlag(values, 'stalled-interval-ms', { min: 500, max: 3_600_000 }),
+          metricsPort: intFlag(values, 'metrics-port', { max: 65535 }),
+          level: values['log-level'] ?? 'info',
+          warmup: values.warmup === 'on',
+        };
       },
-      strict: true,
-    });
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
-    if (values.queue === undefined) throw new Error('--queue is required');
-    parseRedisUrl(values.queue);
-    if (values.gpu !== 'auto' && values.gpu !== 'on' && values.gpu !== 'off')
-      throw new Error('--gpu expects auto|on|off');
-    const families = (values.families ?? FAMILY_NAMES.join(','))
-      .split(',')
-      .map((f) => f.trim())
-      .filter(Boolean);
-    for (const f of families)
-      if (!(FAMILY_NAMES as readonly string[]).includes(f))
-        throw new Error(`--families: unknown family '${f}' (known: ${FAMILY_NAMES.join(', ')})`);
-    if (families.length === 0) throw new Error('--families is empty');
-    if (values.warmup !== 'on' && values.warmup !== 'off') throw new Error('--warmup expects on|off');
-    if (!LOG_LEVELS.includes(values['log-level'] ?? 'info'))
-      throw new Error(`--log-level expects one of ${LOG_LEVELS.join(', ')}`);
-    o = {
-      url: values.queue,
-      gpu: values.gpu,
-      concurrency: intFlag(values.concurrency, 'concurrency', 1, 256) ?? 1,
-      families: families as FamilyName[],
-      name: values.name,
-      queueName: values['queue-name'],
-      allowInsecure: values['allow-insecure'] ?? false,
-      lockMs: intFlag(values['lock-duration-ms'], 'lock-duration-ms', 1000, 3_600_000),
-      stalledMs: intFlag(values['stalled-interval-ms'], 'stalled-interval-ms', 500, 3_600_000),
-      metricsPort: intFlag(values['metrics-port'], 'metrics-port', 0, 65535),
-      level: values['log-level'] ?? 'info',
-      warmup: values.warmup === 'on',
-    };
-  } catch (e) {
-    console.error(`p3ts worker: ${messageOf(e)}\n${HELP}`);
-    return 2;
-  }
+    },
+  );
+  if (typeof args === 'number') return args;
+  if (o === undefined) return 2;
   const logger = createNodeLogger({ level: o.level, format: 'json', destination: process.stdout });
   const metrics = new NodeMetrics();
   let prove: ProveRunner | undefined;
