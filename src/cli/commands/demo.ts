@@ -13,7 +13,7 @@ import type { ProvePhases } from '../../stark/prove.ts';
 import { prove } from '../../stark/prove.ts';
 import { circuitIdOf, verify } from '../../stark/verify.ts';
 import { BACKEND_HELP, BACKEND_OPTIONS, type BackendFlags, backendFlags, chooseBackend } from '../backend.ts';
-import { configFromFlags, messageOf, parseCommandArgs, UsageError } from '../common.ts';
+import { configFromFlags, parseCommandArgs, UsageError } from '../common.ts';
 
 const HELP = `usage: p3ts demo [--size production|test] [--config NAME] [--families transaction,state,...]
                  [--gpu auto|on|off] [--workers N|auto]

@@ -14,7 +14,7 @@ import { runStress, type StressProgress } from '../../../tools/stress/harness.ts
 import { runQueueStress } from '../../../tools/stress/queue-run.ts';
 import { acceptanceTable } from '../../../tools/stress/report.ts';
 import { parseScenario, type Scenario } from '../../../tools/stress/scenario.ts';
-import { FAILED, messageOf, orUsageExit, parseCommandArgs, parseIntFlag, UsageError } from '../common.ts';
+import { FAILED, orUsageExit, parseCommandArgs, parseIntFlag, UsageError } from '../common.ts';
 
 const HELP = `usage: p3ts stress --scenario FILE [--out REPORT.json] [--proofs N] [--concurrency N]
                    [--mode threads|main] [--quiet]
@@ -42,8 +42,6 @@ function intOpt(v: unknown, name: string): number | undefined {
  * @returns the exit code
  */
 export async function run(argv: string[]): Promise<number> {
-  let proofs: number | undefined;
-  let concurrency: number | undefined;
   const args = parseCommandArgs(
     'stress',
     HELP,
@@ -59,8 +57,8 @@ export async function run(argv: string[]): Promise<number> {
     {
       check: ({ values: v }) => {
         if (typeof v.scenario !== 'string') throw new UsageError('--scenario is required');
-        proofs = intOpt(v.proofs, 'proofs');
-        concurrency = intOpt(v.concurrency, 'concurrency');
+        intOpt(v.proofs, 'proofs');
+        intOpt(v.concurrency, 'concurrency');
         if (v.mode !== undefined && v.mode !== 'threads' && v.mode !== 'main')
           throw new UsageError('--mode expects threads|main');
       },
@@ -68,6 +66,8 @@ export async function run(argv: string[]): Promise<number> {
   );
   if (typeof args === 'number') return args;
   const { values } = args;
+  const proofs = intOpt(values.proofs, 'proofs'); // checked above
+  const concurrency = intOpt(values.concurrency, 'concurrency');
   const file = values.scenario as string;
   const parsed = await orUsageExit('stress', async () =>
     parseScenario(await readFile(file, 'utf8'), basename(file)),
