@@ -29,11 +29,10 @@ import {
   emptyTamperReport,
   type FailureRecord,
   type FamilyReport,
-  machineInfo,
+  finishReport,
   type StressReport,
   type TamperCounts,
   type TamperReport,
-  verdictOf,
 } from './report.ts';
 import { allocateProofs, type FamilySpec, type Scenario } from './scenario.ts';
 import { summarize } from './stats.ts';
@@ -366,18 +365,16 @@ export async function runStress(scenario: Scenario, opts: StressOptions = {}): P
       samples: { proveMs: f.prove.map(r3), verifyMs: f.verify.map(r3) },
     };
   });
-  const partial = {
-    schema: 'p3ts-stress-report/1' as const,
-    scenario: { ...scenario, ...(opts.file ? { file: opts.file } : {}) },
-    provers: { kind: pool.kind, size: pool.size, ...(pool.note ? { note: pool.note } : {}) },
-    startedAt: started.toISOString(),
-    durationMs: Math.round(performance.now() - t0),
-    machine: machineInfo(),
-    families,
-    tamper,
-    failures,
-  };
-  return { ...partial, verdict: verdictOf(partial) };
+  return finishReport(
+    {
+      scenario,
+      file: opts.file,
+      provers: { kind: pool.kind, size: pool.size, ...(pool.note ? { note: pool.note } : {}) },
+      started,
+      t0,
+    },
+    { families, tamper, failures },
+  );
 }
 
 /** Segment sizes of an enveloped proof for observeVerify. */

@@ -27,11 +27,10 @@ import { statementAir } from '../../src/worker/prove-job.ts';
 import {
   emptyTamperReport,
   type FamilyReport,
-  machineInfo,
+  finishReport,
   type QueuePhaseReport,
   type StressReport,
   type TamperReport,
-  verdictOf,
 } from './report.ts';
 import { allocateProofs, type Scenario } from './scenario.ts';
 import { summarize } from './stats.ts';
@@ -266,26 +265,28 @@ export async function runQueueStress(
     };
   });
   const tamper: TamperReport = emptyTamperReport();
-  const partial = {
-    schema: 'p3ts-stress-report/1' as const,
-    scenario: { ...scenario, ...(opts.file ? { file: opts.file } : {}) },
-    provers: {
-      kind: 'queue-workers',
-      size: Math.max(...q.workers) * q.concurrency,
-      note: `p3ts worker processes per phase: ${q.workers.join(', ')} (x ${q.concurrency} pool workers each)`,
+  return finishReport(
+    {
+      scenario,
+      file: opts.file,
+      provers: {
+        kind: 'queue-workers',
+        size: Math.max(...q.workers) * q.concurrency,
+        note: `p3ts worker processes per phase: ${q.workers.join(', ')} (x ${q.concurrency} pool workers each)`,
+      },
+      started,
+      t0,
     },
-    startedAt: started.toISOString(),
-    durationMs: Math.round(performance.now() - t0),
-    machine: machineInfo(),
-    families,
-    tamper,
-    failures,
-    queue: {
-      redis: q.redis,
-      phases,
-      speedup,
-      ...(q.minSpeedup !== undefined ? { minSpeedup: q.minSpeedup } : {}),
+    {
+      families,
+      tamper,
+      failures,
+      queue: {
+        redis: q.redis,
+        phases,
+        speedup,
+        ...(q.minSpeedup !== undefined ? { minSpeedup: q.minSpeedup } : {}),
+      },
     },
-  };
-  return { ...partial, verdict: verdictOf(partial) };
+  );
 }

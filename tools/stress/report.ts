@@ -24,6 +24,35 @@ export interface MachineInfo {
 }
 
 /**
+ * A finished report: the fields every run records (schema, scenario, provers, start, duration,
+ * machine) around the run's own results, with the verdict.
+ * @param run scenario (with its file name), provers, start time and performance.now() at start
+ * @param results families, tamper, failures and, for queue scenarios, the queue phases
+ * @returns the report
+ */
+export function finishReport(
+  run: {
+    readonly scenario: Scenario;
+    readonly file?: string;
+    readonly provers: StressReport['provers'];
+    readonly started: Date;
+    readonly t0: number;
+  },
+  results: Pick<StressReport, 'families' | 'tamper' | 'failures' | 'queue'>,
+): StressReport {
+  const partial = {
+    schema: 'p3ts-stress-report/1' as const,
+    scenario: { ...run.scenario, ...(run.file ? { file: run.file } : {}) },
+    provers: run.provers,
+    startedAt: run.started.toISOString(),
+    durationMs: Math.round(performance.now() - run.t0),
+    machine: machineInfo(),
+    ...results,
+  };
+  return { ...partial, verdict: verdictOf(partial) };
+}
+
+/**
  * Node version, CPU, memory and git revision of this run.
  * @returns the machine details
  */
