@@ -5,7 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FieldError, GENERATOR, mul, P, twoAdicGenerator } from '../../src/field/babybear.ts';
+import { FieldError, GENERATOR, mul, twoAdicGenerator } from '../../src/field/babybear.ts';
 import { bitReverseRows } from '../../src/field/bit-reverse.ts';
 import {
   cosetDft,
@@ -19,6 +19,7 @@ import {
   nttDifInPlace,
 } from '../../src/field/dft.ts';
 import { matrix } from '../../src/field/matrix.ts';
+import { randomFelts } from '../helpers/random.ts';
 import { refNttDifRadix2 } from '../ref/dft-ref.ts';
 import {
   refDftColumns,
@@ -38,17 +39,7 @@ const col = (xs: number[]) => matrix(Uint32Array.from(xs), 1);
 const arr = (m: { values: Uint32Array }): number[] => Array.from(m.values);
 
 /** Deterministic pseudo-random matrix (xorshift32, printed seed). */
-function randomMatrix(h: number, w: number, seed: number): Uint32Array {
-  let s = seed >>> 0 || 1;
-  const out = new Uint32Array(h * w);
-  for (let i = 0; i < out.length; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    out[i] = (s >>> 0) % P;
-  }
-  return out;
-}
+const randomMatrix = (h: number, w: number, seed: number): Uint32Array => randomFelts(seed, h * w);
 
 describe('reference/dft_babybear.json', () => {
   const c = DFT.column;

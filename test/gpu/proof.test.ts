@@ -9,7 +9,7 @@ import { fibonacciAir, fibonacciPublicValues, generateFibonacciTrace } from '../
 import { CpuBackend } from '../../src/runtime/cpu.ts';
 import { FallbackBackend } from '../../src/runtime/select.ts';
 import { WebGpuBackend } from '../../src/runtime/webgpu.ts';
-import { getConfig } from '../../src/stark/config.ts';
+import { getConfig, type StarkConfig } from '../../src/stark/config.ts';
 import { mmcsFor, permFor } from '../../src/stark/instance.ts';
 import { prove } from '../../src/stark/prove.ts';
 import { openTestContext, reportSkip } from './gpu-env.ts';
@@ -17,19 +17,25 @@ import { openTestContext, reportSkip } from './gpu-env.ts';
 const { ctx, reason } = await openTestContext();
 reportSkip('CPU vs GPU proofs', ctx !== undefined, reason);
 
+/** The CPU backend and a WebGPU backend (CPU fallback counted) for one configuration. */
+function backendsFor(config: StarkConfig): { cpu: CpuBackend; gpu: FallbackBackend } {
+  const cpu = new CpuBackend(mmcsFor(config));
+  const gpu = new FallbackBackend(
+    new WebGpuBackend(ctx as NonNullable<typeof ctx>, {
+      constants: permFor(config).constants,
+      ownsContext: false,
+    }),
+    cpu,
+  );
+  return { cpu, gpu };
+}
+
 describe.skipIf(ctx === undefined)('CPU and WebGPU proofs are byte-identical', () => {
   afterAll(() => ctx?.close());
 
   it('fibonacci 2^8 rows, preset plonky3-fixture: same proof bytes, GPU used without fallback', async () => {
     const config = getConfig('plonky3-fixture');
-    const cpu = new CpuBackend(mmcsFor(config));
-    const gpu = new FallbackBackend(
-      new WebGpuBackend(ctx as NonNullable<typeof ctx>, {
-        constants: permFor(config).constants,
-        ownsContext: false,
-      }),
-      cpu,
-    );
+    const { cpu, gpu } = backendsFor(config);
     const air = fibonacciAir();
     const trace = generateFibonacciTrace(0, 1, 256);
     const pv = fibonacciPublicValues(0, 1, 256);
@@ -44,14 +50,7 @@ describe.skipIf(ctx === undefined)('CPU and WebGPU proofs are byte-identical', (
   const fam = Object.values(FAMILIES)[0];
   it(`circuit family ${fam.name} (test size), default preset: same proof bytes`, async () => {
     const config = getConfig();
-    const cpu = new CpuBackend(mmcsFor(config));
-    const gpu = new FallbackBackend(
-      new WebGpuBackend(ctx as NonNullable<typeof ctx>, {
-        constants: permFor(config).constants,
-        ownsContext: false,
-      }),
-      cpu,
-    );
+    const { cpu, gpu } = backendsFor(config);
     const st = fam.build(fam.sampleInput('test'), { size: 'test' });
     const a = await prove(st.air, st.trace, st.publicValues, config, { backend: cpu });
     const b = await prove(st.air, st.trace, st.publicValues, config, { backend: gpu });

@@ -10,7 +10,7 @@ import { evalFoldedQuotient } from '../../src/air/eval.ts';
 import { compileAir } from '../../src/air/program.ts';
 import { DuplexChallenger } from '../../src/challenger/duplex.ts';
 import { createPoseidon2Air } from '../../src/circuits/poseidon2-air.ts';
-import { GENERATOR, mul, P } from '../../src/field/babybear.ts';
+import { GENERATOR, mul } from '../../src/field/babybear.ts';
 import { reverseSliceIndexBits } from '../../src/field/bit-reverse.ts';
 import { cosetLde, cosetLdeBitReversed, idft } from '../../src/field/dft.ts';
 import { ext4Add, ext4Mul, ext4Square } from '../../src/field/ext4.ts';
@@ -21,21 +21,10 @@ import { poseidon2ForSet } from '../../src/hash/poseidon2.ts';
 import { commitMatrices, openBatch } from '../../src/merkle/mmcs.ts';
 import { ZERO_LEDGER } from '../../src/runtime/backend.ts';
 import { CpuBackend, CpuExtVector, createCpuBackend } from '../../src/runtime/cpu.ts';
+import { randomFelts } from '../helpers/random.ts';
 import { quinticAir } from './quintic-air.ts';
 
-function random(seed: number, n: number): Uint32Array {
-  let x = seed >>> 0 || 1;
-  const v = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    v[i] = x % P;
-  }
-  return v;
-}
+const random = randomFelts;
 const hex = (a: Uint32Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
 const mat = (seed: number, logN: number, w: number): Matrix => matrix(random(seed, w << logN), w);
 const perm = poseidon2ForSet('default');

@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAMILIES } from '../../src/circuits/families.ts';
 import { fibonacciAir, fibonacciPublicValues, generateFibonacciTrace } from '../../src/circuits/fibonacci.ts';
-import { GENERATOR, P } from '../../src/field/babybear.ts';
+import { GENERATOR } from '../../src/field/babybear.ts';
 import { type Matrix, matrix } from '../../src/field/matrix.ts';
 import { CpuBackend } from '../../src/runtime/cpu.ts';
 import { ParallelCpuBackend } from '../../src/runtime/parallel.ts';
@@ -24,21 +24,11 @@ import { circuitIdOf } from '../../src/stark/verify.ts';
 import { verify } from '../../src/verify.ts';
 import type { WorkerApi } from '../../src/worker/api.ts';
 import { runProveJob } from '../../src/worker/prove-job.ts';
+import { randomFelts } from '../helpers/random.ts';
 import { workerBundle } from './worker-bundle.ts';
 
-function randomMatrix(seed: number, rows: number, width: number): Matrix {
-  let x = seed >>> 0 || 1;
-  const v = new Uint32Array(rows * width);
-  for (let i = 0; i < v.length; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    v[i] = x % P;
-  }
-  return matrix(v, width);
-}
+const randomMatrix = (seed: number, rows: number, width: number): Matrix =>
+  matrix(randomFelts(seed, rows * width), width);
 
 const hex = (a: Uint8Array | Uint32Array): string =>
   Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');

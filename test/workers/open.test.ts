@@ -15,7 +15,7 @@ import { ParallelCpuBackend } from '../../src/runtime/parallel.ts';
 import { inThreadSpawner } from '../../src/runtime/workers/inline.ts';
 import { WorkerPool } from '../../src/runtime/workers/pool.ts';
 import { getConfig } from '../../src/stark/config.ts';
-import { randomFelts } from './random.ts';
+import { randomFelts } from '../helpers/random.ts';
 
 const random = randomFelts;
 const evals = (seed: number, logN: number, w: number): Matrix => matrix(random(seed, w << logN), w);

@@ -19,7 +19,7 @@ import { ParallelCpuBackend } from '../../src/runtime/parallel.ts';
 import { inThreadSpawner } from '../../src/runtime/workers/inline.ts';
 import { WorkerPool } from '../../src/runtime/workers/pool.ts';
 import { getConfig } from '../../src/stark/config.ts';
-import { randomFelts } from './random.ts';
+import { randomFelts } from '../helpers/random.ts';
 
 const random = randomFelts;
 

@@ -16,7 +16,7 @@ import {
   type SharedMatrix,
   shareView,
 } from '../../src/runtime/workers/tasks.ts';
-import { randomFelts } from './random.ts';
+import { randomFelts } from '../helpers/random.ts';
 
 /** xorshift32 matrix of canonical elements. */
 function randomMatrix(seed: number, rows: number, width: number): Matrix {

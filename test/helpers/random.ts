@@ -1,4 +1,4 @@
-/** Seeded random field elements for the worker tests (the project's one xorshift32; seeds in the titles). */
+/** Seeded random field elements for tests (the project's one xorshift32, src/field/rng.ts; seeds in the titles). */
 import { P } from '../../src/field/babybear.ts';
 import { xorshift32 } from '../../src/field/rng.ts';
 
