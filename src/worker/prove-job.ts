@@ -109,8 +109,15 @@ export function statementAir(s: StatementSpec, config: StarkConfig): Air {
   return air;
 }
 
-/** The statement's trace and public values. */
-function buildStatement(
+/**
+ * A statement's AIR, trace and public values (what a prove job proves; the stress harness's
+ * in-process provers build the same).
+ * @param s the statement
+ * @param config selects the Poseidon2 constant set of the hash-based families
+ * @returns the AIR, the trace and the public values
+ * @throws {FamilyInputError} for an unknown family or a malformed input
+ */
+export function buildStatement(
   s: StatementSpec,
   config: StarkConfig,
 ): { air: Air; trace: Matrix; publicValues: ArrayLike<number> } {

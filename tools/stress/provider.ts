@@ -9,17 +9,10 @@
  * so the verifier's compiled-AIR cache is hit across proofs.
  */
 import type { Air } from '../../src/air/air.ts';
-import { getFamily, isFamilyName } from '../../src/circuits/families.ts';
-import {
-  createPoseidon2Air,
-  fibonacciAir,
-  fibonacciPublicValues,
-  generateFibonacciTrace,
-  generatePoseidon2Trace,
-  type Poseidon2Air,
-} from '../../src/circuits/index.ts';
+import { type FamilyName, getFamily, isFamilyName } from '../../src/circuits/families.ts';
 import type { Matrix } from '../../src/field/matrix.ts';
-import type { StatementSpec } from '../../src/worker/prove-job.ts';
+import { getConfig } from '../../src/stark/config.ts';
+import { buildStatement, type StatementSpec, statementAir } from '../../src/worker/prove-job.ts';
 import type { FamilySpec } from './scenario.ts';
 
 /** One statement to prove. */
@@ -90,47 +83,19 @@ export function statementSpecOf(spec: FamilySpec, index: number): StatementSpec 
  * const st = p.statement({ name: 'consensus', size: 'test', weight: 1 }, 0);
  */
 export function defaultProvider(): StatementProvider {
-  const airs = new Map<string, Air>();
-  const key = (s: FamilySpec): string => `${s.name}/${s.logRows ?? s.size}`;
+  const config = getConfig(); // the default constant set, as the families' own defaults
   const air = (spec: FamilySpec): Air => {
-    let a = airs.get(key(spec));
-    if (a === undefined) {
-      if (spec.name === 'fibonacci') a = fibonacciAir();
-      else if (spec.name === 'poseidon2') a = createPoseidon2Air();
-      else if (isFamilyName(spec.name)) a = getFamily(spec.name).air();
-      else
-        throw new Error(
-          `unknown family '${spec.name}' (known: transaction, state, pruning, uptime, consensus, ${BUILTIN_STRESS_AIRS.join(', ')})`,
-        );
-      airs.set(key(spec), a);
-    }
-    return a;
+    if (spec.name !== 'fibonacci' && spec.name !== 'poseidon2' && !isFamilyName(spec.name))
+      throw new Error(
+        `unknown family '${spec.name}' (known: transaction, state, pruning, uptime, consensus, ${BUILTIN_STRESS_AIRS.join(', ')})`,
+      );
+    const kind = spec.name === 'fibonacci' || spec.name === 'poseidon2' ? spec.name : 'family';
+    return kind === 'family'
+      ? statementAir({ kind, family: spec.name as FamilyName, input: null, size: spec.size }, config)
+      : statementAir({ kind, logRows: 0, index: 0 }, config);
   };
   return {
     air,
-    statement(spec: FamilySpec, index: number): StressStatement {
-      const a = air(spec);
-      if (spec.name === 'fibonacci') {
-        const n = 2 ** logRowsOf(spec, BUILTIN_LOG_ROWS.fibonacci);
-        return {
-          air: a,
-          trace: generateFibonacciTrace(index, 1, n),
-          publicValues: fibonacciPublicValues(index, 1, n),
-        };
-      }
-      if (spec.name === 'poseidon2') {
-        const n = 2 ** logRowsOf(spec, BUILTIN_LOG_ROWS.poseidon2);
-        return {
-          air: a,
-          trace: generatePoseidon2Trace(a as Poseidon2Air, { seed: index + 1 }, n),
-          publicValues: [],
-        };
-      }
-      if (spec.logRows !== undefined)
-        throw new Error(`family '${spec.name}' takes size = "production"|"test", not log_rows`);
-      const fam = getFamily(spec.name);
-      const st = fam.build(fam.sampleInput(spec.size), { size: spec.size });
-      return { air: a, trace: st.trace, publicValues: st.publicValues };
-    },
+    statement: (spec, index) => buildStatement(statementSpecOf(spec, index), config),
   };
 }
