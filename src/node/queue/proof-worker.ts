@@ -19,7 +19,7 @@ import type { Redis } from 'ioredis';
 import { FAMILY_NAMES, type FamilyName } from '../../circuits/families.ts';
 import { type Logger, noopLogger } from '../../runtime/logger.ts';
 import type { WorkerPool } from '../../runtime/workers/pool.ts';
-import { getConfig, PRESETS } from '../../stark/config.ts';
+import { getConfig, PRESETS, type StarkConfig } from '../../stark/config.ts';
 import { wrapEnvelope } from '../../stark/envelope.ts';
 import { compiledFor, verify } from '../../stark/verify.ts';
 import type { WorkerApi } from '../../worker/api.ts';
@@ -43,6 +43,29 @@ export type ProveRunner = (job: ProveJob) => Promise<ProveJobOutcome>;
  */
 export function poolRunner(pool: WorkerPool<WorkerApi>): ProveRunner {
   return async (job) => (await pool.run('prove', [job], { label: 'prove' }))[0];
+}
+
+/**
+ * Wraps a proved job's body in its envelope and verifies it with the production verifier, as a
+ * worker does before it stores a proof (and the warm-up does with its samples).
+ * @param statement the job's statement
+ * @param config the job's configuration
+ * @param out the prove job's successful outcome
+ * @returns the envelope, the verification result and its time in ms
+ */
+export function verifyOutcome(
+  statement: ProveJob['statement'],
+  config: StarkConfig,
+  out: Extract<ProveJobOutcome, { ok: true }>,
+): { proof: Uint8Array; result: ReturnType<typeof verify>; verifyMs: number } {
+  const proof = wrapEnvelope(out.body, out.circuitId, config);
+  const air = statementAir(statement, config);
+  const t0 = performance.now();
+  const result = verify(air, proof, out.publicValues, config, {
+    compiled: compiledFor(air),
+    allowInsecure: config.insecure,
+  });
+  return { proof, result, verifyMs: performance.now() - t0 };
 }
 
 /** Options of `startProofWorker`. */
@@ -138,14 +161,7 @@ export function startProofWorker(opts: ProofWorkerOptions): ProofWorker {
     const out = await opts.prove({ statement, config });
     if (!out.ok)
       throw new UnrecoverableError(new JobFailure(out.code, out.message, out.field || undefined).message);
-    const proof = wrapEnvelope(out.body, out.circuitId, config);
-    const air = statementAir(statement, config);
-    const t0 = performance.now();
-    const v = verify(air, proof, out.publicValues, config, {
-      compiled: compiledFor(air),
-      allowInsecure: config.insecure,
-    });
-    const verifyMs = performance.now() - t0;
+    const { proof, result: v, verifyMs } = verifyOutcome(statement, config, out);
     if (!v.ok) {
       metrics?.proveFailed(d.family, 'SELF_VERIFY_FAILED');
       throw new JobFailure('SELF_VERIFY_FAILED', `${v.code}: ${v.detail}`);

@@ -12,10 +12,7 @@
  */
 import { FAMILIES, type FamilyName } from '../../circuits/families.ts';
 import { getConfig } from '../../stark/config.ts';
-import { wrapEnvelope } from '../../stark/envelope.ts';
-import { compiledFor, verify } from '../../stark/verify.ts';
-import { statementAir } from '../../worker/prove-job.ts';
-import type { ProveRunner } from './proof-worker.ts';
+import { type ProveRunner, verifyOutcome } from './proof-worker.ts';
 
 /** Options of `warmUpProver`. */
 export interface WarmUpOptions {
@@ -60,10 +57,7 @@ export async function warmUpProver(prove: ProveRunner, opts: WarmUpOptions): Pro
     proofs += outs.length;
     const out = outs[0];
     if (!out.ok) throw new Error(`warm-up: the ${family} sample does not prove: ${out.code}: ${out.message}`);
-    const air = statementAir(statement, config);
-    const v = verify(air, wrapEnvelope(out.body, out.circuitId, config), out.publicValues, config, {
-      compiled: compiledFor(air),
-    });
+    const v = verifyOutcome(statement, config, out).result;
     if (!v.ok) throw new Error(`warm-up: the ${family} sample proof does not verify: ${v.code}: ${v.detail}`);
   }
   return { proofs, ms: performance.now() - t0 };
