@@ -260,9 +260,11 @@ export function createProofQueue(opts: ProofQueueOptions): ProofQueue {
     },
     async status(id: string): Promise<ProofJobStatus | null> {
       if (!/^[0-9a-f]{64}$/.test(id)) return null;
+      // The state first, then the job: a job read before it completes and a state read after
+      // would say 'completed' without its result (BullMQ stores both in one step).
+      const state = (await queue.getJobState(id)) as ProofJobState | 'unknown';
       const job = await queue.getJob(id);
-      if (!job) return null;
-      const state = (await job.getState()) as ProofJobState;
+      if (!job || state === 'unknown') return null;
       return {
         id,
         family: job.data.family,
