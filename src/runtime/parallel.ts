@@ -34,8 +34,10 @@ import type { JobOf, PoolProgress, ResultOf, WorkerPool } from './workers/pool.t
 import {
   type GrindJob,
   type Injection,
+  type JobRange,
   type LdeJob,
   type MerkleJob,
+  mapSelectors,
   portableCompiledAir,
   type QuotientJob,
   type ReduceJob,
@@ -227,17 +229,12 @@ export class ParallelCpuBackend extends CpuBackend {
     const outShared = sharedU32(4 * rows);
     const parts = Math.min(rows, this.#runners * this.#jobsPerWorker);
     const block = 256; // evalFoldedQuotient's block size: ranges on block boundaries
-    const base: Omit<QuotientJob, 'start' | 'end'> = {
+    const base: Omit<QuotientJob, keyof JobRange> = {
       compiled: portableCompiledAir(c),
       trace: { values: shareView(toShared(inp.trace).values), width: inp.trace.width },
       nextOffset: inp.nextOffset,
       publics: Array.from(inp.publics),
-      selectors: {
-        isFirstRow: sv(inp.selectors.isFirstRow),
-        isLastRow: sv(inp.selectors.isLastRow),
-        isTransition: sv(inp.selectors.isTransition),
-        invVanishing: sv(inv),
-      },
+      selectors: mapSelectors({ ...inp.selectors, invVanishing: inv }, sv),
       periodic: (inp.periodic ?? []).map(sv),
       alpha: Array.from(alpha),
       out: shareView(outShared),

@@ -206,13 +206,20 @@ export interface QueueReport {
 /** The report file. */
 export interface StressReport {
   readonly schema: 'p3ts-stress-report/1';
+  /** The scenario run, with the file it was read from (when it came from one). */
   readonly scenario: Scenario & { readonly file?: string };
+  /** Which provers ran (worker_threads, main-thread or queue-workers), how many, and a note. */
   readonly provers: { readonly kind: string; readonly size: number; readonly note?: string };
+  /** Start of the run (ISO 8601). */
   readonly startedAt: string;
+  /** Wall time of the whole run, ms. */
   readonly durationMs: number;
   readonly machine: MachineInfo;
+  /** Per-family proofs, timings and sizes, in scenario order. */
   readonly families: readonly FamilyReport[];
+  /** Tamper attempts and their outcomes (all zero in queue runs). */
   readonly tamper: TamperReport;
+  /** Every proof or verification that failed. */
   readonly failures: readonly FailureRecord[];
   /** Queue scenarios: per-phase throughput, latency and job accounting. */
   readonly queue?: QueueReport;

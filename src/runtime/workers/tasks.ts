@@ -12,6 +12,7 @@
  * `layers`), so jobs of one batch can run concurrently on the same buffers; the results are
  * those of cosetLdeBitReversed / commitMatrices element for element (CPU code, same order).
  */
+import type { CosetSelectors } from '../../air/domain.ts';
 import { evalFoldedQuotient, type QuotientInputs } from '../../air/eval.ts';
 import type { CompiledAir } from '../../air/program.ts';
 import { powWitnessSearch } from '../../challenger/pow.ts';
@@ -51,6 +52,12 @@ export function shareView(a: Uint32Array): SharedView {
     offset: a.byteOffset >>> 2,
     length: a.length,
   };
+}
+
+/** The range [start, end) a job covers: rows, tree nodes or candidates, as each job says. */
+export interface JobRange {
+  readonly start: number;
+  readonly end: number;
 }
 
 /** Coset LDE of the columns [colStart, colEnd) of one matrix, written into `dst`. */
@@ -115,7 +122,8 @@ export interface Injection {
  * Levels [levelFrom, levelTo] of a Merkle tree with power-of-two heights, for the node range
  * [start, end) at levelFrom (and [start >> k, end >> k) at levelFrom + k).
  */
-export interface MerkleJob {
+export interface MerkleJob extends JobRange {
+  /** The Poseidon2 constant set of the tree's hasher and compressor. */
   readonly perm: Poseidon2ConstantSetName;
   /** The tallest matrices (height H = 2^L), in hashing order (tallest first, stable). */
   readonly leaves: readonly SharedMatrix[];
@@ -123,10 +131,10 @@ export interface MerkleJob {
   readonly injections: readonly Injection[];
   /** layers[l]: 8 * (H >> l) elements, l = 0..L. */
   readonly layers: readonly SharedView[];
+  /** First level built (0: leaf digests). */
   readonly levelFrom: number;
+  /** Last level built (inclusive); the range halves at each level above levelFrom. */
   readonly levelTo: number;
-  readonly start: number;
-  readonly end: number;
 }
 
 function rowsOf(m: SharedMatrix, a: number, b: number): Matrix {
@@ -190,26 +198,48 @@ export function portableCompiledAir(c: CompiledAir): PortableCompiledAir {
   return { ...c, air: null };
 }
 
+/** The selector columns of a quotient job (src/air/domain.ts CosetSelectors) in shared memory. */
+export type SharedSelectors = { readonly [K in keyof CosetSelectors]: SharedView };
+
+const SELECTORS = [
+  'isFirstRow',
+  'isLastRow',
+  'isTransition',
+  'invVanishing',
+] as const satisfies readonly (keyof CosetSelectors)[];
+
+/**
+ * Applies `f` to each of the four selector columns (isFirstRow, isLastRow, isTransition,
+ * invVanishing): shares them for a job, or views a job's shared columns.
+ * @param s the selectors
+ * @param f the map of one column
+ * @returns the mapped selectors
+ */
+export function mapSelectors<A, B>(
+  s: { readonly [K in keyof CosetSelectors]: A },
+  f: (a: A) => B,
+): { readonly [K in keyof CosetSelectors]: B } {
+  return Object.fromEntries(SELECTORS.map((k) => [k, f(s[k])])) as { [K in keyof CosetSelectors]: B };
+}
+
 /** evalFoldedQuotient on the rows [start, end) of the quotient domain. */
-export interface QuotientJob {
+export interface QuotientJob extends JobRange {
+  /** The AIR's register program (portableCompiledAir). */
   readonly compiled: PortableCompiledAir;
   /** Trace on the quotient coset, |Q| rows, natural order. */
   readonly trace: SharedMatrix;
+  /** As QuotientInputs.nextOffset: row j's next row is (j + nextOffset) mod |Q|. */
   readonly nextOffset: number;
+  /** Public values (base field). */
   readonly publics: readonly number[];
-  readonly selectors: {
-    readonly isFirstRow: SharedView;
-    readonly isLastRow: SharedView;
-    readonly isTransition: SharedView;
-    readonly invVanishing: SharedView;
-  };
+  /** Selector columns on the quotient coset, with invVanishing. */
+  readonly selectors: SharedSelectors;
+  /** Periodic columns on the quotient coset. */
   readonly periodic: readonly SharedView[];
   /** The folding challenge (4 coefficients). */
   readonly alpha: readonly number[];
   /** Output: 4 * |Q| values; the job writes rows [start, end). */
   readonly out: SharedView;
-  readonly start: number;
-  readonly end: number;
 }
 
 /**
@@ -222,12 +252,7 @@ export function runQuotientJob(job: QuotientJob): void {
     trace: matrix(viewOf(job.trace.values), job.trace.width),
     nextOffset: job.nextOffset,
     publics: job.publics,
-    selectors: {
-      isFirstRow: viewOf(job.selectors.isFirstRow),
-      isLastRow: viewOf(job.selectors.isLastRow),
-      isTransition: viewOf(job.selectors.isTransition),
-      invVanishing: viewOf(job.selectors.invVanishing),
-    },
+    selectors: mapSelectors(job.selectors, viewOf),
     periodic: job.periodic.map(viewOf),
   };
   const out = viewOf(job.out).subarray(4 * job.start, 4 * job.end);
@@ -242,13 +267,11 @@ export function runQuotientJob(job: QuotientJob): void {
  * evaluateLdeAt of src/fri/open.ts): for natural indices i in [start, end) of the first
  * n = height / 2^logBlowup rows, sum_i f_c(x_i) x_i / (z - x_i), x_i = GEN g_n^i, per column.
  */
-export interface EvalJob {
+export interface EvalJob extends JobRange {
   /** The committed LDE (rows bit-reversed). */
   readonly lde: SharedMatrix;
   readonly logBlowup: number;
   readonly z: readonly number[];
-  readonly start: number;
-  readonly end: number;
 }
 
 /**
@@ -268,17 +291,17 @@ export type { ReduceTerm } from '../../fri/open.ts';
  * [start, end) and j = rev(i), acc[j] += alpha^k (yComb - sum_c alpha^c M[j][c]) / (z - x_i) for
  * every term, x_i = GEN g_h^i.
  */
-export interface ReduceJob {
+export interface ReduceJob extends JobRange {
+  /** log2 of the committed height (rows of `acc`). */
   readonly logHeight: number;
   /** The committed matrices of this height (rows bit-reversed). */
   readonly matrices: readonly SharedMatrix[];
   /** alpha^c for c = 0..max width (4 per power). */
   readonly alphaPows: readonly number[];
+  /** One term per (matrix, opening point) of this height (src/fri/open.ts reduceTerms). */
   readonly terms: readonly ReduceTerm[];
   /** Output: 4 * 2^logHeight values (zeroed by the caller). */
   readonly acc: SharedView;
-  readonly start: number;
-  readonly end: number;
 }
 
 /**
@@ -298,14 +321,12 @@ export function runReduceJob(job: ReduceJob): void {
 }
 
 /** One range of proof-of-work candidates [start, end) tested on a template state (docs/protocol.md §6.4). */
-export interface GrindJob {
+export interface GrindJob extends JobRange {
   readonly perm: Poseidon2ConstantSetName;
   readonly state: readonly number[];
   readonly slot: number;
   readonly rate: number;
   readonly bits: number;
-  readonly start: number;
-  readonly end: number;
 }
 
 /**
