@@ -2,11 +2,15 @@
  * Generates src/hash/poseidon2-kernel16.ts: the width-16 Poseidon2 permutation written out on 16
  * locals per group of rounds, with lazily reduced S-box products. The single-state twin it
  * must agree with is `permute` in src/hash/poseidon2.ts (checked by test/hash/poseidon2.test.ts,
- * which also checks that the committed file is what this script prints).
+ * which also checks that the file on disk is what this script prints).
  *
- * Run: node scripts/run-ts.mjs scripts/gen-poseidon2-kernel.ts
+ * The kernel is a build output, not tracked by git: `npm run gen` writes it, and npm runs that
+ * before `build`, `test` and `typecheck` and on `npm ci`/`npm install` (the `prepare` script).
+ * Edit this generator, never the output.
+ *
+ * Run: npm run gen (or node scripts/run-ts.mjs scripts/gen-poseidon2-kernel.ts)
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 const W = 16;
 
@@ -75,7 +79,7 @@ export function kernelSource(): string {
   const S = lanes('s');
 
   e('// generated, do not edit');
-  e('// by scripts/gen-poseidon2-kernel.ts');
+  e('// by scripts/gen-poseidon2-kernel.ts (`npm run gen`: a build output, not tracked by git)');
   e('/**');
   e(' * The width-16 Poseidon2 permutation with its rounds on 16 locals (Plonky3/Plonky3:poseidon2/');
   e(' * src/lib.rs, baby-bear/src/poseidon2.rs, v0.6.2): the batch twin of `permute` in ./poseidon2.ts.');
@@ -225,6 +229,11 @@ export function kernelSource(): string {
 export const KERNEL_PATH = 'src/hash/poseidon2-kernel16.ts';
 
 if (process.argv[1]?.endsWith('gen-poseidon2-kernel.ts')) {
-  writeFileSync(KERNEL_PATH, kernelSource());
-  console.log(`wrote ${KERNEL_PATH}`);
+  const text = kernelSource();
+  if (existsSync(KERNEL_PATH) && readFileSync(KERNEL_PATH, 'utf8') === text) {
+    console.log(`${KERNEL_PATH} is current`);
+  } else {
+    writeFileSync(KERNEL_PATH, text);
+    console.log(`wrote ${KERNEL_PATH}`);
+  }
 }

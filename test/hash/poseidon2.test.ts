@@ -252,7 +252,7 @@ describe('Poseidon2 against the BigInt reference (test/hash/ref-poseidon2.ts)', 
 });
 
 describe('permuteMany (the generated width-16 kernel) against permute and the BigInt reference', () => {
-  it('src/hash/poseidon2-kernel16.ts is what scripts/gen-poseidon2-kernel.ts prints', () => {
+  it('src/hash/poseidon2-kernel16.ts (npm run gen) is what scripts/gen-poseidon2-kernel.ts prints', () => {
     const text = readFileSync(KERNEL_PATH, 'utf8');
     expect(text).toBe(kernelSource());
     expect(text).toContain(lazyProductLines('    ', 'a0', 'x0', 'x0').join('\n'));
