@@ -136,85 +136,74 @@ export class NodeMetrics {
   constructor(opts: NodeMetricsOptions = {}) {
     this.registry = opts.registry ?? new Registry();
     const registers = [this.registry];
+    // One line per metric: name, help, labels (and buckets for histograms), all in this registry.
+    const counter = <L extends string>(
+      name: string,
+      help: string,
+      labelNames: readonly L[] = [],
+    ): Counter<L> => new Counter({ name, help, labelNames, registers });
+    const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[] = []): Gauge<L> =>
+      new Gauge({ name, help, labelNames, registers });
+    const histogram = <L extends string>(
+      name: string,
+      help: string,
+      labelNames: readonly L[],
+      buckets: readonly number[],
+    ): Histogram<L> => new Histogram({ name, help, labelNames, buckets: [...buckets], registers });
     const pb = ['backend', 'proof_kind'] as const;
     const vb = ['proof_backend', 'proof_kind'] as const;
-    this.proveDuration = new Histogram({
-      name: 'rpp_runtime_proof_generation_duration_seconds',
-      help: 'Proof generation latency (rpp.runtime.proof.generation.duration)',
-      labelNames: pb,
-      buckets: [...DURATION_BUCKETS],
-      registers,
-    });
-    this.proveSize = new Histogram({
-      name: 'rpp_runtime_proof_generation_size_bytes',
-      help: 'Generated proof size (rpp.runtime.proof.generation.size)',
-      labelNames: pb,
-      buckets: [...BYTE_BUCKETS],
-      registers,
-    });
-    this.proveCount = new Counter({
-      name: 'rpp_runtime_proof_generation_count_total',
-      help: 'Proofs generated per circuit (rpp.runtime.proof.generation.count)',
-      labelNames: pb,
-      registers,
-    });
-    this.proveFailures = new Counter({
-      name: 'rpp_runtime_proof_generation_failures_total',
-      help: 'Prover failures by error code',
-      labelNames: ['backend', 'proof_kind', 'code'],
-      registers,
-    });
-    this.recoveries = new Counter({
-      name: 'rpp_runtime_backend_recovery_total',
-      help: 'backend_health.plonky3 recovery events: a successful proof after failures',
-      labelNames: ['backend'],
-      registers,
-    });
-    this.verifyDuration = new Histogram({
-      name: 'rpp_stark_verify_duration_seconds',
-      help: 'Proof verification latency',
-      labelNames: ['proof_backend', 'proof_kind', 'result'],
-      buckets: [...DURATION_BUCKETS],
-      registers,
-    });
-    const seg = (name: string, help: string): Histogram<'proof_backend' | 'proof_kind'> =>
-      new Histogram({ name, help, labelNames: vb, buckets: [...BYTE_BUCKETS], registers });
-    this.proofTotalBytes = seg('rpp_stark_proof_total_bytes', 'Verified proof size (envelope + body)');
-    this.paramsBytes = seg(
-      'rpp_stark_params_bytes',
-      'Proof segment: envelope header (circuit id, configuration digest)',
+    const p = 'rpp_runtime_proof_generation';
+    this.proveDuration = histogram(
+      `${p}_duration_seconds`,
+      'Proof generation latency (rpp.runtime.proof.generation.duration)',
+      pb,
+      DURATION_BUCKETS,
     );
-    this.publicInputsBytes = seg(
-      'rpp_stark_public_inputs_bytes',
-      'Proof segment: public values (4 bytes each)',
+    this.proveSize = histogram(
+      `${p}_size_bytes`,
+      'Generated proof size (rpp.runtime.proof.generation.size)',
+      pb,
+      BYTE_BUCKETS,
     );
-    this.payloadBytes = seg(
-      'rpp_stark_payload_bytes',
-      'Proof segment: Plonky3 postcard body (verifier payload)',
+    this.proveCount = counter(
+      `${p}_count_total`,
+      'Proofs generated per circuit (rpp.runtime.proof.generation.count)',
+      pb,
     );
-    this.verifierResults = new Counter({
-      name: 'verifier_result_total',
-      help: 'Verification outcomes by result (accepted/rejected) and rejection code',
-      labelNames: ['result', 'code'],
-      registers,
-    });
-    this.verifierInternalErrors = new Counter({
-      name: 'verifier_internal_error_total',
-      help: 'Verifications that ended in INTERNAL_INVARIANT',
-      registers,
-    });
-    this.tamperAccepted = new Counter({
-      name: 'verifier_tamper_accepted_total',
-      help: 'Tampered proofs accepted by the canary or the tamper harness (must stay 0)',
-      labelNames: ['proof_kind'],
-      registers,
-    });
-    this.gpuAvailable = new Gauge({
-      name: 'gpu_available',
-      help: '1 when a WebGPU adapter is in use; reason says why not',
-      labelNames: ['reason'],
-      registers,
-    });
+    this.proveFailures = counter(`${p}_failures_total`, 'Prover failures by error code', [...pb, 'code']);
+    this.recoveries = counter(
+      'rpp_runtime_backend_recovery_total',
+      'backend_health.plonky3 recovery events: a successful proof after failures',
+      ['backend'],
+    );
+    this.verifyDuration = histogram(
+      'rpp_stark_verify_duration_seconds',
+      'Proof verification latency',
+      [...vb, 'result'],
+      DURATION_BUCKETS,
+    );
+    const seg = (name: string, help: string) => histogram(`rpp_stark_${name}_bytes`, help, vb, BYTE_BUCKETS);
+    this.proofTotalBytes = seg('proof_total', 'Verified proof size (envelope + body)');
+    this.paramsBytes = seg('params', 'Proof segment: envelope header (circuit id, configuration digest)');
+    this.publicInputsBytes = seg('public_inputs', 'Proof segment: public values (4 bytes each)');
+    this.payloadBytes = seg('payload', 'Proof segment: Plonky3 postcard body (verifier payload)');
+    this.verifierResults = counter(
+      'verifier_result_total',
+      'Verification outcomes by result (accepted/rejected) and rejection code',
+      ['result', 'code'],
+    );
+    this.verifierInternalErrors = counter(
+      'verifier_internal_error_total',
+      'Verifications that ended in INTERNAL_INVARIANT',
+    );
+    this.tamperAccepted = counter(
+      'verifier_tamper_accepted_total',
+      'Tampered proofs accepted by the canary or the tamper harness (must stay 0)',
+      ['proof_kind'],
+    );
+    this.gpuAvailable = gauge('gpu_available', '1 when a WebGPU adapter is in use; reason says why not', [
+      'reason',
+    ]);
     const self = this;
     this.gpuFallbacks = new Counter({
       name: 'gpu_fallback_total',
@@ -229,27 +218,14 @@ export class NodeMetrics {
         }
       },
     });
-    this.storageErrors = new Counter({
-      name: 'storage_error_total',
-      help: 'Failed cache or proof writes',
-      registers,
-    });
-    this.cacheIntegrityFailures = new Counter({
-      name: 'cache_integrity_failure_total',
-      help: 'Cache files that failed their integrity checks',
-      labelNames: ['artifact'],
-      registers,
-    });
-    this.queueDepth = new Gauge({
-      name: 'p3ts_service_queue_depth',
-      help: 'Accepted jobs running or waiting',
-      registers,
-    });
-    this.busy = new Counter({
-      name: 'p3ts_service_busy_total',
-      help: 'Requests refused with BUSY',
-      registers,
-    });
+    this.storageErrors = counter('storage_error_total', 'Failed cache or proof writes');
+    this.cacheIntegrityFailures = counter(
+      'cache_integrity_failure_total',
+      'Cache files that failed their integrity checks',
+      ['artifact'],
+    );
+    this.queueDepth = gauge('p3ts_service_queue_depth', 'Accepted jobs running or waiting');
+    this.busy = counter('p3ts_service_busy_total', 'Requests refused with BUSY');
     const queues = this.queues;
     this.queueJobs = new Gauge({
       name: 'p3ts_queue_jobs',
@@ -268,19 +244,17 @@ export class NodeMetrics {
         }
       },
     });
-    this.queueLatency = new Histogram({
-      name: 'p3ts_queue_job_latency_seconds',
-      help: 'Proof queue latency from enqueue to done (completed jobs)',
-      labelNames: pb,
-      buckets: [...QUEUE_LATENCY_BUCKETS],
-      registers,
-    });
-    this.workerProofs = new Counter({
-      name: 'p3ts_queue_worker_proofs_total',
-      help: 'Proof queue jobs finished per worker and result (completed, failed, retried)',
-      labelNames: ['backend', 'proof_kind', 'worker', 'result'],
-      registers,
-    });
+    this.queueLatency = histogram(
+      'p3ts_queue_job_latency_seconds',
+      'Proof queue latency from enqueue to done (completed jobs)',
+      pb,
+      QUEUE_LATENCY_BUCKETS,
+    );
+    this.workerProofs = counter(
+      'p3ts_queue_worker_proofs_total',
+      'Proof queue jobs finished per worker and result (completed, failed, retried)',
+      [...pb, 'worker', 'result'],
+    );
     for (const r of ['accepted', 'rejected'])
       this.verifierResults.inc({ result: r, code: r === 'accepted' ? 'OK' : 'NONE' }, 0);
     this.verifierInternalErrors.inc(0);
