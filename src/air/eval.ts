@@ -13,7 +13,7 @@
  * Invariants: all inputs and outputs are canonical; selectors come from src/air/domain.ts.
  */
 
-import { add, mul, neg, P, sub } from '../field/babybear.ts';
+import { add, mul, neg, P, reduceDouble, sub } from '../field/babybear.ts';
 import { type Ext4, ext4AddInto, ext4MulInto, ext4NegInto, ext4SubInto } from '../field/ext4.ts';
 import type { Matrix } from '../field/matrix.ts';
 import { AirError } from './air.ts';
@@ -21,15 +21,6 @@ import { type CompiledAir, Insn } from './program.ts';
 import { ExprOp } from './symbolic.ts';
 
 const INV_P = 1 / P;
-
-/** Reduces a non-negative integer-valued double below 2^53 mod P. */
-function reduce(x: number): number {
-  const q = Math.floor(x * INV_P);
-  let r = x - q * P;
-  if (r < 0) r += P;
-  else if (r >= P) r -= P;
-  return r;
-}
 
 /** Inputs of `evalFoldedQuotient`: the trace and selector columns on one coset, natural order. */
 export interface QuotientInputs {
@@ -422,10 +413,10 @@ export function evalFoldedQuotient(
     for (let r = 0; r < len; r++) {
       const z = invZ[(s + r) & zMask];
       const o = 4 * (s - start + r);
-      result[o] = mul(add(reduce(acc[r]), uc[0]), z);
-      result[o + 1] = mul(add(reduce(acc[B + r]), uc[1]), z);
-      result[o + 2] = mul(add(reduce(acc[2 * B + r]), uc[2]), z);
-      result[o + 3] = mul(add(reduce(acc[3 * B + r]), uc[3]), z);
+      result[o] = mul(add(reduceDouble(acc[r]), uc[0]), z);
+      result[o + 1] = mul(add(reduceDouble(acc[B + r]), uc[1]), z);
+      result[o + 2] = mul(add(reduceDouble(acc[2 * B + r]), uc[2]), z);
+      result[o + 3] = mul(add(reduceDouble(acc[3 * B + r]), uc[3]), z);
     }
   };
   runBlocks(c, inp, null, uniformSink, { start, end, blockSize: opts.blockSize }, pw, after);

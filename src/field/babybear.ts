@@ -36,6 +36,21 @@ export class FieldError extends Error {
 }
 
 /**
+ * Reduces a non-negative integer-valued double below 2^53 mod P (lazy sums of products: the
+ * extension multiply, the quotient's accumulators).
+ * @param x an integer in [0, 2^53)
+ * @returns x mod P
+ */
+export function reduceDouble(x: number): Felt {
+  // x < 2^53: q is within one of floor(x / P) and q * P < 2^53 is exact.
+  const q = Math.floor(x * INV_P);
+  let r = x - q * P;
+  if (r < 0) r += P;
+  else if (r >= P) r -= P;
+  return r;
+}
+
+/**
  * a*b mod P for canonical a, b.
  * @param a canonical element
  * @param b canonical element

@@ -15,7 +15,7 @@
  * Invariant: every coefficient taken or returned is canonical. No BigInt in hot code.
  */
 
-import { type Felt, FieldError, mul, P, TWO_ADIC_GENERATORS, TWO_ADICITY } from './babybear.ts';
+import { type Felt, FieldError, mul, P, reduceDouble, TWO_ADIC_GENERATORS, TWO_ADICITY } from './babybear.ts';
 
 /** Extension element as 4 consecutive base elements (a0 + a1 x + a2 x^2 + a3 x^3, x^4 = 11). */
 export type Ext4 = Uint32Array;
@@ -30,18 +30,6 @@ export const DTH_ROOT = 1728404513;
 export const EXT_TWO_ADICITY = 29;
 /** Plonky3's generator of EF*: 8 + X. */
 export const EXT_GENERATOR: Readonly<Ext4> = Uint32Array.of(8, 1, 0, 0);
-
-const INV_P = 1 / P;
-
-/** Reduces a non-negative integer-valued double below 2^53 mod P. */
-function reduce(x: number): Felt {
-  // x < 2^53: q is within one of floor(x / P) and q * P < 2^53 is exact.
-  const q = Math.floor(x * INV_P);
-  let r = x - q * P;
-  if (r < 0) r += P;
-  else if (r >= P) r -= P;
-  return r;
-}
 
 // ---------------------------------------------------------------- hot-loop variants
 
@@ -90,18 +78,18 @@ export const ext4MulInto: IntoBinary = (out, o, a, ia, b, ib) => {
   const b3l = b3 & 0xffff;
   // High sums < 2^46 + 3 * 2^49.4 < 2^51, low sums < 2^47 + 3 * 2^50.4 < 2^52.1: exact doubles.
   // After reducing the high sum, h * 2^16 + low < 2^47 + 2^52.1 < 2^53: exact again.
-  const h0 = reduce(a0 * b0h + a1w * b3h + a2w * b2h + a3w * b1h);
+  const h0 = reduceDouble(a0 * b0h + a1w * b3h + a2w * b2h + a3w * b1h);
   const l0 = a0 * b0l + a1w * b3l + a2w * b2l + a3w * b1l;
-  const h1 = reduce(a0 * b1h + a1 * b0h + a2w * b3h + a3w * b2h);
+  const h1 = reduceDouble(a0 * b1h + a1 * b0h + a2w * b3h + a3w * b2h);
   const l1 = a0 * b1l + a1 * b0l + a2w * b3l + a3w * b2l;
-  const h2 = reduce(a0 * b2h + a1 * b1h + a2 * b0h + a3w * b3h);
+  const h2 = reduceDouble(a0 * b2h + a1 * b1h + a2 * b0h + a3w * b3h);
   const l2 = a0 * b2l + a1 * b1l + a2 * b0l + a3w * b3l;
-  const h3 = reduce(a0 * b3h + a1 * b2h + a2 * b1h + a3 * b0h);
+  const h3 = reduceDouble(a0 * b3h + a1 * b2h + a2 * b1h + a3 * b0h);
   const l3 = a0 * b3l + a1 * b2l + a2 * b1l + a3 * b0l;
-  out[o] = reduce(h0 * 65536 + l0);
-  out[o + 1] = reduce(h1 * 65536 + l1);
-  out[o + 2] = reduce(h2 * 65536 + l2);
-  out[o + 3] = reduce(h3 * 65536 + l3);
+  out[o] = reduceDouble(h0 * 65536 + l0);
+  out[o + 1] = reduceDouble(h1 * 65536 + l1);
+  out[o + 2] = reduceDouble(h2 * 65536 + l2);
+  out[o + 3] = reduceDouble(h3 * 65536 + l3);
 };
 
 /**
@@ -116,10 +104,10 @@ export const ext4SquareInto: IntoUnary = (out, o, a, ia) => {
   const r1 = 2 * (mul(a0, a1) + EXT_W * mul(a2, a3));
   const r2 = 2 * mul(a0, a2) + mul(a1, a1) + EXT_W * mul(a3, a3);
   const r3 = 2 * (mul(a0, a3) + mul(a1, a2));
-  out[o] = reduce(r0);
-  out[o + 1] = reduce(r1);
-  out[o + 2] = reduce(r2);
-  out[o + 3] = reduce(r3);
+  out[o] = reduceDouble(r0);
+  out[o + 1] = reduceDouble(r1);
+  out[o + 2] = reduceDouble(r2);
+  out[o + 3] = reduceDouble(r3);
 };
 
 /**
@@ -184,10 +172,10 @@ export const ext4InverseInto: IntoUnary = (out, o, a, ia) => {
   const a3 = a[ia + 3];
   // c = a(X) a(-X) = c0 + c2 X^2 with
   //   c0 = a0^2 + 11 a2^2 - 2*11 a1 a3,  c2 = 2 a0 a2 - a1^2 - 11 a3^2.
-  const c0 = reduce(mul(a0, a0) + EXT_W * mul(a2, a2) + (P - mul(a1, a3)) * (2 * EXT_W));
-  const c2 = reduce(2 * mul(a0, a2) + (P - mul(a1, a1)) + EXT_W * (P - mul(a3, a3)));
+  const c0 = reduceDouble(mul(a0, a0) + EXT_W * mul(a2, a2) + (P - mul(a1, a3)) * (2 * EXT_W));
+  const c2 = reduceDouble(2 * mul(a0, a2) + (P - mul(a1, a1)) + EXT_W * (P - mul(a3, a3)));
   // norm = c0^2 - 11 c2^2 in F; zero only when a = 0 (X^4 - 11 is irreducible).
-  const norm = reduce(mul(c0, c0) + EXT_W * (P - mul(c2, c2)));
+  const norm = reduceDouble(mul(c0, c0) + EXT_W * (P - mul(c2, c2)));
   if (norm === 0) throw new FieldError('ext4 inverse of zero');
   const nInv = baseInverse(norm);
   // 1/c = (c0 - c2 X^2) / norm;  1/a = a(-X) / c.
@@ -196,10 +184,10 @@ export const ext4InverseInto: IntoUnary = (out, o, a, ia) => {
   // a(-X) = (a0, -a1, a2, -a3); multiply by (d0 + d2 X^2), X^4 = 11.
   const n1 = a1 === 0 ? 0 : P - a1;
   const n3 = a3 === 0 ? 0 : P - a3;
-  out[o] = reduce(mul(a0, d0) + EXT_W * mul(a2, d2));
-  out[o + 1] = reduce(mul(n1, d0) + EXT_W * mul(n3, d2));
-  out[o + 2] = reduce(mul(a2, d0) + mul(a0, d2));
-  out[o + 3] = reduce(mul(n3, d0) + mul(n1, d2));
+  out[o] = reduceDouble(mul(a0, d0) + EXT_W * mul(a2, d2));
+  out[o + 1] = reduceDouble(mul(n1, d0) + EXT_W * mul(n3, d2));
+  out[o + 2] = reduceDouble(mul(a2, d0) + mul(a0, d2));
+  out[o + 3] = reduceDouble(mul(n3, d0) + mul(n1, d2));
 };
 
 function baseInverse(x: Felt): Felt {
