@@ -125,28 +125,43 @@ export class ExprPool {
     return typeof x === 'number' ? this.constant(x) : x;
   }
 
-  /** x + y with upstream's simplifications. */
-  add(x: ExprLike, y: ExprLike): Expr {
+  /**
+   * A binary node: both constants fold; otherwise the op's identities (upstream's
+   * simplifications) may return an operand or a constant before a node is made.
+   * @param op add, sub or mul
+   * @param fold the op on two field elements
+   * @param identity the simplification for a constant operand (ac/bc: which one is constant), or null
+   */
+  private binary(
+    op: ExprOp,
+    x: ExprLike,
+    y: ExprLike,
+    fold: (u: number, v: number) => number,
+    identity: (a: Expr, b: Expr, ac: boolean, bc: boolean) => Expr | null,
+  ): Expr {
     const a = this.lift(x);
     const b = this.lift(y);
     const ac = a.op === ExprOp.constant;
     const bc = b.op === ExprOp.constant;
-    if (ac && bc) return this.constant(add(a.value, b.value));
-    if (ac && a.value === 0) return b;
-    if (bc && b.value === 0) return a;
-    return this.make(ExprOp.add, a, b, 0, Math.max(a.degree, b.degree), a.uniform && b.uniform);
+    if (ac && bc) return this.constant(fold(a.value, b.value));
+    const s = identity(a, b, ac, bc);
+    if (s !== null) return s;
+    const degree = op === ExprOp.mul ? a.degree + b.degree : Math.max(a.degree, b.degree);
+    return this.make(op, a, b, 0, degree, a.uniform && b.uniform);
   }
 
-  /** x - y with upstream's simplifications. */
+  /** x + y with upstream's simplifications (0 + y = y, x + 0 = x). */
+  add(x: ExprLike, y: ExprLike): Expr {
+    return this.binary(ExprOp.add, x, y, add, (a, b, ac, bc) =>
+      ac && a.value === 0 ? b : bc && b.value === 0 ? a : null,
+    );
+  }
+
+  /** x - y with upstream's simplifications (0 - y = -y, x - 0 = x). */
   sub(x: ExprLike, y: ExprLike): Expr {
-    const a = this.lift(x);
-    const b = this.lift(y);
-    const ac = a.op === ExprOp.constant;
-    const bc = b.op === ExprOp.constant;
-    if (ac && bc) return this.constant(sub(a.value, b.value));
-    if (ac && a.value === 0) return this.neg(b);
-    if (bc && b.value === 0) return a;
-    return this.make(ExprOp.sub, a, b, 0, Math.max(a.degree, b.degree), a.uniform && b.uniform);
+    return this.binary(ExprOp.sub, x, y, sub, (a, b, ac, bc) =>
+      ac && a.value === 0 ? this.neg(b) : bc && b.value === 0 ? a : null,
+    );
   }
 
   /** -x with constant folding. */
@@ -156,17 +171,13 @@ export class ExprPool {
     return this.make(ExprOp.neg, a, null, 0, a.degree, a.uniform);
   }
 
-  /** x * y with upstream's simplifications. */
+  /** x * y with upstream's simplifications (a 0 factor gives 0, a 1 factor the other). */
   mul(x: ExprLike, y: ExprLike): Expr {
-    const a = this.lift(x);
-    const b = this.lift(y);
-    const ac = a.op === ExprOp.constant;
-    const bc = b.op === ExprOp.constant;
-    if (ac && bc) return this.constant(mul(a.value, b.value));
-    if ((ac && a.value === 0) || (bc && b.value === 0)) return this.constant(0);
-    if (ac && a.value === 1) return b;
-    if (bc && b.value === 1) return a;
-    return this.make(ExprOp.mul, a, b, 0, a.degree + b.degree, a.uniform && b.uniform);
+    return this.binary(ExprOp.mul, x, y, mul, (a, b, ac, bc) => {
+      if ((ac && a.value === 0) || (bc && b.value === 0)) return this.constant(0);
+      if (ac && a.value === 1) return b;
+      return bc && b.value === 1 ? a : null;
+    });
   }
 }
 
