@@ -30,6 +30,35 @@ function checkPerm(perm: Poseidon2Perm): void {
 }
 
 /**
+ * Overwrites `src[from .. to)` into the state from position `pos`, permuting at every full
+ * block (the sponge's absorb step).
+ * @returns the position after the last element (0..7; 0 right after a permutation)
+ */
+function absorb(
+  perm: Poseidon2Perm,
+  st: Uint32Array,
+  pos: number,
+  src: Uint32Array,
+  from: number,
+  to: number,
+): number {
+  for (let i = from; i < to; i++) {
+    st[pos++] = src[i];
+    if (pos === SPONGE_RATE) {
+      perm.permuteMany(st, 0, 1);
+      pos = 0;
+    }
+  }
+  return pos;
+}
+
+/** Permutes a partly absorbed last block and writes the digest (state[0..8)) to out[outOff ..). */
+function squeeze(perm: Poseidon2Perm, st: Uint32Array, pos: number, out: Uint32Array, outOff: number): void {
+  if (pos > 0) perm.permuteMany(st, 0, 1);
+  for (let j = 0; j < DIGEST_ELEMS; j++) out[outOff + j] = st[j];
+}
+
+/**
  * Hashes `input[inOff .. inOff + len)` into `out[outOff .. outOff + 8)`.
  * @param perm width-16 permutation
  * @param input canonical elements
@@ -47,15 +76,8 @@ export function hashRange(
   outOff: number,
 ): void {
   checkPerm(perm);
-  const st = STATE;
-  st.fill(0);
-  const end = inOff + len;
-  for (let i = inOff; i < end; i += SPONGE_RATE) {
-    const m = Math.min(end - i, SPONGE_RATE);
-    for (let j = 0; j < m; j++) st[j] = input[i + j];
-    perm.permuteMany(st, 0, 1);
-  }
-  for (let j = 0; j < DIGEST_ELEMS; j++) out[outOff + j] = st[j];
+  STATE.fill(0);
+  squeeze(perm, STATE, absorb(perm, STATE, 0, input, inOff, inOff + len), out, outOff);
 }
 
 /**
@@ -143,26 +165,13 @@ export function hashRows(
 export function hashConcat(
   perm: Poseidon2Perm,
   rows: readonly Uint32Array[],
-  out?: Uint32Array,
+  out: Uint32Array = new Uint32Array(DIGEST_ELEMS),
   outOff = 0,
 ): Digest {
   checkPerm(perm);
-  const o = out ?? new Uint32Array(DIGEST_ELEMS);
-  const st = STATE;
-  st.fill(0);
+  STATE.fill(0);
   let pos = 0;
-  for (let m = 0; m < rows.length; m++) {
-    const row = rows[m];
-    const w = row.length;
-    for (let c = 0; c < w; c++) {
-      st[pos++] = row[c];
-      if (pos === SPONGE_RATE) {
-        perm.permuteMany(st, 0, 1);
-        pos = 0;
-      }
-    }
-  }
-  if (pos > 0) perm.permuteMany(st, 0, 1);
-  for (let j = 0; j < DIGEST_ELEMS; j++) o[outOff + j] = st[j];
-  return o;
+  for (let m = 0; m < rows.length; m++) pos = absorb(perm, STATE, pos, rows[m], 0, rows[m].length);
+  squeeze(perm, STATE, pos, out, outOff);
+  return out;
 }
