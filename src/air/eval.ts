@@ -162,9 +162,7 @@ function runBlock(
   pw: Uint32Array,
 ): void {
   const prog = c.program;
-  const values = src.values;
-  const w = src.width;
-  const rows = src.rows;
+  const { values, width: w, rows } = src;
   for (let pc = 0; pc < prog.length; pc += 4) {
     const op = prog[pc];
     const d = prog[pc + 1] * B;

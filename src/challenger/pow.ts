@@ -40,10 +40,9 @@ export function powWitnessSearch(
   start: number,
   end: number,
 ): number {
-  const base = template.state;
+  const { state: base, slot, rate } = template;
   const width = base.length;
-  const slot = template.slot;
-  const out = template.rate - 1;
+  const out = rate - 1;
   const mask = 2 ** bits - 1;
   const s = new Uint32Array(width * POW_BATCH);
   for (let w0 = start; w0 < end; w0 += POW_BATCH) {
