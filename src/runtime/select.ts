@@ -222,15 +222,8 @@ export class FallbackBackend<G extends Backend = WebGpuBackend> implements Backe
    * @returns the quotient vector
    */
   async evalQuotient(trace: CommittedHandle, spec: QuotientSpec, alpha: Ext4): Promise<ExtVectorHandle> {
-    const t = this.own(trace);
     const a = Uint32Array.from(alpha);
-    return this.handleOp<ExtVectorHandle>(
-      FallbackVector,
-      'evalQuotient',
-      [t],
-      (b) => b.evalQuotient(t.lineage.primary as CommittedHandle, spec, a),
-      async () => this.cpu.evalQuotient((await this.cpuOf(t)) as CommittedHandle, spec, a),
-    );
+    return this.handleOnInput(FallbackVector, 'evalQuotient', trace, (b, t) => b.evalQuotient(t, spec, a));
   }
 
   /**
@@ -247,14 +240,9 @@ export class FallbackBackend<G extends Backend = WebGpuBackend> implements Backe
     logBlowup: number,
     shifts: readonly Felt[],
   ): Promise<CommittedHandle> {
-    const q = this.own(quotient);
     const sh = [...shifts];
-    return this.handleOp<CommittedHandle>(
-      FallbackCommitted,
-      'commitQuotient',
-      [q],
-      (b) => b.commitQuotient(q.lineage.primary as ExtVectorHandle, numChunks, logBlowup, sh),
-      async () => this.cpu.commitQuotient((await this.cpuOf(q)) as ExtVectorHandle, numChunks, logBlowup, sh),
+    return this.handleOnInput(FallbackCommitted, 'commitQuotient', quotient, (b, q) =>
+      b.commitQuotient(q, numChunks, logBlowup, sh),
     );
   }
 
@@ -270,13 +258,7 @@ export class FallbackBackend<G extends Backend = WebGpuBackend> implements Backe
     logBlowup: number,
     points: readonly (readonly Ext4[])[],
   ): Promise<Uint32Array[][]> {
-    const c = this.own(committed);
-    return this.attempt(
-      'evaluateAt',
-      [c],
-      () => this.gpu.evaluateAt(c.lineage.primary as CommittedHandle, logBlowup, points),
-      async () => this.cpu.evaluateAt((await this.cpuOf(c)) as CommittedHandle, logBlowup, points),
-    );
+    return this.onInput('evaluateAt', committed, (b, c) => b.evaluateAt(c, logBlowup, points));
   }
 
   /**
@@ -325,13 +307,8 @@ export class FallbackBackend<G extends Backend = WebGpuBackend> implements Backe
    * @returns the commitment
    */
   async commitFriRound(v: ExtVectorHandle, logArity: number): Promise<CommittedHandle> {
-    const h = this.own(v);
-    return this.handleOp<CommittedHandle>(
-      FallbackCommitted,
-      'commitFriRound',
-      [h],
-      (b) => b.commitFriRound(h.lineage.primary as ExtVectorHandle, logArity),
-      async () => this.cpu.commitFriRound((await this.cpuOf(h)) as ExtVectorHandle, logArity),
+    return this.handleOnInput(FallbackCommitted, 'commitFriRound', v, (b, x) =>
+      b.commitFriRound(x, logArity),
     );
   }
 
@@ -380,13 +357,7 @@ export class FallbackBackend<G extends Backend = WebGpuBackend> implements Backe
    * @returns the coefficients
    */
   async finalPoly(v: ExtVectorHandle, logFinalPolyLen: number): Promise<Uint32Array> {
-    const h = this.own(v);
-    return this.attempt(
-      'finalPoly',
-      [h],
-      () => this.gpu.finalPoly(h.lineage.primary as ExtVectorHandle, logFinalPolyLen),
-      async () => this.cpu.finalPoly((await this.cpuOf(h)) as ExtVectorHandle, logFinalPolyLen),
-    );
+    return this.onInput('finalPoly', v, (b, x) => b.finalPoly(x, logFinalPolyLen));
   }
 
   /**
@@ -411,13 +382,7 @@ export class FallbackBackend<G extends Backend = WebGpuBackend> implements Backe
    * @returns the openings
    */
   async openRows(committed: CommittedHandle, indices: readonly number[]): Promise<BatchOpening[]> {
-    const c = this.own(committed);
-    return this.attempt(
-      'openRows',
-      [c],
-      () => this.gpu.openRows(c.lineage.primary as CommittedHandle, indices),
-      async () => this.cpu.openRows((await this.cpuOf(c)) as CommittedHandle, indices),
-    );
+    return this.onInput('openRows', committed, (b, c) => b.openRows(c, indices));
   }
 
   /**
@@ -506,6 +471,41 @@ export class FallbackBackend<G extends Backend = WebGpuBackend> implements Backe
   ): Promise<H> {
     const { value, onPrimary: p } = await this.attemptTagged(op, inputs, () => onPrimary(this.gpu), onCpu);
     return new wrap(value, this.lineage(p ? value : null, onCpu, p ? null : value));
+  }
+
+  /**
+   * An operation on one input handle: on the primary with the input's primary value, else on the
+   * CPU with its CPU twin (replayed if needed).
+   */
+  private onInput<I extends BackendHandle, T>(
+    op: string,
+    input: I,
+    run: (b: Backend, x: I) => Promise<T>,
+  ): Promise<T> {
+    const h = this.own(input as BackendHandle);
+    return this.attempt(
+      op,
+      [h],
+      () => run(this.gpu, h.lineage.primary as I),
+      async () => run(this.cpu, (await this.cpuOf(h)) as I),
+    );
+  }
+
+  /** As onInput, for an operation that makes a handle (wrapped with its lineage, as handleOp). */
+  private handleOnInput<I extends BackendHandle, H extends BackendHandle>(
+    wrap: new (of: H, lineage: Lineage) => H,
+    op: string,
+    input: I,
+    run: (b: Backend, x: I) => Promise<H>,
+  ): Promise<H> {
+    const h = this.own(input as BackendHandle);
+    return this.handleOp<H>(
+      wrap,
+      op,
+      [h],
+      (g) => run(g, h.lineage.primary as I),
+      async () => run(this.cpu, (await this.cpuOf(h)) as I),
+    );
   }
 
   private async attempt<T>(
