@@ -20,22 +20,18 @@ import { assertBits, bitsValue, columnLayout, sampleRng, writeBits } from './fam
 /** The one-line summary of the family, for reports. */
 export const CONSENSUS_SUMMARY = 'quorum certificate: boolean votes, signed power at least 2/3 of the total';
 
-/** Bits of a validator's voting power. */
-export const CONSENSUS_POWER_BITS = 18;
-/** Bits of the quorum slack 3 · signed - 2 · total. */
-export const CONSENSUS_SLACK_BITS = 30;
-/** Largest log2 validator set. */
-export const CONSENSUS_MAX_LOG_ROWS = 10;
-
 const LAYOUT = columnLayout({
   VOTE: 1,
   POWER: 1,
   CUM_TOTAL: 1,
   CUM_SIGNED: 1,
-  POWER_BITS: CONSENSUS_POWER_BITS,
-  SLACK_BITS: CONSENSUS_SLACK_BITS,
+  // Bit decompositions: a validator's voting power < 2^18, the quorum slack 3 · signed - 2 · total < 2^30.
+  POWER_BITS: 18,
+  SLACK_BITS: 30,
 });
 const { VOTE, POWER, CUM_TOTAL, CUM_SIGNED, POWER_BITS, SLACK_BITS } = LAYOUT.at;
+/** Bit counts of the decompositions (LAYOUT's group sizes). */
+const BITS = LAYOUT.size;
 /** Main trace width of the consensus AIR. */
 export const CONSENSUS_WIDTH: number = LAYOUT.width;
 
@@ -49,9 +45,9 @@ export function consensusAir(_opts: FamilyAirOptions = {}): Air {
     { name: 'consensus', width: CONSENSUS_WIDTH, numPublicValues: 4, maxConstraintDegree: 3 },
     (b, l, n, [, , totalPower, signedPower]) => {
       b.assertBool(l[VOTE]);
-      assertBits(b, l, POWER_BITS, CONSENSUS_POWER_BITS);
-      assertBits(b, l, SLACK_BITS, CONSENSUS_SLACK_BITS);
-      b.assertEq(l[POWER], bitsValue(b, l, POWER_BITS, CONSENSUS_POWER_BITS));
+      assertBits(b, l, POWER_BITS, BITS.POWER_BITS);
+      assertBits(b, l, SLACK_BITS, BITS.SLACK_BITS);
+      b.assertEq(l[POWER], bitsValue(b, l, POWER_BITS, BITS.POWER_BITS));
       const first = b.whenFirstRow();
       first.assertEq(l[CUM_TOTAL], l[POWER]);
       first.assertEq(l[CUM_SIGNED], b.mul(l[VOTE], l[POWER]));
@@ -63,7 +59,7 @@ export function consensusAir(_opts: FamilyAirOptions = {}): Air {
       last.assertEq(l[CUM_SIGNED], signedPower);
       last.assertEq(
         b.sub(b.mul(l[CUM_SIGNED], 3), b.mul(l[CUM_TOTAL], 2)),
-        bitsValue(b, l, SLACK_BITS, CONSENSUS_SLACK_BITS),
+        bitsValue(b, l, SLACK_BITS, BITS.SLACK_BITS),
       );
     },
   );
@@ -84,11 +80,11 @@ const generateConsensus: FamilyGenerator = (rd, o, rows, opts) => {
   for (let r = 0; r < rows; r++) {
     if (r < vals.length) {
       const x = rd.object(vals[r], `validators[${r}]`);
-      const power = rd.uint(x.power, `validators[${r}].power`, 2 ** CONSENSUS_POWER_BITS);
+      const power = rd.uint(x.power, `validators[${r}].power`, 2 ** BITS.POWER_BITS);
       const voted = rd.bool(x.voted, `validators[${r}].voted`);
       v[r * w + VOTE] = voted ? 1 : 0;
       v[r * w + POWER] = power;
-      writeBits(v, w, r, POWER_BITS, CONSENSUS_POWER_BITS, power);
+      writeBits(v, w, r, POWER_BITS, BITS.POWER_BITS, power);
       total += power;
       if (voted) signed += power;
     }
@@ -98,7 +94,7 @@ const generateConsensus: FamilyGenerator = (rd, o, rows, opts) => {
   if (total === 0) rd.fail('validators', 'total voting power is zero');
   if (3 * signed < 2 * total && !opts.unchecked)
     rd.fail('validators', `signed power ${signed} is below 2/3 of the total ${total}`);
-  writeBits(v, w, rows - 1, SLACK_BITS, CONSENSUS_SLACK_BITS, (3 * signed - 2 * total + P) % P);
+  writeBits(v, w, rows - 1, SLACK_BITS, BITS.SLACK_BITS, (3 * signed - 2 * total + P) % P);
   return {
     air: consensusAir(opts),
     trace: matrix(v, w),
@@ -120,7 +116,8 @@ function sampleConsensusInput(rows: number): unknown {
 
 /** The consensus family's parts (families.ts names it and adds the shared input checks). */
 export const consensusSpec: FamilySpec = {
-  logRows: { production: 10, test: 4, max: CONSENSUS_MAX_LOG_ROWS },
+  // largest log2 validator set: 10
+  logRows: { production: 10, test: 4, max: 10 },
   air: consensusAir,
   generate: generateConsensus,
   sampleInput: sampleConsensusInput,

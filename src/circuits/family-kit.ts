@@ -189,20 +189,25 @@ export function bitsValue(b: AirBuilder, row: readonly Expr[], first: number, co
  * Column offsets of a trace layout: each named group takes `size` consecutive columns, in the
  * order given; the width is their sum.
  * @param sizes column count per group, in layout order
- * @returns the first column of each group, and the width
+ * @returns the first column of each group, each group's size (e.g. a bit decomposition's bit
+ *   count) and the width
  * @example
- * const { at, width } = columnLayout({ VALUE: 1, VALUE_BITS: 16 }); // at.VALUE_BITS = 1, width 17
+ * const { at, size, width } = columnLayout({ VALUE: 1, VALUE_BITS: 16 }); // at.VALUE_BITS = 1, size.VALUE_BITS = 16, width 17
  */
 export function columnLayout<const K extends string>(
   sizes: Readonly<Record<K, number>>,
-): { readonly at: Readonly<Record<K, number>>; readonly width: number } {
+): {
+  readonly at: Readonly<Record<K, number>>;
+  readonly size: Readonly<Record<K, number>>;
+  readonly width: number;
+} {
   const at = {} as Record<K, number>;
   let width = 0;
   for (const k of Object.keys(sizes) as K[]) {
     at[k] = width;
     width += sizes[k];
   }
-  return { at: Object.freeze(at), width };
+  return { at: Object.freeze(at), size: Object.freeze({ ...sizes }), width };
 }
 
 /**

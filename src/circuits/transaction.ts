@@ -24,15 +24,6 @@ import { assertBits, bitsValue, columnLayout, sampleRng, writeBits } from './fam
 export const TX_SUMMARY =
   'batch of transfers: per-transfer balance conservation, range-checked amounts, public totals';
 
-/** Bits of an amount. */
-export const TX_AMOUNT_BITS = 20;
-/** Bits of a fee. */
-export const TX_FEE_BITS = 16;
-/** Bits of a balance. */
-export const TX_BALANCE_BITS = 30;
-/** Largest log2 batch height (totals stay below 2^30). */
-export const TX_MAX_LOG_ROWS = 10;
-
 const LAYOUT = columnLayout({
   ACTIVE: 1,
   SENDER: 1,
@@ -47,10 +38,11 @@ const LAYOUT = columnLayout({
   CUM_COUNT: 1,
   CUM_AMOUNT: 1,
   CUM_FEE: 1,
-  AMOUNT_BITS: TX_AMOUNT_BITS,
-  FEE_BITS: TX_FEE_BITS,
-  S_AFTER_BITS: TX_BALANCE_BITS,
-  R_BEFORE_BITS: TX_BALANCE_BITS,
+  // Bit decompositions: an amount < 2^20, a fee < 2^16, balances < 2^30.
+  AMOUNT_BITS: 20,
+  FEE_BITS: 16,
+  S_AFTER_BITS: 30,
+  R_BEFORE_BITS: 30,
 });
 const {
   ACTIVE,
@@ -71,6 +63,10 @@ const {
   S_AFTER_BITS,
   R_BEFORE_BITS,
 } = LAYOUT.at;
+/** Bit counts of the decompositions (LAYOUT's group sizes). */
+const BITS = LAYOUT.size;
+/** Bits of a balance (the sender-after and receiver-before decompositions). */
+const BALANCE_BITS = BITS.S_AFTER_BITS;
 /** Main trace width of the transaction AIR. */
 export const TX_WIDTH: number = LAYOUT.width;
 
@@ -85,14 +81,14 @@ export function transactionAir(_opts: FamilyAirOptions = {}): Air {
     (b, l, n, [count, totalAmount, totalFee]) => {
       const inactive = b.sub(1, l[ACTIVE]);
       b.assertBool(l[ACTIVE]);
-      assertBits(b, l, AMOUNT_BITS, TX_AMOUNT_BITS);
-      assertBits(b, l, FEE_BITS, TX_FEE_BITS);
-      assertBits(b, l, S_AFTER_BITS, TX_BALANCE_BITS);
-      assertBits(b, l, R_BEFORE_BITS, TX_BALANCE_BITS);
-      b.assertEq(l[AMOUNT], bitsValue(b, l, AMOUNT_BITS, TX_AMOUNT_BITS));
-      b.assertEq(l[FEE], bitsValue(b, l, FEE_BITS, TX_FEE_BITS));
-      b.assertEq(l[S_AFTER], bitsValue(b, l, S_AFTER_BITS, TX_BALANCE_BITS));
-      b.assertEq(l[R_BEFORE], bitsValue(b, l, R_BEFORE_BITS, TX_BALANCE_BITS));
+      assertBits(b, l, AMOUNT_BITS, BITS.AMOUNT_BITS);
+      assertBits(b, l, FEE_BITS, BITS.FEE_BITS);
+      assertBits(b, l, S_AFTER_BITS, BALANCE_BITS);
+      assertBits(b, l, R_BEFORE_BITS, BALANCE_BITS);
+      b.assertEq(l[AMOUNT], bitsValue(b, l, AMOUNT_BITS, BITS.AMOUNT_BITS));
+      b.assertEq(l[FEE], bitsValue(b, l, FEE_BITS, BITS.FEE_BITS));
+      b.assertEq(l[S_AFTER], bitsValue(b, l, S_AFTER_BITS, BALANCE_BITS));
+      b.assertEq(l[R_BEFORE], bitsValue(b, l, R_BEFORE_BITS, BALANCE_BITS));
       // conservation per transfer
       b.assertEq(l[S_BEFORE], b.sum([l[S_AFTER], l[AMOUNT], l[FEE]]));
       b.assertEq(l[R_AFTER], b.add(l[R_BEFORE], l[AMOUNT]));
@@ -134,7 +130,7 @@ const generateTransaction: FamilyGenerator = (rd, o, rows, opts) => {
   const balObj = rd.object(o.balances, 'balances');
   const balances = new Map<number, number>();
   for (const [k, v] of Object.entries(balObj)) {
-    balances.set(rd.uint(k, `balances.${k} (account id)`), rd.uint(v, `balances.${k}`, 2 ** TX_BALANCE_BITS));
+    balances.set(rd.uint(k, `balances.${k} (account id)`), rd.uint(v, `balances.${k}`, 2 ** BALANCE_BITS));
   }
   const list = rd.array(o.transfers, 'transfers', 1, rows);
   const transfers: Transfer[] = list.map((t, i) => {
@@ -143,8 +139,8 @@ const generateTransaction: FamilyGenerator = (rd, o, rows, opts) => {
     const tr = {
       from: rd.uint(x.from, `${f}.from`),
       to: rd.uint(x.to, `${f}.to`),
-      amount: rd.uint(x.amount, `${f}.amount`, 2 ** TX_AMOUNT_BITS),
-      fee: rd.uint(x.fee ?? 0, `${f}.fee`, 2 ** TX_FEE_BITS),
+      amount: rd.uint(x.amount, `${f}.amount`, 2 ** BITS.AMOUNT_BITS),
+      fee: rd.uint(x.fee ?? 0, `${f}.fee`, 2 ** BITS.FEE_BITS),
     };
     if (tr.from === tr.to) rd.fail(`${f}.to`, 'sender and receiver are the same account');
     return tr;
@@ -167,8 +163,8 @@ const generateTransaction: FamilyGenerator = (rd, o, rows, opts) => {
           rd.fail(f, `account ${t.from} has ${sBefore}, cannot pay ${t.amount} + fee ${t.fee}`);
         sAfter = (sAfter % P) + P; // the field value a cheating prover would have to use
       }
-      if (rAfter >= 2 ** TX_BALANCE_BITS && !opts.unchecked)
-        rd.fail(f, `account ${t.to} would exceed 2^${TX_BALANCE_BITS}`);
+      if (rAfter >= 2 ** BALANCE_BITS && !opts.unchecked)
+        rd.fail(f, `account ${t.to} would exceed 2^${BALANCE_BITS}`);
       balances.set(t.from, sAfter);
       balances.set(t.to, rAfter);
       cumAmount += t.amount;
@@ -183,10 +179,10 @@ const generateTransaction: FamilyGenerator = (rd, o, rows, opts) => {
       v[o2 + R_AFTER] = rAfter % P;
       v[o2 + AMOUNT] = t.amount;
       v[o2 + FEE] = t.fee;
-      writeBits(v, w, r, AMOUNT_BITS, TX_AMOUNT_BITS, t.amount);
-      writeBits(v, w, r, FEE_BITS, TX_FEE_BITS, t.fee);
-      writeBits(v, w, r, S_AFTER_BITS, TX_BALANCE_BITS, sAfter);
-      writeBits(v, w, r, R_BEFORE_BITS, TX_BALANCE_BITS, rBefore);
+      writeBits(v, w, r, AMOUNT_BITS, BITS.AMOUNT_BITS, t.amount);
+      writeBits(v, w, r, FEE_BITS, BITS.FEE_BITS, t.fee);
+      writeBits(v, w, r, S_AFTER_BITS, BALANCE_BITS, sAfter);
+      writeBits(v, w, r, R_BEFORE_BITS, BALANCE_BITS, rBefore);
     }
     v[o2 + CUM_COUNT] = Math.min(r + 1, transfers.length);
     v[o2 + CUM_AMOUNT] = cumAmount;
@@ -222,7 +218,8 @@ function sampleTransactionInput(rows: number): unknown {
 
 /** The transaction family's parts (families.ts names it and adds the shared input checks). */
 export const transactionSpec: FamilySpec = {
-  logRows: { production: 10, test: 3, max: TX_MAX_LOG_ROWS },
+  // largest log2 batch: 10, so the totals stay below 2^30
+  logRows: { production: 10, test: 3, max: 10 },
   air: transactionAir,
   generate: generateTransaction,
   sampleInput: sampleTransactionInput,
