@@ -30,19 +30,8 @@ import {
   type MerkleTree,
   openBatch,
 } from '../merkle/mmcs.ts';
-import {
-  type Backend,
-  type BackendHandle,
-  BackendKind,
-  type CommittedHandle,
-  type ExtVectorHandle,
-  type MatrixShape,
-  type PowTemplate,
-  type QuotientSpec,
-  type ReduceRound,
-  type TransferLedger,
-  ZERO_LEDGER,
-} from './backend.ts';
+import type * as B from './backend.ts';
+import { BackendKind, ZERO_LEDGER } from './backend.ts';
 
 /** The committed trace inputs kept for the quotient's own coset LDE (lqc > logBlowup). */
 interface LdeSource {
@@ -52,10 +41,10 @@ interface LdeSource {
 }
 
 /** A committed batch in host memory: the matrices as committed and their Merkle tree. */
-export class CpuCommitted implements CommittedHandle {
+export class CpuCommitted implements B.CommittedHandle {
   readonly handle = 'committed' as const;
   readonly root: Digest;
-  readonly shapes: readonly MatrixShape[];
+  readonly shapes: readonly B.MatrixShape[];
   #tree: MerkleTree | null;
   #source: LdeSource | null;
   readonly owner: object;
@@ -107,7 +96,7 @@ export class CpuCommitted implements CommittedHandle {
 }
 
 /** An extension-field vector in host memory (4 coefficients per element). */
-export class CpuExtVector implements ExtVectorHandle {
+export class CpuExtVector implements B.ExtVectorHandle {
   readonly handle = 'ext-vector' as const;
   readonly length: number;
   readonly owner: object;
@@ -144,7 +133,7 @@ export type ConfigConstants = ConstantSet;
  * const backend = createCpuBackend(getConfig('c100'));
  * const bytes = await prove(air, trace, publics, config, { backend });
  */
-export class CpuBackend implements Backend {
+export class CpuBackend implements B.Backend {
   readonly kind: BackendKind = BackendKind.cpu;
   /** The Merkle configuration (its permutation is also the proof-of-work permutation). */
   readonly mmcs: MerkleConfig;
@@ -194,7 +183,11 @@ export class CpuBackend implements Backend {
    * @param alpha the folding challenge
    * @returns the quotient on Q, natural order
    */
-  async evalQuotient(trace: CommittedHandle, spec: QuotientSpec, alpha: Uint32Array): Promise<CpuExtVector> {
+  async evalQuotient(
+    trace: B.CommittedHandle,
+    spec: B.QuotientSpec,
+    alpha: Uint32Array,
+  ): Promise<CpuExtVector> {
     this.check();
     const t = this.committed(trace);
     const src = t.source;
@@ -233,7 +226,7 @@ export class CpuBackend implements Backend {
    * @returns the committed chunk LDEs
    */
   commitQuotient(
-    quotient: ExtVectorHandle,
+    quotient: B.ExtVectorHandle,
     numChunks: number,
     logBlowup: number,
     shifts: readonly Felt[],
@@ -263,7 +256,7 @@ export class CpuBackend implements Backend {
    * @returns values[m][p]
    */
   async evaluateAt(
-    committed: CommittedHandle,
+    committed: B.CommittedHandle,
     logBlowup: number,
     points: readonly (readonly Uint32Array[])[],
   ): Promise<Uint32Array[][]> {
@@ -285,7 +278,7 @@ export class CpuBackend implements Backend {
    * @param alpha the batching challenge
    * @returns one vector per height, tallest first
    */
-  async reduceOpenings(rounds: readonly ReduceRound[], alpha: Uint32Array): Promise<CpuExtVector[]> {
+  async reduceOpenings(rounds: readonly B.ReduceRound[], alpha: Uint32Array): Promise<CpuExtVector[]> {
     this.check();
     const ro = await this.reduce(
       rounds.map((r) => ({
@@ -304,7 +297,7 @@ export class CpuBackend implements Backend {
    * @param logArity log2 of the arity
    * @returns the commitment
    */
-  async commitFriRound(v: ExtVectorHandle, logArity: number): Promise<CpuCommitted> {
+  async commitFriRound(v: B.ExtVectorHandle, logArity: number): Promise<CpuCommitted> {
     this.check();
     return new CpuCommitted(this, await this.merkle([matrix(this.vector(v).values, 4 << logArity)]), null);
   }
@@ -318,10 +311,10 @@ export class CpuBackend implements Backend {
    * @returns the folded vector
    */
   async foldFri(
-    v: ExtVectorHandle,
+    v: B.ExtVectorHandle,
     beta: Uint32Array,
     logArity: number,
-    rollIn: ExtVectorHandle | null,
+    rollIn: B.ExtVectorHandle | null,
   ): Promise<CpuExtVector> {
     this.check();
     const folded = foldVector(this.vector(v).values, beta, logArity);
@@ -335,7 +328,7 @@ export class CpuBackend implements Backend {
    * @param logFinalPolyLen log2 of the length
    * @returns the coefficients
    */
-  async finalPoly(v: ExtVectorHandle, logFinalPolyLen: number): Promise<Uint32Array> {
+  async finalPoly(v: B.ExtVectorHandle, logFinalPolyLen: number): Promise<Uint32Array> {
     this.check();
     return finalPolyFromEvals(this.vector(v).values, logFinalPolyLen);
   }
@@ -346,7 +339,7 @@ export class CpuBackend implements Backend {
    * @param bits PoW bits
    * @returns the smallest witness
    */
-  async grind(template: PowTemplate, bits: number): Promise<number> {
+  async grind(template: B.PowTemplate, bits: number): Promise<number> {
     this.check();
     const w = powWitnessSearch(this.mmcs.perm, template, bits, 0, P);
     if (w < 0) throw new Error(`grind: no witness for ${bits} bits`);
@@ -359,7 +352,7 @@ export class CpuBackend implements Backend {
    * @param indices rows of the tallest matrix
    * @returns the openings
    */
-  async openRows(committed: CommittedHandle, indices: readonly number[]): Promise<BatchOpening[]> {
+  async openRows(committed: B.CommittedHandle, indices: readonly number[]): Promise<BatchOpening[]> {
     this.check();
     const t = this.committed(committed).tree;
     return indices.map((i) => openBatch(t, i));
@@ -369,7 +362,7 @@ export class CpuBackend implements Backend {
    * Drops a handle's data; idempotent.
    * @param h a handle of this backend
    */
-  release(h: BackendHandle): void {
+  release(h: B.BackendHandle): void {
     if (h instanceof CpuCommitted || h instanceof CpuExtVector) {
       if (h.owner === this) h.release();
     }
@@ -379,7 +372,7 @@ export class CpuBackend implements Backend {
    * Zeros: nothing leaves host memory.
    * @returns the zero ledger
    */
-  ledger(): TransferLedger {
+  ledger(): B.TransferLedger {
     return ZERO_LEDGER;
   }
 
@@ -398,7 +391,7 @@ export class CpuBackend implements Backend {
    * @param h the handle
    * @returns the CPU commitment
    */
-  protected committed(h: CommittedHandle): CpuCommitted {
+  protected committed(h: B.CommittedHandle): CpuCommitted {
     if (!(h instanceof CpuCommitted) || h.owner !== this)
       throw new TypeError('CpuBackend: committed handle of another backend');
     return h;
@@ -409,7 +402,7 @@ export class CpuBackend implements Backend {
    * @param h the handle
    * @returns the CPU vector
    */
-  protected vector(h: ExtVectorHandle): CpuExtVector {
+  protected vector(h: B.ExtVectorHandle): CpuExtVector {
     if (!(h instanceof CpuExtVector) || h.owner !== this)
       throw new TypeError('CpuBackend: vector handle of another backend');
     return h;
