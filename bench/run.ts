@@ -52,6 +52,7 @@ const SUITES: readonly SuiteEntry[] = [
   { name: 'gpu', load: () => optional('gpu') },
   // workers: 2^18 Fibonacci proof at 1, 2 and N workers vs CpuBackend (bench/workers.bench.ts).
   { name: 'workers', load: () => optional('workers') },
+  { name: 'browser', load: () => optional('browser') },
 ];
 // ---- end of suite registry ----
 
