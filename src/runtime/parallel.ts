@@ -33,7 +33,6 @@ import { type KernelMethod, kernelApi } from './workers/api.ts';
 import type { JobOf, PoolProgress, ResultOf, WorkerPool } from './workers/pool.ts';
 import {
   type GrindJob,
-  type Injection,
   type JobRange,
   type LdeJob,
   type MerkleJob,
@@ -390,12 +389,9 @@ export class ParallelCpuBackend extends CpuBackend {
     // tallest first, stable: the hashing order of commitMatrices
     const order = heights.map((_, i) => i).sort((a, b) => heights[b] - heights[a]);
     const shared = (i: number): SharedMatrix => ({ values: shareView(mats[i].values), width: mats[i].width });
-    const leaves = order.filter((i) => heights[i] === maxH).map(shared);
-    const injections: Injection[] = [];
-    for (let level = 1; level <= L; level++) {
-      const ms = order.filter((i) => heights[i] === maxH >>> level).map(shared);
-      if (ms.length > 0) injections.push({ level, matrices: ms });
-    }
+    const byLevel: SharedMatrix[][] = [];
+    for (let level = 0; level <= L; level++)
+      byLevel.push(order.filter((i) => heights[i] === maxH >>> level).map(shared));
     const layerArrays: Uint32Array[] = [];
     for (let level = 0; level <= L; level++) layerArrays.push(sharedU32(DIGEST_ELEMS * (maxH >>> level)));
     const layers = layerArrays.map(shareView);
@@ -404,7 +400,8 @@ export class ParallelCpuBackend extends CpuBackend {
     while (T * 2 <= Math.min(maxH, this.#runners * this.#jobsPerWorker)) T *= 2;
     const span = maxH / T;
     const s = Math.log2(span);
-    const base = { perm: this.#perm, leaves, injections, layers, levelFrom: 0, levelTo: s };
+    const tree = { perm: this.#perm, matrices: byLevel, layers };
+    const base = { tree, levelFrom: 0, levelTo: s };
     const jobs: MerkleJob[] = [];
     for (let j = 0; j < T; j++) jobs.push({ ...base, start: j * span, end: (j + 1) * span });
     await this.#run('merkle', jobs);

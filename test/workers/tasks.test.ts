@@ -95,18 +95,17 @@ describe('runMerkleJob (seed 11) = commitMatrices', () => {
       { length: L + 1 },
       (_, l) => new Uint32Array(new SharedArrayBuffer(32 * (H >> l))),
     );
-    const injections = [];
-    for (let level = 1; level <= L; level++) {
-      const ms = order.filter((i) => heights[i] === H >> level).map(sm);
-      if (ms.length) injections.push({ level, matrices: ms });
-    }
+    const byLevel = Array.from({ length: L + 1 }, (_, level) =>
+      order.filter((i) => heights[i] === H >> level).map(sm),
+    );
     const span = H / jobsCount;
     const s = Math.log2(span);
     const base: Omit<MerkleJob, 'start' | 'end'> = {
-      perm: 'default',
-      leaves: order.filter((i) => heights[i] === H).map(sm),
-      injections,
-      layers: layers.map(shareView),
+      tree: {
+        perm: 'default',
+        matrices: byLevel,
+        layers: layers.map(shareView),
+      },
       levelFrom: 0,
       levelTo: s,
     };
@@ -149,10 +148,11 @@ describe('runMerkleJob (seed 11) = commitMatrices', () => {
     const layers = [32, 16, 8, 4].map((n) => shareView(new Uint32Array(n * 2)));
     expect(() =>
       runMerkleJob({
-        perm: 'default',
-        leaves: [{ values: shareView(m.values), width: 1 }],
-        injections: [],
-        layers,
+        tree: {
+          perm: 'default',
+          matrices: [[{ values: shareView(m.values), width: 1 }], [], [], []],
+          layers,
+        },
         levelFrom: 0,
         levelTo: 2,
         start: 2,

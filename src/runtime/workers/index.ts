@@ -19,7 +19,6 @@ export type {
 export { defaultPoolSize, PoolClosedError, WorkerPool } from './pool.ts';
 export type {
   EvalJob,
-  Injection,
   LdeJob,
   MerkleJob,
   PortableCompiledAir,
@@ -27,6 +26,7 @@ export type {
   ReduceJob,
   ReduceTerm,
   SharedMatrix,
+  SharedMerkleTree,
   SharedView,
 } from './tasks.ts';
 export {

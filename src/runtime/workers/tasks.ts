@@ -112,25 +112,28 @@ export interface SharedMatrix {
   readonly width: number;
 }
 
-/** Matrices injected at one tree level (their height is the level's node count). */
-export interface Injection {
-  readonly level: number;
-  readonly matrices: readonly SharedMatrix[];
+/**
+ * A Merkle tree with power-of-two heights in shared memory, the same object for every job of one
+ * commit: its inputs and the layers the jobs fill.
+ */
+export interface SharedMerkleTree {
+  /** The Poseidon2 constant set of the tree's hasher and compressor. */
+  readonly perm: Poseidon2ConstantSetName;
+  /**
+   * matrices[l]: the matrices of height H >> l in hashing order (tallest first, stable), l = 0..L;
+   * matrices[0] are the leaves (H = 2^L), the others are injected at level l (often none).
+   */
+  readonly matrices: readonly (readonly SharedMatrix[])[];
+  /** layers[l]: 8 * (H >> l) elements, l = 0..L. */
+  readonly layers: readonly SharedView[];
 }
 
 /**
- * Levels [levelFrom, levelTo] of a Merkle tree with power-of-two heights, for the node range
- * [start, end) at levelFrom (and [start >> k, end >> k) at levelFrom + k).
+ * Levels [levelFrom, levelTo] of a shared tree, for the node range [start, end) at levelFrom (and
+ * [start >> k, end >> k) at levelFrom + k).
  */
 export interface MerkleJob extends JobRange {
-  /** The Poseidon2 constant set of the tree's hasher and compressor. */
-  readonly perm: Poseidon2ConstantSetName;
-  /** The tallest matrices (height H = 2^L), in hashing order (tallest first, stable). */
-  readonly leaves: readonly SharedMatrix[];
-  /** Shorter matrices, folded in at the level whose node count equals their height. */
-  readonly injections: readonly Injection[];
-  /** layers[l]: 8 * (H >> l) elements, l = 0..L. */
-  readonly layers: readonly SharedView[];
+  readonly tree: SharedMerkleTree;
   /** First level built (0: leaf digests). */
   readonly levelFrom: number;
   /** Last level built (inclusive); the range halves at each level above levelFrom. */
@@ -149,7 +152,8 @@ function rowsOf(m: SharedMatrix, a: number, b: number): Matrix {
  * @throws {RangeError} when the node range is not aligned to 2^(levelTo - levelFrom)
  */
 export function runMerkleJob(job: MerkleJob): void {
-  const perm = poseidon2ForSet(job.perm);
+  const { tree } = job;
+  const perm = poseidon2ForSet(tree.perm);
   const span = 2 ** (job.levelTo - job.levelFrom);
   if (job.start % span !== 0 || job.end % span !== 0 || job.end <= job.start) {
     throw new RangeError(`Merkle job: range ${job.start}..${job.end} not aligned to ${span}`);
@@ -157,27 +161,28 @@ export function runMerkleJob(job: MerkleJob): void {
   let a = job.start;
   let b = job.end;
   for (let level = job.levelFrom; level <= job.levelTo; level++) {
-    const out = viewOf(job.layers[level]);
+    const out = viewOf(tree.layers[level]);
     if (level === 0) {
       hashRows(
         perm,
-        job.leaves.map((m) => rowsOf(m, a, b)),
+        tree.matrices[0].map((m) => rowsOf(m, a, b)),
         out,
         DIGEST_ELEMS * a,
       );
     } else {
-      const inj = job.injections.find((j) => j.level === level);
-      const injection = inj
-        ? {
-            digests: hashRows(
-              perm,
-              inj.matrices.map((m) => rowsOf(m, a, b)),
-            ),
-            first: a,
-            height: b, // power-of-two heights: an injected matrix covers the level
-          }
-        : null;
-      buildLevel(perm, viewOf(job.layers[level - 1]), out, a, b, injection);
+      const inj = tree.matrices[level];
+      const injection =
+        inj.length > 0
+          ? {
+              digests: hashRows(
+                perm,
+                inj.map((m) => rowsOf(m, a, b)),
+              ),
+              first: a,
+              height: b, // power-of-two heights: an injected matrix covers the level
+            }
+          : null;
+      buildLevel(perm, viewOf(tree.layers[level - 1]), out, a, b, injection);
     }
     if (level < job.levelTo) {
       a >>>= 1;
