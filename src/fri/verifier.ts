@@ -19,7 +19,7 @@ import {
 } from '../field/ext4.ts';
 import type { Digest } from '../hash/types.ts';
 import type { MerkleConfig } from '../merkle/mmcs.ts';
-import { MerkleError, verifyBatch } from '../merkle/mmcs.ts';
+import { MerkleError, PathMemo, verifyBatch } from '../merkle/mmcs.ts';
 import type { FriParams } from './config.ts';
 import { reject } from './errors.ts';
 import { foldRow } from './fold.ts';
@@ -52,9 +52,10 @@ function merkle(
   opened: readonly Uint32Array[],
   proof: readonly Digest[],
   path: string,
+  memo: PathMemo,
 ): void {
   try {
-    verifyBatch(cfg, root, dims, index, opened as Uint32Array[], proof as Digest[]);
+    verifyBatch(cfg, root, dims, index, opened as Uint32Array[], proof as Digest[], memo);
   } catch (e) {
     if (e instanceof MerkleError) reject(e.code, e.message, path);
     throw e;
@@ -160,13 +161,15 @@ export function verifyPcs(
   if ((params.queryPowBits === 0 && qw !== 0) || !challenger.checkWitness(params.queryPowBits, qw)) {
     reject('POW_QUERY_INVALID', 'query proof of work', 'openingProof.queryPowWitness');
   }
-  // 13.
+  // 13. One PathMemo per commitment: queries that share a node hash it once (same result).
+  const inputMemos = rounds.map(() => new PathMemo());
+  const friMemos = proof.commitPhaseCommits.map(() => new PathMemo());
   const e = new Uint32Array(4);
   const tmp = new Uint32Array(4);
   proof.queryProofs.forEach((q, qi) => {
     const qpath = `openingProof.queryProofs[${qi}]`;
     const index = challenger.sampleBits(L);
-    const ro = reducedOpenings(params, mmcs, rounds, q.inputProof, index, L, friAlpha, qpath);
+    const ro = reducedOpenings(params, mmcs, rounds, q.inputProof, index, L, friAlpha, qpath, inputMemos);
     if (ro.size === 0) reject('FRI_REDUCED_OPENINGS', 'missing initial reduced opening', qpath);
     const maxKey = Math.max(...ro.keys());
     if (maxKey !== L) reject('FRI_REDUCED_OPENINGS', 'initial reduced opening height mismatch', qpath);
@@ -198,6 +201,7 @@ export function verifyPcs(
         [row],
         step.openingProof,
         `${spath}.openingProof`,
+        friMemos[i],
       );
       e.set(foldRow(row, a, lh, idx, betas[i]));
       const extra = ro.get(lh);
@@ -231,6 +235,7 @@ function reducedOpenings(
   L: number,
   alpha: Uint32Array,
   qpath: string,
+  memos: readonly PathMemo[],
 ): Map<number, Uint32Array> {
   if (inputProof.length !== rounds.length)
     reject('FRI_INPUT_BATCH_COUNT', 'input batches != rounds', `${qpath}.inputProof`);
@@ -278,7 +283,16 @@ function reducedOpenings(
       dims.push({ width: m.points[0].values.length / 4, height: 2 ** h });
     });
     const ridx = Math.floor(index / 2 ** (L - maxH));
-    merkle(mmcs, r.commitment, dims, ridx, batch.openedValues, batch.openingProof, `${bpath}.openingProof`);
+    merkle(
+      mmcs,
+      r.commitment,
+      dims,
+      ridx,
+      batch.openedValues,
+      batch.openingProof,
+      `${bpath}.openingProof`,
+      memos[ri],
+    );
     r.matrices.forEach((m, mi) => {
       const row = batch.openedValues[mi];
       const h = m.logDomainSize + params.logBlowup;

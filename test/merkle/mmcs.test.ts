@@ -12,10 +12,12 @@ import {
   MerkleError,
   type MerkleErrorCode,
   openBatch,
+  PathMemo,
   unflattenExt,
   verifyBatch,
 } from '../../src/merkle/mmcs.ts';
 import { loadVector, u32 } from '../hash/vectors.ts';
+import { randomFelts } from '../helpers/random.ts';
 
 const REF = loadVector('reference/merkle_babybear_poseidon2.json');
 const FIX = loadVector('uni_stark_fib_fixture_v0.6.2.json');
@@ -270,5 +272,48 @@ describe('MerkleTreeMmcs: round trips and tampering (fast-check, mixed and non-p
     expect(Array.from(ext[1])).toEqual([64, 65, 66, 67]);
     expect(() => flattenExt(vals, 5)).toThrow(RangeError);
     expect(() => unflattenExt(new Uint32Array(5))).toThrow(RangeError);
+  });
+});
+
+describe("PathMemo: one memo per tree gives verifyBatch's verdicts without it (seed 23)", () => {
+  // Mixed heights (an injection at level 2), many openings of one tree sharing nodes near the
+  // root and whole paths; each opening is checked with the memo after honest ones filled it.
+  const mats = [matrix(randomFelts(23, 64 * 3), 3), matrix(randomFelts(24, 16 * 2), 2)];
+  const tree = commitMatrices(DEF, mats);
+  const dims = dimsOf(mats);
+  const root = tree.layers[tree.layers.length - 1].slice(0, 8);
+
+  it('honest openings verify; a changed row, sibling or index is rejected as without the memo', () => {
+    const memo = new PathMemo();
+    const next = randomFelts(25, 400);
+    let checked = 0;
+    for (let k = 0; k < 200; k++) {
+      const index = next[2 * k] % 64;
+      const { openedValues, proof } = openBatch(tree, index);
+      expect(verdict(DEF, root, dims, index, openedValues, proof)).toBe('ok');
+      verifyBatch(DEF, root, dims, index, openedValues, proof, memo);
+      // One change per case: an opened value, a sibling at any level (shared ones included), the index.
+      const kind = next[2 * k + 1] % 3;
+      const opened = openedValues.map((r) => r.slice());
+      const sibs = proof.map((d) => d.slice());
+      let idx = index;
+      if (kind === 0) opened[k % 2][0] = (opened[k % 2][0] + 1) % P;
+      else if (kind === 1) sibs[k % sibs.length][k % 8] ^= 1;
+      else idx = (index + 1 + (k % 63)) % 64;
+      const want = verdict(DEF, root, dims, idx, opened, sibs);
+      let got: string = 'ok';
+      try {
+        verifyBatch(DEF, root, dims, idx, opened, sibs, memo);
+      } catch (e) {
+        if (!(e instanceof MerkleError)) throw e;
+        got = e.code;
+      }
+      expect(got, `case ${k} (kind ${kind})`).toBe(want);
+      expect(want).toBe('MERKLE_ROOT_MISMATCH');
+      // The honest opening still verifies with the memo after a tampered one went through it.
+      verifyBatch(DEF, root, dims, index, openedValues, proof, memo);
+      checked++;
+    }
+    expect(checked).toBe(200);
   });
 });
