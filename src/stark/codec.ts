@@ -10,7 +10,7 @@
  */
 import { fromMontgomery, P, toMontgomery } from '../field/babybear.ts';
 import type { Digest } from '../hash/types.ts';
-import { reject } from './errors.ts';
+import { type RejectionCode, reject } from './errors.ts';
 import type { BatchOpening, CommitPhaseProofStep, FriProof, Proof, QueryProof } from './proof.ts';
 
 /** Upper bounds on every length prefix, derived from the verifier's configuration and AIR. */
@@ -46,118 +46,205 @@ export const GENEROUS_LIMITS: DecodeLimits = Object.freeze({
   maxMatricesPerBatch: 64,
 });
 
+/**
+ * The decoder's cursor. Paths are a stack of segments (a field name, or an index shown as `[i]`)
+ * that is joined into a string only when a rejection names it, so the hot loops (one call per
+ * field element) build no strings and allocate nothing but the values they return.
+ */
 class Reader {
   pos = 0;
   readonly bytes: Uint8Array;
+  readonly #segs: (string | number)[] = [];
+
   constructor(bytes: Uint8Array) {
     this.bytes = bytes;
   }
 
-  byte(path: string): number {
-    if (this.pos >= this.bytes.length) reject('DECODE_TRUNCATED', 'unexpected end of input', path);
+  /** Enters a field (`.name`, or a top-level `name`) or an element (`[i]`) of the current one. */
+  in(seg: string | number): void {
+    this.#segs.push(seg);
+  }
+
+  /** Leaves the innermost field or element. */
+  out(): void {
+    this.#segs.pop();
+  }
+
+  /** The current path, e.g. `openingProof.queryProofs[3].inputProof[0].openingProof[5]`. */
+  path(): string {
+    let p = '';
+    for (const s of this.#segs) p += typeof s === 'number' ? `[${s}]` : s;
+    return p;
+  }
+
+  fail(code: RejectionCode, detail: string): never {
+    return reject(code, detail, this.path());
+  }
+
+  byte(): number {
+    if (this.pos >= this.bytes.length) this.fail('DECODE_TRUNCATED', 'unexpected end of input');
     return this.bytes[this.pos++];
   }
 
   /** Unsigned LEB128 with at most `maxBytes` bytes; minimal encoding only. */
-  varint(maxBytes: number, path: string): number {
-    const v = decodeVarint(this.bytes, this.pos, maxBytes, path);
+  varint(maxBytes: number): number {
+    const v = varintAt(this.bytes, this.pos, maxBytes);
+    if (v < 0) this.fail(...varintFailure(v, maxBytes));
     this.pos += varintLength(v); // minimal, so its length follows from its value
     return v;
   }
 
-  u32(path: string): number {
-    return this.varint(5, path);
+  usize(): number {
+    return this.varint(10);
   }
 
-  usize(path: string): number {
-    return this.varint(10, path);
-  }
-
-  len(bound: number, path: string): number {
-    const n = this.usize(path);
-    if (n > bound) reject('DECODE_LENGTH_LIMIT', `length ${n} above bound ${bound}`, path);
+  len(bound: number): number {
+    const n = this.usize();
+    if (n > bound) this.fail('DECODE_LENGTH_LIMIT', `length ${n} above bound ${bound}`);
     return n;
   }
 
-  felt(path: string): number {
-    const m = this.u32(path);
-    if (m >= P) reject('DECODE_NONCANONICAL_FIELD', 'field element >= p', path);
+  felt(): number {
+    const m = this.varint(5);
+    if (m >= P) this.fail('DECODE_NONCANONICAL_FIELD', 'field element >= p');
     return fromMontgomery(m);
   }
 
-  felts(out: Uint32Array, path: string): Uint32Array {
-    for (let i = 0; i < out.length; i++) out[i] = this.felt(path);
+  /**
+   * Fills `out` with field elements. The loop reads the common case inline (a minimal u32 varint
+   * below p, all bytes present); anything else goes through `felt()`, which rejects it exactly.
+   */
+  felts(out: Uint32Array): Uint32Array {
+    const bytes = this.bytes;
+    const end = bytes.length;
+    let pos = this.pos;
+    for (let i = 0; i < out.length; i++) {
+      let v = 0;
+      let scale = 1;
+      let k = 0;
+      let b = 0x80;
+      while ((b & 0x80) !== 0 && k < 5 && pos + k < end) {
+        b = bytes[pos + k];
+        v += (b & 0x7f) * scale;
+        scale *= 128;
+        k++;
+      }
+      if ((b & 0x80) !== 0 || (k > 1 && b === 0) || (k === 5 && b > 0x0f) || v >= P) {
+        this.pos = pos;
+        out[i] = this.felt(); // rejects
+        pos = this.pos;
+        continue;
+      }
+      out[i] = fromMontgomery(v);
+      pos += k;
+    }
+    this.pos = pos;
     return out;
   }
 
-  option(path: string): boolean {
-    const t = this.byte(path);
-    if (t > 1) reject('DECODE_BAD_TAG', `option tag ${t}`, path);
+  option(): boolean {
+    const t = this.byte();
+    if (t > 1) this.fail('DECODE_BAD_TAG', `option tag ${t}`);
     return t === 1;
   }
 
-  digest(path: string): Digest {
-    return this.felts(new Uint32Array(8), path);
+  digest(): Digest {
+    return this.felts(new Uint32Array(8));
   }
 
-  cap(path: string): Digest {
-    const n = this.usize(path);
-    if (n !== 1) reject('SHAPE_CAP_LENGTH', `cap holds ${n} digests, expected 1`, path);
-    return this.digest(path);
+  cap(): Digest {
+    const n = this.usize();
+    if (n !== 1) this.fail('SHAPE_CAP_LENGTH', `cap holds ${n} digests, expected 1`);
+    return this.digest();
   }
 
-  extList(bound: number, path: string): Uint32Array {
-    const n = this.len(bound, path);
-    return this.felts(new Uint32Array(4 * n), path);
+  extList(bound: number): Uint32Array {
+    const n = this.len(bound);
+    return this.felts(new Uint32Array(4 * n));
+  }
+
+  /** A length-prefixed list of digests (a Merkle path), under field `name`. */
+  digests(name: string, bound: number): Digest[] {
+    this.in(name);
+    const n = this.len(bound);
+    const out: Digest[] = [];
+    for (let i = 0; i < n; i++) {
+      this.in(i);
+      out.push(this.digest());
+      this.out();
+    }
+    this.out();
+    return out;
+  }
+
+  /** `read()` inside field `name`. */
+  field<T>(name: string, read: () => T): T {
+    this.in(name);
+    const v = read();
+    this.out();
+    return v;
+  }
+
+  /** An Option of `read()` inside field `name`: its tag, then the value or null. */
+  optional<T>(name: string, read: () => T): T | null {
+    this.in(name);
+    const v = this.option() ? read() : null;
+    this.out();
+    return v;
   }
 }
 
-function decodeBatchOpening(r: Reader, lim: DecodeLimits, path: string): BatchOpening {
-  const nm = r.len(lim.maxMatricesPerBatch, `${path}.openedValues`);
+function decodeBatchOpening(r: Reader, lim: DecodeLimits): BatchOpening {
+  r.in('.openedValues');
+  const nm = r.len(lim.maxMatricesPerBatch);
   const openedValues: Uint32Array[] = [];
   for (let m = 0; m < nm; m++) {
-    const p = `${path}.openedValues[${m}]`;
-    const w = r.len(lim.maxRowWidth, p);
-    openedValues.push(r.felts(new Uint32Array(w), p));
+    r.in(m);
+    openedValues.push(r.felts(new Uint32Array(r.len(lim.maxRowWidth))));
+    r.out();
   }
-  const np = r.len(lim.maxPathLength, `${path}.openingProof`);
-  const openingProof: Digest[] = [];
-  for (let i = 0; i < np; i++) openingProof.push(r.digest(`${path}.openingProof[${i}]`));
+  r.out();
+  const openingProof = r.digests('.openingProof', lim.maxPathLength);
   return { openedValues, openingProof };
 }
 
-function decodeStep(r: Reader, lim: DecodeLimits, path: string): CommitPhaseProofStep {
-  const logArity = r.byte(`${path}.logArity`);
-  const siblingValues = r.extList(lim.maxSiblings, `${path}.siblingValues`);
-  const np = r.len(lim.maxPathLength, `${path}.openingProof`);
-  const openingProof: Digest[] = [];
-  for (let i = 0; i < np; i++) openingProof.push(r.digest(`${path}.openingProof[${i}]`));
+function decodeStep(r: Reader, lim: DecodeLimits): CommitPhaseProofStep {
+  const logArity = r.field('.logArity', () => r.byte());
+  const siblingValues = r.field('.siblingValues', () => r.extList(lim.maxSiblings));
+  const openingProof = r.digests('.openingProof', lim.maxPathLength);
   return { logArity, siblingValues, openingProof };
 }
 
-function decodeFri(r: Reader, lim: DecodeLimits): FriProof {
-  const base = 'openingProof';
-  const nc = r.len(lim.maxFriRounds, `${base}.commitPhaseCommits`);
-  const commitPhaseCommits: Digest[] = [];
-  for (let i = 0; i < nc; i++) commitPhaseCommits.push(r.cap(`${base}.commitPhaseCommits[${i}]`));
-  const nw = r.len(lim.maxFriRounds, `${base}.commitPowWitnesses`);
-  const commitPowWitnesses: number[] = [];
-  for (let i = 0; i < nw; i++) commitPowWitnesses.push(r.felt(`${base}.commitPowWitnesses[${i}]`));
-  const nq = r.len(lim.maxQueries, `${base}.queryProofs`);
-  const queryProofs: QueryProof[] = [];
-  for (let q = 0; q < nq; q++) {
-    const qp = `${base}.queryProofs[${q}]`;
-    const nb = r.len(lim.maxBatches, `${qp}.inputProof`);
-    const inputProof: BatchOpening[] = [];
-    for (let b = 0; b < nb; b++) inputProof.push(decodeBatchOpening(r, lim, `${qp}.inputProof[${b}]`));
-    const ns = r.len(lim.maxFriRounds, `${qp}.commitPhaseOpenings`);
-    const commitPhaseOpenings: CommitPhaseProofStep[] = [];
-    for (let s = 0; s < ns; s++)
-      commitPhaseOpenings.push(decodeStep(r, lim, `${qp}.commitPhaseOpenings[${s}]`));
-    queryProofs.push({ inputProof, commitPhaseOpenings });
+/** Decodes the list under field `name`: its length (at most `bound`), then `item()` for each element. */
+function list<T>(r: Reader, name: string, bound: number, item: () => T): T[] {
+  r.in(name);
+  const n = r.len(bound);
+  const out: T[] = [];
+  for (let i = 0; i < n; i++) {
+    r.in(i);
+    out.push(item());
+    r.out();
   }
-  const finalPoly = r.extList(lim.maxFinalPolyLen, `${base}.finalPoly`);
-  const queryPowWitness = r.felt(`${base}.queryPowWitness`);
+  r.out();
+  return out;
+}
+
+function decodeFri(r: Reader, lim: DecodeLimits): FriProof {
+  r.in('openingProof');
+  const commitPhaseCommits = list(r, '.commitPhaseCommits', lim.maxFriRounds, () => r.cap());
+  const commitPowWitnesses = list(r, '.commitPowWitnesses', lim.maxFriRounds, () => r.felt());
+  const queryProofs = list(
+    r,
+    '.queryProofs',
+    lim.maxQueries,
+    (): QueryProof => ({
+      inputProof: list(r, '.inputProof', lim.maxBatches, () => decodeBatchOpening(r, lim)),
+      commitPhaseOpenings: list(r, '.commitPhaseOpenings', lim.maxFriRounds, () => decodeStep(r, lim)),
+    }),
+  );
+  const finalPoly = r.field('.finalPoly', () => r.extList(lim.maxFinalPolyLen));
+  const queryPowWitness = r.field('.queryPowWitness', () => r.felt());
+  r.out();
   return { commitPhaseCommits, commitPowWitnesses, queryProofs, finalPoly, queryPowWitness };
 }
 
@@ -171,27 +258,18 @@ function decodeFri(r: Reader, lim: DecodeLimits): FriProof {
 export function decodeProof(bytes: Uint8Array, limits: DecodeLimits = GENEROUS_LIMITS): Proof {
   if (bytes.length === 0) reject('DECODE_EMPTY', 'empty proof');
   const r = new Reader(bytes);
-  const trace = r.cap('commitments.trace');
-  const quotientChunks = r.cap('commitments.quotientChunks');
-  const random = r.option('commitments.random') ? r.cap('commitments.random') : null;
-  const traceLocal = r.extList(limits.maxOpenedWidth, 'openedValues.traceLocal');
-  const traceNext = r.option('openedValues.traceNext')
-    ? r.extList(limits.maxOpenedWidth, 'openedValues.traceNext')
-    : null;
-  const preprocessedLocal = r.option('openedValues.preprocessedLocal')
-    ? r.extList(limits.maxOpenedWidth, 'openedValues.preprocessedLocal')
-    : null;
-  const preprocessedNext = r.option('openedValues.preprocessedNext')
-    ? r.extList(limits.maxOpenedWidth, 'openedValues.preprocessedNext')
-    : null;
-  const nChunks = r.len(limits.maxQuotientChunks, 'openedValues.quotientChunks');
-  const chunks: Uint32Array[] = [];
-  for (let i = 0; i < nChunks; i++) chunks.push(r.extList(16, `openedValues.quotientChunks[${i}]`));
-  const randomValues = r.option('openedValues.random')
-    ? r.extList(limits.maxOpenedWidth, 'openedValues.random')
-    : null;
+  const w = limits.maxOpenedWidth;
+  const trace = r.field('commitments.trace', () => r.cap());
+  const quotientChunks = r.field('commitments.quotientChunks', () => r.cap());
+  const random = r.optional('commitments.random', () => r.cap());
+  const traceLocal = r.field('openedValues.traceLocal', () => r.extList(w));
+  const traceNext = r.optional('openedValues.traceNext', () => r.extList(w));
+  const preprocessedLocal = r.optional('openedValues.preprocessedLocal', () => r.extList(w));
+  const preprocessedNext = r.optional('openedValues.preprocessedNext', () => r.extList(w));
+  const chunks = list(r, 'openedValues.quotientChunks', limits.maxQuotientChunks, () => r.extList(16));
+  const randomValues = r.optional('openedValues.random', () => r.extList(w));
   const openingProof = decodeFri(r, limits);
-  const degreeBits = r.usize('degreeBits');
+  const degreeBits = r.field('degreeBits', () => r.usize());
   if (r.pos !== bytes.length)
     reject('DECODE_TRAILING_BYTES', `${bytes.length - r.pos} bytes after the proof`);
   return {
@@ -367,22 +445,37 @@ export function encodeVarint(v: number): Uint8Array {
  * @throws {ProofRejectedError} DECODE_TRUNCATED, DECODE_NONCANONICAL_VARINT, DECODE_LENGTH_LIMIT
  */
 export function decodeVarint(bytes: Uint8Array, pos: number, maxBytes: number, path: string): number {
+  const v = varintAt(bytes, pos, maxBytes);
+  if (v < 0) reject(...varintFailure(v, maxBytes), path);
+  return v;
+}
+
+/** The rejection [code, detail] of a negative `varintAt` result. */
+function varintFailure(v: number, maxBytes: number): [RejectionCode, string] {
+  if (v === -1) return ['DECODE_TRUNCATED', 'unexpected end of input'];
+  if (v === -2) return ['DECODE_NONCANONICAL_VARINT', 'over-long varint'];
+  if (v === -3) return ['DECODE_NONCANONICAL_VARINT', 'u32 varint overflow'];
+  if (v === -4) return ['DECODE_LENGTH_LIMIT', 'integer above 2^53'];
+  return ['DECODE_NONCANONICAL_VARINT', `varint longer than ${maxBytes} bytes`];
+}
+
+/** decodeVarint's checks without a path: the value, or a negative failure (varintFailure). */
+function varintAt(bytes: Uint8Array, pos: number, maxBytes: number): number {
   let value = 0;
   let scale = 1;
   for (let i = 0; i < maxBytes; i++) {
-    if (pos + i >= bytes.length) reject('DECODE_TRUNCATED', 'unexpected end of input', path);
+    if (pos + i >= bytes.length) return -1;
     const b = bytes[pos + i];
     value += (b & 0x7f) * scale;
     if ((b & 0x80) === 0) {
-      if (i > 0 && b === 0) reject('DECODE_NONCANONICAL_VARINT', 'over-long varint', path);
-      if (maxBytes === 5 && i === 4 && b > 0x0f)
-        reject('DECODE_NONCANONICAL_VARINT', 'u32 varint overflow', path);
-      if (value > Number.MAX_SAFE_INTEGER) reject('DECODE_LENGTH_LIMIT', 'integer above 2^53', path);
+      if (i > 0 && b === 0) return -2;
+      if (maxBytes === 5 && i === 4 && b > 0x0f) return -3;
+      if (value > Number.MAX_SAFE_INTEGER) return -4;
       return value;
     }
     scale *= 128;
   }
-  return reject('DECODE_NONCANONICAL_VARINT', `varint longer than ${maxBytes} bytes`, path);
+  return -5;
 }
 
 /**
