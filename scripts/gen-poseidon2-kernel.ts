@@ -231,9 +231,9 @@ export const KERNEL_PATH = 'src/hash/poseidon2-kernel16.ts';
 if (process.argv[1]?.endsWith('gen-poseidon2-kernel.ts')) {
   const text = kernelSource();
   if (existsSync(KERNEL_PATH) && readFileSync(KERNEL_PATH, 'utf8') === text) {
-    console.log(`${KERNEL_PATH} is current`);
+    console.error(`${KERNEL_PATH} is current`);
   } else {
     writeFileSync(KERNEL_PATH, text);
-    console.log(`wrote ${KERNEL_PATH}`);
+    console.error(`wrote ${KERNEL_PATH}`);
   }
 }

@@ -7,11 +7,31 @@
  * Invariant: every function works on row ranges so that any split of the rows gives the same
  * field elements (the arithmetic is exact).
  */
-import { add, exp, GENERATOR, inverse, mul, P, twoAdicGenerator } from '../field/babybear.ts';
+import { add, exp, GENERATOR, inverse, mul, P, reduceDouble, twoAdicGenerator } from '../field/babybear.ts';
 import { bitReverseTable } from '../field/bit-reverse.ts';
 import { ext4BatchInverse, ext4MulBaseInto, ext4MulInto, ext4SubInto } from '../field/ext4.ts';
 import type { Matrix } from '../field/matrix.ts';
 import { height } from '../field/matrix.ts';
+
+/** Terms per lazy double sum: 64 products below 2^47 stay below 2^53, so the sum is exact. */
+const LAZY_TERMS = 64;
+
+/**
+ * Splits the 4 components of an EF element into 16-bit halves: dst[2j] = floor(x_j / 2^16),
+ * dst[2j + 1] = x_j mod 2^16 (x_j = dst[2j] * 2^16 + dst[2j + 1]).
+ */
+function splitExt(src: Uint32Array, so: number, dst: Float64Array, d0 = 0): void {
+  for (let j = 0; j < 4; j++) {
+    const x = src[so + j];
+    dst[d0 + 2 * j] = x >>> 16;
+    dst[d0 + 2 * j + 1] = x & 0xffff;
+  }
+}
+
+/** (hi * 2^16 + lo) mod P for exact lazy sums hi, lo < 2^53. */
+function joinLazy(hi: number, lo: number): number {
+  return reduceDouble(reduceDouble(hi) * 65536 + reduceDouble(lo));
+}
 
 /**
  * Unscaled barycentric sums of every column of a committed LDE at an EF point z, over the
@@ -55,21 +75,42 @@ export function barycentricSums(
   }
   const wts = ext4BatchInverse(d, d);
   for (let k = 0; k < len; k++) ext4MulBaseInto(wts, 4 * k, wts, 4 * k, xs[k]);
-  // per product reduction: an unreduced EF x base sum would overflow
+  // Lazy sums: each weight component w = hi * 2^16 + lo (hi < 2^15, lo < 2^16), so f * hi and
+  // f * lo (f < 2^31) are below 2^47 and LAZY_TERMS of them add up exactly in a double; the
+  // column sums are reduced into `out` every LAZY_TERMS rows.
   const out = new Uint32Array(4 * w);
-  for (let k = 0; k < len; k++) {
-    const r = rev[start + k] * w; // natural index i sits at bit-reversed row rev(i)
-    const w0 = wts[4 * k];
-    const w1 = wts[4 * k + 1];
-    const w2 = wts[4 * k + 2];
-    const w3 = wts[4 * k + 3];
-    for (let c = 0; c < w; c++) {
-      const f = values[r + c];
-      const o = 4 * c;
-      out[o] = add(out[o], mul(f, w0));
-      out[o + 1] = add(out[o + 1], mul(f, w1));
-      out[o + 2] = add(out[o + 2], mul(f, w2));
-      out[o + 3] = add(out[o + 3], mul(f, w3));
+  const lazy = new Float64Array(8 * w);
+  const parts = new Float64Array(8);
+  for (let k0 = 0; k0 < len; k0 += LAZY_TERMS) {
+    const k1 = Math.min(len, k0 + LAZY_TERMS);
+    for (let k = k0; k < k1; k++) {
+      const r = rev[start + k] * w; // natural index i sits at bit-reversed row rev(i)
+      splitExt(wts, 4 * k, parts);
+      const h0 = parts[0];
+      const l0 = parts[1];
+      const h1 = parts[2];
+      const l1 = parts[3];
+      const h2 = parts[4];
+      const l2 = parts[5];
+      const h3 = parts[6];
+      const l3 = parts[7];
+      for (let c = 0; c < w; c++) {
+        const f = values[r + c];
+        const o = 8 * c;
+        lazy[o] += f * h0;
+        lazy[o + 1] += f * l0;
+        lazy[o + 2] += f * h1;
+        lazy[o + 3] += f * l1;
+        lazy[o + 4] += f * h2;
+        lazy[o + 5] += f * l2;
+        lazy[o + 6] += f * h3;
+        lazy[o + 7] += f * l3;
+      }
+    }
+    for (let j = 0; j < 4 * w; j++) {
+      out[j] = add(out[j], joinLazy(lazy[2 * j], lazy[2 * j + 1]));
+      lazy[2 * j] = 0;
+      lazy[2 * j + 1] = 0;
     }
   }
   return out;
@@ -199,19 +240,42 @@ export function reduceRange(
     const v = m.values;
     const w = m.width;
     const out = new Uint32Array(4 * len);
+    // Lazy row sums as in barycentricSums: alpha^c split into 16-bit halves, products summed in
+    // doubles and reduced every LAZY_TERMS columns.
+    const ap = new Float64Array(8 * w);
+    for (let c = 0; c < w; c++) splitExt(alphaPows, 4 * c, ap, 8 * c);
     for (let k = 0; k < len; k++) {
       const base = rev[start + k] * w;
       let s0 = 0;
       let s1 = 0;
       let s2 = 0;
       let s3 = 0;
-      for (let c = 0; c < w; c++) {
-        const f = v[base + c];
-        const o = 4 * c;
-        s0 = add(s0, mul(f, alphaPows[o]));
-        s1 = add(s1, mul(f, alphaPows[o + 1]));
-        s2 = add(s2, mul(f, alphaPows[o + 2]));
-        s3 = add(s3, mul(f, alphaPows[o + 3]));
+      for (let c0 = 0; c0 < w; c0 += LAZY_TERMS) {
+        const c1 = Math.min(w, c0 + LAZY_TERMS);
+        let h0 = 0;
+        let l0 = 0;
+        let h1 = 0;
+        let l1 = 0;
+        let h2 = 0;
+        let l2 = 0;
+        let h3 = 0;
+        let l3 = 0;
+        for (let c = c0; c < c1; c++) {
+          const f = v[base + c];
+          const o = 8 * c;
+          h0 += f * ap[o];
+          l0 += f * ap[o + 1];
+          h1 += f * ap[o + 2];
+          l1 += f * ap[o + 3];
+          h2 += f * ap[o + 4];
+          l2 += f * ap[o + 5];
+          h3 += f * ap[o + 6];
+          l3 += f * ap[o + 7];
+        }
+        s0 = add(s0, joinLazy(h0, l0));
+        s1 = add(s1, joinLazy(h1, l1));
+        s2 = add(s2, joinLazy(h2, l2));
+        s3 = add(s3, joinLazy(h3, l3));
       }
       out[4 * k] = s0;
       out[4 * k + 1] = s1;
