@@ -223,6 +223,40 @@ export function plonky3Reference(
   return out;
 }
 
+/** The Plonky3 v0.6.2 figures recorded with the CPU-path issue (one thread, c100), and how to cite them. */
+export const PLONKY3_V062_FILE = 'bench/reference/plonky3-v0.6.2-recorded.json';
+/** Citation printed with the v0.6.2 figures. */
+export const PLONKY3_V062_CITATION =
+  'Plonky3 v0.6.2 built from its tag, measured beside plonky3-ts on this machine kind and recorded with the CPU-path issue (bench/reference/plonky3-v0.6.2-recorded.json)';
+
+interface V062Figure {
+  readonly case: string;
+  readonly build: string;
+  readonly threads: number;
+  readonly ms: number;
+}
+
+let v062Cache: readonly V062Figure[] | null = null;
+
+/**
+ * The recorded Plonky3 v0.6.2 figures of one case, labelled `v0.6.2 scalar 1T` etc. (ms); none
+ * if the file is missing.
+ * @param caseName e.g. 'fibonacci 2^16 prove'
+ * @returns the figures
+ */
+export function plonky3V062(caseName: string): ReferenceFigure[] {
+  if (v062Cache === null) {
+    try {
+      v062Cache = (JSON.parse(readFileSync(PLONKY3_V062_FILE, 'utf8')) as { figures: V062Figure[] }).figures;
+    } catch {
+      v062Cache = [];
+    }
+  }
+  return v062Cache
+    .filter((f) => f.case === caseName)
+    .map((f) => ({ value: f.ms, unit: 'ms', label: `v0.6.2 ${f.build} ${f.threads}T` }));
+}
+
 /** Units where a larger figure is better; for the rest (times, sizes) smaller is better. */
 const HIGHER_IS_BETTER: ReadonlySet<string> = new Set(['ops/s', 'x']);
 

@@ -20,6 +20,7 @@ import {
   gitShortSha,
   machineInfo,
   PLONKY3_REFERENCE_CITATION,
+  PLONKY3_V062_CITATION,
   referenceRatios,
 } from './lib.ts';
 
@@ -130,7 +131,7 @@ function printTable(
     'value',
     'unit',
     '±%',
-    'Plonky3 v0.4.0 (same machine kind)',
+    'Plonky3 (same machine kind; v0.4.0 unless labelled v0.6.2)',
     'ours vs Plonky3 (cost, >1 = slower)',
   ];
   if (baseline) header.push('vs baseline');
@@ -154,7 +155,7 @@ function printTable(
   }
   printColumns(lines, markdown, 2);
   if (rows.some((r) => (r.reference ?? []).length > 0))
-    console.log(`\nReference figures: ${PLONKY3_REFERENCE_CITATION}.`);
+    console.log(`\nReference figures: ${PLONKY3_REFERENCE_CITATION}; v0.6.2: ${PLONKY3_V062_CITATION}.`);
   const notes = rows.filter((r) => r.note !== undefined).map((r) => `${r.name}: ${r.note}`);
   if (notes.length > 0) console.log(`\nNotes: ${notes.join('; ')}.`);
 }
