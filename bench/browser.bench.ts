@@ -19,8 +19,16 @@
  * Without Chromium, without the bundle, or when the browser or the page cannot start, the suite
  * logs why and returns no rows.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -29,6 +37,7 @@ import { getConfig } from '../src/stark/config.ts';
 import { prove } from '../src/stark/prove.ts';
 import { verify } from '../src/stark/verify.ts';
 import type * as VerifyApi from '../src/verify.ts';
+import { serveStatic } from '../test/browser/build-helpers.ts';
 import { CHROMIUM, HAVE_CHROMIUM, launchChromium } from '../test/browser/chromium-harness.ts';
 import type { BenchOptions, BenchRow } from './lib.ts';
 
@@ -76,33 +85,12 @@ function median(xs: readonly number[]): number {
   return s[(s.length - 1) >> 1];
 }
 
-/** Serves the page at / and the files of dist/browser at /dist/browser/ on 127.0.0.1. */
+/** Serves the page at / and the files of dist/browser at /dist/browser/ on 127.0.0.1 (test/browser's serveStatic). */
 async function serve(): Promise<{ server: Server; base: string }> {
-  const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    if (path === '/favicon.ico') {
-      res.writeHead(204);
-      res.end();
-      return;
-    }
-    if (path === '/' || path === '/index.html') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(PAGE_HTML);
-      return;
-    }
-    const m = /^\/dist\/browser\/([A-Za-z0-9._-]+\.js)$/.exec(path);
-    if (m !== null && existsSync(join(BUNDLE_DIR, m[1]))) {
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(readFileSync(join(BUNDLE_DIR, m[1])));
-      return;
-    }
-    res.writeHead(404, { 'content-type': 'text/plain' });
-    res.end('not found');
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const addr = server.address();
-  if (addr === null || typeof addr === 'string') throw new Error('static server: no port');
-  return { server, base: `http://127.0.0.1:${addr.port}` };
+  const pageDir = resolve('.tmp/bench-browser');
+  mkdirSync(pageDir, { recursive: true });
+  writeFileSync(join(pageDir, 'index.html'), PAGE_HTML);
+  return serveStatic({ '/dist/browser/': BUNDLE_DIR, '/': pageDir });
 }
 
 /** Newest modification time (ms) of the .ts files under `dir`. */
