@@ -249,6 +249,12 @@ export function openBatch(tree: MerkleTree, index: number): BatchOpening {
  * stored ones element for element, so verifyBatch's result is the same with or without a memo,
  * whatever the proof holds. One memo per commitment (root); not shared across trees.
  */
+/**
+ * Levels with more nodes than this skip the memo: with q openings of a level of n nodes, about
+ * q^2 / 2n of them meet a stored node, which stops paying for the lookups well before n = q^2.
+ */
+const MEMO_MAX_NODES = 1024;
+
 export class PathMemo {
   // #levels[l]: node index -> offset in #pool of the node's record. Leaf records (level 0): the
   // input length, the inputs, the digest; node records: left, right, digest (24 elements).
@@ -424,20 +430,22 @@ export function verifyBatch(
   const group: Uint32Array[] = [];
   while (p < n && npt(heights[order[p]]) === npt(maxH)) group.push(openedValues[order[p++]]);
   const acc = new Uint32Array(DIGEST_ELEMS);
-  if (memo === null) hashConcat(perm, group, acc, 0);
-  else memo.leaf(perm, index, group, acc);
+  let cur = padded(maxH);
+  // The memo only holds levels of at most MEMO_MAX_NODES nodes: below them, openings rarely share.
+  if (memo !== null && cur <= MEMO_MAX_NODES) memo.leaf(perm, index, group, acc);
+  else hashConcat(perm, group, acc, 0);
   const leaf = new Uint32Array(DIGEST_ELEMS);
   let idx = index;
-  let cur = padded(maxH);
   for (let i = 0; i < levels; i++) {
     const sib = proof[i];
     const even = idx % 2 === 0;
     idx = Math.floor(idx / 2);
-    if (memo !== null) memo.compress(perm, i + 1, idx, acc, even ? acc : sib, even ? sib : acc);
-    else if (even) compressInto(perm, acc, 0, acc, 0, sib, 0);
-    else compressInto(perm, acc, 0, sib, 0, acc, 0);
     const logical = cur / 2;
     cur = padded(logical);
+    if (memo !== null && cur <= MEMO_MAX_NODES)
+      memo.compress(perm, i + 1, idx, acc, even ? acc : sib, even ? sib : acc);
+    else if (even) compressInto(perm, acc, 0, acc, 0, sib, 0);
+    else compressInto(perm, acc, 0, sib, 0, acc, 0);
     if (p < n && npt(heights[order[p]]) === npt(logical)) {
       const h = heights[order[p]];
       group.length = 0;
