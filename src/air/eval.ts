@@ -99,16 +99,21 @@ export function evalUniforms(c: CompiledAir, publics: ArrayLike<number>): Uint32
 /** Receives the values of constraint j for rows [start, start + len): regs[off .. off + len). */
 export type EmitSink = (j: number, regs: Uint32Array, off: number, start: number, len: number) => void;
 
+/** Columns of power-of-two lengths dividing the row count: row j reads cols[i][j & mask[i]]. */
+interface WrappedColumns {
+  readonly cols: readonly Uint32Array[];
+  readonly mask: Int32Array;
+}
+
 /** Validated view of the inputs, shared by the folding evaluator and the checker. */
 interface Source {
   readonly values: Uint32Array;
   readonly width: number;
   readonly rows: number;
   readonly nextOffset: number;
-  readonly sel: readonly Uint32Array[];
-  readonly selMask: Int32Array;
-  readonly per: readonly Uint32Array[];
-  readonly perMask: Int32Array;
+  /** isFirstRow, isLastRow, isTransition. */
+  readonly sel: WrappedColumns;
+  readonly per: WrappedColumns;
 }
 
 function maskOf(col: Uint32Array, rows: number, what: string): number {
@@ -119,6 +124,11 @@ function maskOf(col: Uint32Array, rows: number, what: string): number {
   return len - 1;
 }
 
+/** Checks that each column's length is a power of two dividing `rows`, and masks it. */
+function wrapped(cols: readonly Uint32Array[], rows: number, what: string): WrappedColumns {
+  return { cols, mask: Int32Array.from(cols.map((col, i) => maskOf(col, rows, `${what} ${i}`))) };
+}
+
 function makeSource(c: CompiledAir, inp: QuotientInputs): Source {
   const { trace } = inp;
   if (trace.width !== c.width) throw new AirError(`trace width ${trace.width}, AIR width ${c.width}`);
@@ -127,21 +137,17 @@ function makeSource(c: CompiledAir, inp: QuotientInputs): Source {
     throw new AirError(`nextOffset ${inp.nextOffset} outside 0..${rows - 1}`);
   }
   const s = inp.selectors;
-  const sel = [s.isFirstRow, s.isLastRow, s.isTransition];
-  const selMask = Int32Array.from(sel.map((col, i) => maskOf(col, rows, `selector ${i}`)));
+  const sel = wrapped([s.isFirstRow, s.isLastRow, s.isTransition], rows, 'selector');
   const per = inp.periodic ?? [];
   if (per.length !== c.numPeriodic)
     throw new AirError(`expected ${c.numPeriodic} periodic columns, got ${per.length}`);
-  const perMask = Int32Array.from(per.map((col, i) => maskOf(col, rows, `periodic column ${i}`)));
   return {
     values: trace.values,
     width: trace.width,
     rows,
     nextOffset: inp.nextOffset,
     sel,
-    selMask,
-    per,
-    perMask,
+    per: wrapped(per, rows, 'periodic column'),
   };
 }
 
@@ -186,8 +192,9 @@ function runBlock(
       }
       case Insn.loadSel:
       case Insn.loadPeriodic: {
-        const col = op === Insn.loadSel ? src.sel[ia] : src.per[ia];
-        const m = op === Insn.loadSel ? src.selMask[ia] : src.perMask[ia];
+        const from = op === Insn.loadSel ? src.sel : src.per;
+        const col = from.cols[ia];
+        const m = from.mask[ia];
         for (let r = 0; r < len; r++) regs[d + r] = col[(start + r) & m];
         break;
       }
