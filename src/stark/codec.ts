@@ -110,33 +110,20 @@ class Reader {
     return fromMontgomery(m);
   }
 
-  /**
-   * Fills `out` with field elements. The loop reads the common case inline (a minimal u32 varint
-   * below p, all bytes present); anything else goes through `felt()`, which rejects it exactly.
-   */
+  /** Fills `out` with field elements (a valid one in one varintAt call; anything else rejects through felt()). */
   felts(out: Uint32Array): Uint32Array {
     const bytes = this.bytes;
-    const end = bytes.length;
     let pos = this.pos;
     for (let i = 0; i < out.length; i++) {
-      let v = 0;
-      let scale = 1;
-      let k = 0;
-      let b = 0x80;
-      while ((b & 0x80) !== 0 && k < 5 && pos + k < end) {
-        b = bytes[pos + k];
-        v += (b & 0x7f) * scale;
-        scale *= 128;
-        k++;
-      }
-      if ((b & 0x80) !== 0 || (k > 1 && b === 0) || (k === 5 && b > 0x0f) || v >= P) {
+      const v = varintAt(bytes, pos, 5);
+      if (v < 0 || v >= P) {
         this.pos = pos;
-        out[i] = this.felt(); // rejects
+        out[i] = this.felt(); // rejects with the exact code and path
         pos = this.pos;
         continue;
       }
       out[i] = fromMontgomery(v);
-      pos += k;
+      pos += varintLength(v);
     }
     this.pos = pos;
     return out;
