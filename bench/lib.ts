@@ -9,6 +9,8 @@
 import { execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
 
 /** Options every suite receives. */
@@ -153,6 +155,18 @@ export function gitShortSha(): string {
   } catch {
     return 'nogit';
   }
+}
+
+/**
+ * Builds the Node worker bundle (scripts/build.mjs buildNodeWorker) for the suites that prove on a
+ * worker pool.
+ * @returns the worker entry's path
+ */
+export async function buildWorkerBundle(): Promise<string> {
+  const mod = (await import(pathToFileURL(resolve('scripts/build.mjs')).href)) as {
+    buildNodeWorker(o: { outfile: string }): Promise<string>;
+  };
+  return mod.buildNodeWorker({ outfile: resolve('.tmp/bench-worker/worker.js') });
 }
 
 /** Where the Plonky3 reference figures live, and how to cite them. */

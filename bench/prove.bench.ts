@@ -25,8 +25,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Air } from '../src/air/air.ts';
 import {
   createPoseidon2Air,
@@ -46,6 +44,7 @@ import { compiledFor, verify } from '../src/stark/verify.ts';
 import {
   type BenchOptions,
   type BenchRow,
+  buildWorkerBundle,
   formatValue,
   PLONKY3_REFERENCE_FILE,
   type Plonky3Row,
@@ -266,10 +265,7 @@ function coldVerifyMs(c: Case, body: Uint8Array, runs: number): number[] {
  * @returns the row, against the recorded Plonky3 v0.6.2 one-thread figures
  */
 async function twoThreadRow(c: Case, opts: BenchOptions): Promise<BenchRow> {
-  const { buildNodeWorker } = (await import(pathToFileURL(resolve('scripts/build.mjs')).href)) as {
-    buildNodeWorker(o: { outfile: string }): Promise<string>;
-  };
-  const workerUrl = await buildNodeWorker({ outfile: resolve('.tmp/bench-worker/worker.js') });
+  const workerUrl = await buildWorkerBundle();
   const config = getConfig('c100');
   const pool = createNodeWorkerPool({ size: 1, workerUrl });
   try {

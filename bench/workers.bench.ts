@@ -10,8 +10,6 @@
  * Suite contract of bench/lib.ts; standalone: node scripts/run-ts.mjs bench/workers.bench.ts [--quick]
  */
 import { availableParallelism, loadavg } from 'node:os';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { fibonacciAir, fibonacciPublicValues, generateFibonacciTrace } from '../src/circuits/fibonacci.ts';
 import type { Backend } from '../src/runtime/backend.ts';
 import { CpuBackend } from '../src/runtime/cpu.ts';
@@ -21,16 +19,9 @@ import type { WorkerPool } from '../src/runtime/workers/pool.ts';
 import { getConfig } from '../src/stark/config.ts';
 import { mmcsFor } from '../src/stark/instance.ts';
 import { type ProvePhases, prove } from '../src/stark/prove.ts';
-import type { BenchOptions, BenchRow } from './lib.ts';
+import { type BenchOptions, type BenchRow, buildWorkerBundle } from './lib.ts';
 
 const SUITE = 'workers';
-
-async function buildWorkerBundle(): Promise<string> {
-  const mod = (await import(pathToFileURL(resolve('scripts/build.mjs')).href)) as {
-    buildNodeWorker(o: { outfile: string }): Promise<string>;
-  };
-  return mod.buildNodeWorker({ outfile: resolve('.tmp/bench-worker/worker.js') });
-}
 
 const best = (xs: number[]): number => Math.min(...xs);
 
