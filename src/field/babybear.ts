@@ -178,6 +178,48 @@ export function twoAdicGenerator(bits: number): Felt {
 }
 
 /**
+ * g^e for g = twoAdicGenerator(logN) and an exponent below 2^logN, without squarings: since
+ * g_n^(2^i) = g_(n-i), g^e is the product of g_(logN-i) over the set bits i of e, at most logN
+ * multiplications (exp(g, e) takes up to 2 logN). The verifier's query points and FRI folding
+ * use it once per query and round, where those multiplications run before V8 has optimized them.
+ * @param logN log2 of the generator's order, 0..27
+ * @param e exponent, an integer in [0, 2^logN)
+ * @returns g_logN^e
+ * @throws {FieldError} if logN or e is out of range
+ */
+export function twoAdicPow(logN: number, e: number): Felt {
+  checkTwoAdicExponent(logN, e);
+  let r = 1;
+  for (let i = 0, k = e; k !== 0; i++, k >>>= 1) if ((k & 1) !== 0) r = mul(r, TWO_ADIC_GENERATORS[logN - i]);
+  return r;
+}
+
+/**
+ * g^-e for g = twoAdicGenerator(logN): g^(2^logN - e), so no inversion is needed.
+ * @param logN log2 of the generator's order, 0..27
+ * @param e exponent, an integer in [0, 2^logN)
+ * @returns g_logN^-e
+ * @throws {FieldError} if logN or e is out of range
+ */
+export function twoAdicPowInv(logN: number, e: number): Felt {
+  checkTwoAdicExponent(logN, e);
+  return e === 0 ? 1 : twoAdicPow(logN, 2 ** logN - e);
+}
+
+function checkTwoAdicExponent(logN: number, e: number): void {
+  if (
+    !Number.isInteger(logN) ||
+    logN < 0 ||
+    logN > TWO_ADICITY ||
+    !Number.isInteger(e) ||
+    e < 0 ||
+    e >= 2 ** logN
+  ) {
+    throw new FieldError(`two-adic power: exponent ${e} outside 0..2^${logN}`);
+  }
+}
+
+/**
  * ceil_log2(n): the smallest k with 2^k >= n (0 for n <= 1), as Plonky3's `log2_ceil_usize`.
  * @param n a non-negative safe integer
  * @returns k

@@ -8,7 +8,7 @@
  *
  * `foldVector` is the CPU twin of the WGSL fold kernel.
  */
-import { exp, halve, inverse, mul, twoAdicGenerator } from '../field/babybear.ts';
+import { halve, inverse, mul, twoAdicGenerator, twoAdicPowInv } from '../field/babybear.ts';
 import { reverseBitsLen, reverseSliceIndexBits } from '../field/bit-reverse.ts';
 import { idft } from '../field/dft.ts';
 import { ext4AddInto, ext4MulBaseInto, ext4MulInto, ext4SquareInto, ext4SubInto } from '../field/ext4.ts';
@@ -133,10 +133,11 @@ export function foldRow(
   beta: Uint32Array,
 ): Uint32Array {
   // x of pair u at level k (2^(a-k) values, coset s_k * H): s_k * g_(a-k)^rev_(a-k-1)(u), with
-  // s_0 = g_(lh+a)^rev_lh(j) and s_(k+1) = s_k^2.
+  // s_0 = g_(lh+a)^rev_lh(j) and s_(k+1) = s_k^2, so s_k = g_(lh+a-k)^rev_lh(j). The fold needs
+  // only (1/2)/x = (1/2) * g_(lh+a-k)^-rev_lh(j) * g_(a-k)^-rev_(a-k-1)(u): two-adic powers, no
+  // inversion (the same field value as halve(1) * inverse(x)).
   let cur = row;
-  let s = twoAdicGenerator(lh + logArity);
-  s = exp(s, reverseBitsLen(j, lh));
+  const r = reverseBitsLen(j, lh);
   const b = Uint32Array.from(beta);
   const sum = new Uint32Array(4);
   const diff = new Uint32Array(4);
@@ -144,20 +145,18 @@ export function foldRow(
   for (let k = 0; k < logArity; k++) {
     const bits = logArity - k;
     const m = 1 << (bits - 1);
-    const g = twoAdicGenerator(bits);
+    const sInvHalf = mul(half, twoAdicPowInv(lh + bits, r));
     const next = new Uint32Array(4 * m);
     for (let u = 0; u < m; u++) {
-      const x = mul(s, exp(g, reverseBitsLen(u, bits - 1)));
       const lo = 8 * u;
       ext4AddInto(sum, 0, cur, lo, cur, lo + 4);
       ext4MulBaseInto(sum, 0, sum, 0, half);
       ext4SubInto(diff, 0, cur, lo, cur, lo + 4);
-      ext4MulBaseInto(diff, 0, diff, 0, mul(half, inverse(x)));
+      ext4MulBaseInto(diff, 0, diff, 0, mul(sInvHalf, twoAdicPowInv(bits, reverseBitsLen(u, bits - 1))));
       ext4MulInto(diff, 0, diff, 0, b, 0);
       ext4AddInto(next, 4 * u, sum, 0, diff, 0);
     }
     cur = next;
-    s = mul(s, s);
     ext4SquareInto(b, 0, b, 0);
   }
   return cur;

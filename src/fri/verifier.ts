@@ -6,7 +6,7 @@
  * Invariant: every length read from the proof is compared with its expected value before it
  * drives a loop or an index, so the work is bounded by the configuration.
  */
-import { exp, GENERATOR, mul, P, twoAdicGenerator } from '../field/babybear.ts';
+import { GENERATOR, mul, P, twoAdicPow } from '../field/babybear.ts';
 import { reverseBitsLen } from '../field/bit-reverse.ts';
 import {
   ext4AddInto,
@@ -216,7 +216,7 @@ export function verifyPcs(
     if (lh !== logFinalHeight) reject('FRI_REDUCED_OPENINGS', 'final fold height mismatch', qpath);
     if (ro.size > 0) reject('FRI_REDUCED_OPENINGS', 'unconsumed reduced openings', qpath);
     // x = g_lfh^rev_lfh(idx); Horner over the final polynomial.
-    const x = exp(twoAdicGenerator(logFinalHeight), reverseBitsLen(idx, logFinalHeight));
+    const x = twoAdicPow(logFinalHeight, reverseBitsLen(idx, logFinalHeight));
     const acc = new Uint32Array(4);
     for (let c = nFinal - 1; c >= 0; c--) {
       ext4MulBaseInto(acc, 0, acc, 0, x);
@@ -240,7 +240,7 @@ function reducedOpenings(
   if (inputProof.length !== rounds.length)
     reject('FRI_INPUT_BATCH_COUNT', 'input batches != rounds', `${qpath}.inputProof`);
   const xOf = (h: number): number =>
-    mul(GENERATOR, exp(twoAdicGenerator(h), reverseBitsLen(Math.floor(index / 2 ** (L - h)), h)));
+    mul(GENERATOR, twoAdicPow(h, reverseBitsLen(Math.floor(index / 2 ** (L - h)), h)));
   rounds.forEach((r) => {
     for (const m of r.matrices) {
       const h = m.logDomainSize + params.logBlowup;

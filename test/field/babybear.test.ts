@@ -31,6 +31,8 @@ import {
   TWO_ADICITY,
   toMontgomery,
   twoAdicGenerator,
+  twoAdicPow,
+  twoAdicPowInv,
 } from '../../src/field/babybear.ts';
 import { describeFieldLaws } from '../helpers/field-laws.ts';
 import { refAdd, refInv, refMul, refPow, refReduce, refSub } from '../ref/field-ref.ts';
@@ -85,6 +87,38 @@ describe('BabyBear constants', () => {
       const want: number[] = BB[key].values;
       for (let i = 0; i < want.length; i++) expect(exp(g, i), `${key}[${i}]`).toBe(want[i]);
     }
+  });
+  it('babybear.json roots and inverse roots by twoAdicPow / twoAdicPowInv (no squarings)', () => {
+    for (const [key, bits, invert] of [
+      ['roots_8', 3, false],
+      ['inv_roots_8', 3, true],
+      ['roots_16', 4, false],
+      ['inv_roots_16', 4, true],
+    ] as const) {
+      const want: number[] = BB[key].values;
+      for (let i = 0; i < want.length; i++) {
+        expect(invert ? twoAdicPowInv(bits, i) : twoAdicPow(bits, i), `${key}[${i}]`).toBe(want[i]);
+      }
+    }
+  });
+  it('twoAdicPow(n, e) = g_n^e and twoAdicPowInv(n, e) = g_n^-e (BigInt reference), every n, edge and random e', () => {
+    let seed = 0x9e3779b9;
+    for (let n = 0; n <= TWO_ADICITY; n++) {
+      const es = [0, 1, 2 ** n - 1, 2 ** (n >> 1)].filter((e) => e < 2 ** n);
+      for (let k = 0; k < 20; k++) {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        es.push(seed % 2 ** n);
+      }
+      for (const e of es) {
+        const g = TWO_ADIC_GENERATORS[n];
+        expect(twoAdicPow(n, e), `g_${n}^${e}`).toBe(refPow(g, BigInt(e)));
+        expect(refMul(twoAdicPowInv(n, e), refPow(g, BigInt(e))), `g_${n}^-${e}`).toBe(1);
+      }
+    }
+    expect(() => twoAdicPow(3, 8)).toThrow(FieldError);
+    expect(() => twoAdicPow(3, -1)).toThrow(FieldError);
+    expect(() => twoAdicPow(28, 0)).toThrow(FieldError);
+    expect(() => twoAdicPowInv(4, 16)).toThrow(FieldError);
   });
   it('reference/babybear_field.json: p, generator, two_adic_generators', () => {
     expect(REF.p).toBe(P);
