@@ -118,12 +118,13 @@ export function finalPolyFromEvals(vals: Uint32Array, logFinalPolyLen: number): 
 
 /**
  * The verifier's fold of one opened row (docs/protocol.md §9.5): the row holds the 2^a values of group j of a
- * vector of log-length lh + a; returns the row's interpolant evaluated at beta.
+ * vector of log-length lh + a; writes the row's interpolant evaluated at beta to `out`.
  * @param row flat EF row of 2^a values
  * @param logArity a
  * @param lh folded log-height (log-length after the fold)
  * @param j group index (< 2^lh)
  * @param beta EF challenge
+ * @param out receives the folded EF value (4 words); must not alias row
  */
 export function foldRow(
   row: Uint32Array,
@@ -131,22 +132,25 @@ export function foldRow(
   lh: number,
   j: number,
   beta: Uint32Array,
-): Uint32Array {
+  out: Uint32Array,
+): void {
   // x of pair u at level k (2^(a-k) values, coset s_k * H): s_k * g_(a-k)^rev_(a-k-1)(u), with
   // s_0 = g_(lh+a)^rev_lh(j) and s_(k+1) = s_k^2, so s_k = g_(lh+a-k)^rev_lh(j). The fold needs
   // only (1/2)/x = (1/2) * g_(lh+a-k)^-rev_lh(j) * g_(a-k)^-rev_(a-k-1)(u): two-adic powers, no
   // inversion (the same field value as halve(1) * inverse(x)).
   let cur = row;
   const r = reverseBitsLen(j, lh);
-  const b = Uint32Array.from(beta);
-  const sum = new Uint32Array(4);
-  const diff = new Uint32Array(4);
+  const b = FOLD_BETA;
+  b.set(beta);
+  const sum = FOLD_SUM;
+  const diff = FOLD_DIFF;
   const half = halve(1);
   for (let k = 0; k < logArity; k++) {
     const bits = logArity - k;
     const m = 1 << (bits - 1);
     const sInvHalf = mul(half, twoAdicPowInv(lh + bits, r));
-    const next = new Uint32Array(4 * m);
+    // The last level (m = 1) writes the result; an arity-2 fold allocates nothing.
+    const next = m === 1 ? out : new Uint32Array(4 * m);
     for (let u = 0; u < m; u++) {
       const lo = 8 * u;
       ext4AddInto(sum, 0, cur, lo, cur, lo + 4);
@@ -159,5 +163,9 @@ export function foldRow(
     cur = next;
     ext4SquareInto(b, 0, b, 0);
   }
-  return cur;
 }
+
+// foldRow's scratch (it calls nothing that folds, so one set per module instance serves every call).
+const FOLD_BETA = new Uint32Array(4);
+const FOLD_SUM = new Uint32Array(4);
+const FOLD_DIFF = new Uint32Array(4);

@@ -15,11 +15,10 @@ import {
   ext4MulBaseInto,
   ext4MulInto,
   ext4SquareInto,
-  ext4SubInto,
 } from '../field/ext4.ts';
 import type { Digest } from '../hash/types.ts';
 import type { MerkleConfig } from '../merkle/mmcs.ts';
-import { MerkleError, PathMemo, verifyBatch } from '../merkle/mmcs.ts';
+import { type MatrixDims, MerkleError, PathMemo, verifyBatch } from '../merkle/mmcs.ts';
 import type { FriParams } from './config.ts';
 import { reject } from './errors.ts';
 import { foldRow } from './fold.ts';
@@ -44,22 +43,10 @@ export interface PcsRound {
   readonly matrices: readonly MatrixClaim[];
 }
 
-function merkle(
-  cfg: MerkleConfig,
-  root: Digest,
-  dims: { width: number; height: number }[],
-  index: number,
-  opened: readonly Uint32Array[],
-  proof: readonly Digest[],
-  path: string,
-  memo: PathMemo,
-): void {
-  try {
-    verifyBatch(cfg, root, dims, index, opened as Uint32Array[], proof as Digest[], memo);
-  } catch (e) {
-    if (e instanceof MerkleError) reject(e.code, e.message, path);
-    throw e;
-  }
+/** Turns a MerkleError from verifyBatch into the rejection at `path`; rethrows anything else. */
+function merkleRejected(e: unknown, path: string): never {
+  if (e instanceof MerkleError) reject(e.code, e.message, path);
+  throw e;
 }
 
 /**
@@ -166,6 +153,7 @@ export function verifyPcs(
   const friMemos = proof.commitPhaseCommits.map(() => new PathMemo());
   const e = new Uint32Array(4);
   const tmp = new Uint32Array(4);
+  const roundShapes: { rows: Uint32Array[]; dims: MatrixDims[] }[] = [];
   proof.queryProofs.forEach((q, qi) => {
     const qpath = `openingProof.queryProofs[${qi}]`;
     const index = challenger.sampleBits(L);
@@ -179,31 +167,33 @@ export function verifyPcs(
     let lh = L;
     for (let i = 0; i < nRounds; i++) {
       const step = q.commitPhaseOpenings[i];
-      const spath = `${qpath}.commitPhaseOpenings[${i}]`;
       const a = step.logArity;
       if (a < 1 || a > Math.min(params.maxLogArity, lh))
-        reject('FRI_INVALID_LOG_ARITY', `log arity ${a}`, spath);
+        reject('FRI_INVALID_LOG_ARITY', `log arity ${a}`, `${qpath}.commitPhaseOpenings[${i}]`);
       const k = 2 ** a;
-      if (step.siblingValues.length !== 4 * (k - 1))
-        reject('FRI_SIBLING_COUNT', 'sibling count', `${spath}.siblingValues`);
-      const pos = idx % k;
-      const row = new Uint32Array(4 * k);
-      row.set(step.siblingValues.subarray(0, 4 * pos), 0);
-      row.set(e, 4 * pos);
-      row.set(step.siblingValues.subarray(4 * pos), 4 * pos + 4);
+      const sib = step.siblingValues;
+      if (sib.length !== 4 * (k - 1))
+        reject('FRI_SIBLING_COUNT', 'sibling count', `${qpath}.commitPhaseOpenings[${i}].siblingValues`);
+      // Every query has the same arity schedule (step 4), so round i's opened row has one shape:
+      // one row buffer and one dims list per round (verifyBatch and the memo copy what they keep).
       lh -= a;
+      let rs = roundShapes[i];
+      if (rs === undefined) {
+        rs = { rows: [new Uint32Array(4 * k)], dims: [{ width: 4 * k, height: 2 ** lh }] };
+        roundShapes[i] = rs;
+      }
+      const row = rs.rows[0];
+      const pos = idx % k;
+      for (let t = 0; t < 4 * pos; t++) row[t] = sib[t];
+      for (let t = 0; t < 4; t++) row[4 * pos + t] = e[t];
+      for (let t = 4 * pos; t < sib.length; t++) row[t + 4] = sib[t];
       idx = Math.floor(idx / k);
-      merkle(
-        mmcs,
-        proof.commitPhaseCommits[i],
-        [{ width: 4 * k, height: 2 ** lh }],
-        idx,
-        [row],
-        step.openingProof,
-        `${spath}.openingProof`,
-        friMemos[i],
-      );
-      e.set(foldRow(row, a, lh, idx, betas[i]));
+      try {
+        verifyBatch(mmcs, proof.commitPhaseCommits[i], rs.dims, idx, rs.rows, step.openingProof, friMemos[i]);
+      } catch (err) {
+        merkleRejected(err, `${qpath}.commitPhaseOpenings[${i}].openingProof`);
+      }
+      foldRow(row, a, lh, idx, betas[i], e);
       const extra = ro.get(lh);
       if (extra) {
         const bp = Uint32Array.from(betas[i]);
@@ -283,16 +273,11 @@ function reducedOpenings(
       dims.push({ width: m.points[0].values.length / 4, height: 2 ** h });
     });
     const ridx = Math.floor(index / 2 ** (L - maxH));
-    merkle(
-      mmcs,
-      r.commitment,
-      dims,
-      ridx,
-      batch.openedValues,
-      batch.openingProof,
-      `${bpath}.openingProof`,
-      memos[ri],
-    );
+    try {
+      verifyBatch(mmcs, r.commitment, dims, ridx, batch.openedValues, batch.openingProof, memos[ri]);
+    } catch (err) {
+      merkleRejected(err, `${bpath}.openingProof`);
+    }
     r.matrices.forEach((m, mi) => {
       const row = batch.openedValues[mi];
       const h = m.logDomainSize + params.logBlowup;
@@ -305,11 +290,13 @@ function reducedOpenings(
       for (const pt of m.points) {
         if (row.length * 4 !== pt.values.length)
           reject('FRI_POINT_EVAL_COUNT', 'row width != claimed values', `${bpath}.openedValues[${mi}]`);
-        ext4SubInto(diff, 0, pt.z, 0, Uint32Array.of(x, 0, 0, 0), 0);
+        diff.set(pt.z);
+        diff[0] = diff[0] >= x ? diff[0] - x : diff[0] + P - x; // z - x
         ext4InverseInto(inv, 0, diff, 0);
+        const ys = pt.values;
         for (let c = 0; c < row.length; c++) {
           // acc += a * (y_c - row_c) / (z - x)
-          term.set(pt.values.subarray(4 * c, 4 * c + 4));
+          for (let t = 0; t < 4; t++) term[t] = ys[4 * c + t];
           term[0] = term[0] >= row[c] ? term[0] - row[c] : term[0] + P - row[c];
           ext4MulInto(term, 0, term, 0, inv, 0);
           ext4MulInto(term, 0, term, 0, st.a, 0);
