@@ -225,6 +225,9 @@ function checkTwoAdicExponent(logN: number, e: number): void {
  * @returns k
  */
 export function ceilLog2(n: number): number {
+  // One instruction for integers n in [2, 2^31]: n - 1 has 32 - clz32(n - 1) significant bits. (The loop
+  // below costs log2 n iterations, and the Merkle verifier asks several times per path level.)
+  if (n >= 2 && n <= 2 ** 31 && n >>> 0 === n) return 32 - Math.clz32(n - 1);
   let k = 0;
   let p = 1;
   while (p < n) {

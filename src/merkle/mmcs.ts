@@ -77,6 +77,7 @@ const ZERO_DIGEST = new Uint32Array(DIGEST_ELEMS);
 
 /** Next power of two >= n (1 for n <= 1). */
 function npt(n: number): number {
+  if (n >= 2 && n <= 2 ** 31 && n >>> 0 === n) return 2 ** (32 - Math.clz32(n - 1)); // no loop
   let p = 1;
   while (p < n) p *= 2;
   return p;
@@ -120,8 +121,15 @@ function checkLadder(heights: readonly number[]): number {
 
 /** Indices sorted by height, tallest first, stable (equal heights keep caller order). */
 function tallestFirst(heights: readonly number[]): number[] {
-  const order = heights.map((_, i) => i);
-  order.sort((a, b) => heights[b] - heights[a]);
+  // Insertion sort (stable: an index only passes strictly shorter ones). Batches hold a few
+  // matrices, most verifier calls one; no comparator closure, no sort builtin.
+  const order: number[] = [];
+  for (let i = 0; i < heights.length; i++) {
+    order.push(i);
+    let j = i;
+    for (; j > 0 && heights[order[j - 1]] < heights[i]; j--) order[j] = order[j - 1];
+    order[j] = i;
+  }
   return order;
 }
 

@@ -10,6 +10,7 @@ import {
   add,
   batchInverse,
   batchMul,
+  ceilLog2,
   double,
   exp,
   expBig,
@@ -119,6 +120,18 @@ describe('BabyBear constants', () => {
     expect(() => twoAdicPow(3, -1)).toThrow(FieldError);
     expect(() => twoAdicPow(28, 0)).toThrow(FieldError);
     expect(() => twoAdicPowInv(4, 16)).toThrow(FieldError);
+  });
+  it('ceilLog2 = the smallest k with 2^k >= n (loop reference), small n, around powers of two, non-integers', () => {
+    const ref = (n: number): number => {
+      let k = 0;
+      while (2 ** k < n) k++;
+      return k;
+    };
+    const ns: number[] = [];
+    for (let n = 0; n <= 4096; n++) ns.push(n);
+    for (let k = 1; k <= 53; k++) ns.push(2 ** k - 1, 2 ** k, 2 ** k + 1);
+    ns.push(2.5, 1023.5, 2 ** 31 - 0.5);
+    for (const n of ns) expect(ceilLog2(n), `ceilLog2(${n})`).toBe(ref(n));
   });
   it('reference/babybear_field.json: p, generator, two_adic_generators', () => {
     expect(REF.p).toBe(P);
