@@ -8,7 +8,7 @@
  * (minimal varints, field values < p, tags 0/1, caps of exactly one digest, no trailing
  * bytes). Failures are `ProofRejectedError`s with `DECODE_*` / `SHAPE_CAP_LENGTH` codes.
  */
-import { fromMontgomery, P, toMontgomery } from '../field/babybear.ts';
+import { fromMontgomery, MONTY_R_INV, P, toMontgomery } from '../field/babybear.ts';
 import type { Digest } from '../hash/types.ts';
 import { type RejectionCode, reject } from './errors.ts';
 import type { BatchOpening, CommitPhaseProofStep, FriProof, Proof, QueryProof } from './proof.ts';
@@ -110,23 +110,56 @@ class Reader {
     return fromMontgomery(m);
   }
 
-  /** Fills `out` with field elements (a valid one in one varintAt call; anything else rejects through felt()). */
+  /** Fills `out` with field elements. */
   felts(out: Uint32Array): Uint32Array {
+    this.feltsAt(out, 0, out.length);
+    return out;
+  }
+
+  /**
+   * Fills out[from, to) with field elements, in one loop with no calls: the varint and the
+   * Montgomery conversion are written out (a fresh process runs this loop interpreted until V8
+   * optimizes it, and a call per element costs more than the element). It accepts exactly what
+   * felt() accepts, a minimal LEB128 of at most 5 bytes whose value is below P; at anything else
+   * it hands the element to felt(), which rejects with the checked reader's code and path.
+   */
+  feltsAt(out: Uint32Array, from: number, to: number): void {
     const bytes = this.bytes;
+    const n = bytes.length;
+    const p = 0x78000001;
+    const invP = 1 / 0x78000001;
+    const rInv = MONTY_R_INV;
     let pos = this.pos;
-    for (let i = 0; i < out.length; i++) {
-      const v = varintAt(bytes, pos, 5);
-      if (v < 0 || v >= P) {
+    for (let i = from; i < to; i++) {
+      let v = 0;
+      let scale = 1;
+      let k = 0;
+      let b = 0x80; // stays >= 0x80 when the input ends first
+      while (k < 5 && pos + k < n) {
+        b = bytes[pos + k];
+        v += (b & 0x7f) * scale;
+        k++;
+        if (b < 0x80) break;
+        scale *= 128;
+      }
+      // Unterminated or over 5 bytes, non-minimal (a last byte 0 after the first), or >= P
+      // (which includes every 5-byte value above 2^32 - 1).
+      if (b >= 0x80 || (k > 1 && b === 0) || v >= p) {
         this.pos = pos;
         out[i] = this.felt(); // rejects with the exact code and path
         pos = this.pos;
         continue;
       }
-      out[i] = fromMontgomery(v);
-      pos += varintLength(v);
+      // fromMontgomery(v) = v R^-1 mod P, as babybear.ts mul: v R^-1 < 2^62, q is the floor
+      // of its quotient or one off, and the int32 remainder is corrected once.
+      const q = Math.floor(v * rInv * invP);
+      let r = (Math.imul(v, rInv) - Math.imul(q, p)) | 0;
+      if (r < 0) r += p;
+      else if (r >= p) r -= p;
+      out[i] = r;
+      pos += k;
     }
     this.pos = pos;
-    return out;
   }
 
   option(): boolean {
@@ -155,9 +188,12 @@ class Reader {
     this.in(name);
     const n = this.len(bound);
     const out: Digest[] = [];
+    // One buffer per path, the digests are views of it: one allocation instead of n.
+    const buf = new Uint32Array(8 * n);
     for (let i = 0; i < n; i++) {
       this.in(i);
-      out.push(this.digest());
+      this.feltsAt(buf, 8 * i, 8 * i + 8);
+      out.push(buf.subarray(8 * i, 8 * i + 8));
       this.out();
     }
     this.out();
