@@ -7,6 +7,12 @@
  * `DecodeLimits` before anything is allocated, and only the canonical encoding is accepted
  * (minimal varints, field values < p, tags 0/1, caps of exactly one digest, no trailing
  * bytes). Failures are `ProofRejectedError`s with `DECODE_*` / `SHAPE_CAP_LENGTH` codes.
+ *
+ * Field elements, most of a proof's bytes, go through one call-free loop (`Reader.feltsAt`) that
+ * accepts exactly the canonical element and hands anything else to the checked `felt()`, so codes
+ * and paths are those of the element-by-element reader; a Merkle path's digests are views of one
+ * buffer (consumers only read them). test/stark/codec-ref.test.ts checks the decoder against the
+ * plain reference reader test/ref/postcard-ref.ts.
  */
 import { fromMontgomery, MONTY_R_INV, P, toMontgomery } from '../field/babybear.ts';
 import type { Digest } from '../hash/types.ts';
