@@ -189,6 +189,11 @@ export function twoAdicGenerator(bits: number): Felt {
  */
 export function twoAdicPow(logN: number, e: number): Felt {
   checkTwoAdicExponent(logN, e);
+  return twoAdicPowChecked(logN, e);
+}
+
+/** twoAdicPow after its range check. */
+function twoAdicPowChecked(logN: number, e: number): Felt {
   let r = 1;
   for (let i = 0, k = e; k !== 0; i++, k >>>= 1) if ((k & 1) !== 0) r = mul(r, TWO_ADIC_GENERATORS[logN - i]);
   return r;
@@ -203,7 +208,7 @@ export function twoAdicPow(logN: number, e: number): Felt {
  */
 export function twoAdicPowInv(logN: number, e: number): Felt {
   checkTwoAdicExponent(logN, e);
-  return e === 0 ? 1 : twoAdicPow(logN, 2 ** logN - e);
+  return e === 0 ? 1 : twoAdicPowChecked(logN, 2 ** logN - e); // 2^logN - e is in range too
 }
 
 function checkTwoAdicExponent(logN: number, e: number): void {
