@@ -19,6 +19,11 @@
  * The clear statement of the permutation is the BigInt reference test/hash/ref-poseidon2.ts;
  * test/hash/poseidon2.test.ts checks both paths against it and against each other.
  *
+ * Width-16 single states (`permute`) run in WebAssembly where the runtime allows it
+ * (./poseidon2-wasm.ts: compiled on instantiation, so a fresh verifier process hashes at machine
+ * speed from its first permutation instead of interpreting the step functions until V8 optimizes
+ * them); otherwise, and with `createPoseidon2(c, { wasm: false })`, the step functions above.
+ *
  * Invariants: neither path allocates or uses BigInt; outputs are canonical (inputs up to
  * 2^32 - 1 are taken mod P by the first linear layer).
  */
@@ -30,6 +35,7 @@ import {
   POSEIDON2_SMALLRNG_SEED1_16,
 } from './poseidon2-constants.ts';
 import { partialRounds16, permute16 } from './poseidon2-kernel16.ts';
+import { wasmPoseidon2Of } from './poseidon2-wasm.ts';
 import type { Poseidon2Constants } from './types.ts';
 
 /** Full rounds on each side of the partial rounds. */
@@ -237,8 +243,10 @@ class Poseidon2 implements Poseidon2Perm {
   readonly rcInitF: Float64Array;
   readonly rcTermF: Float64Array;
   readonly rcIntF: Float64Array;
+  /** Width 16: the WebAssembly single-state permutation (./poseidon2-wasm.ts), or null. */
+  readonly wasm: ((state: Uint32Array, offset: number) => void) | null;
 
-  constructor(constants: Poseidon2Constants) {
+  constructor(constants: Poseidon2Constants, useWasm: boolean) {
     const w = constants.width;
     if (w !== 16 && w !== 24) throw new RangeError(`Poseidon2: unsupported width ${w}`);
     const rounds = w === 16 ? 13 : 21;
@@ -257,9 +265,14 @@ class Poseidon2 implements Poseidon2Perm {
     this.rcInitF = Float64Array.from(this.rcInit);
     this.rcTermF = Float64Array.from(this.rcTerm);
     this.rcIntF = Float64Array.from(this.rcInt);
+    this.wasm = w === 16 && useWasm ? wasmPoseidon2Of(this) : null;
   }
 
   permute(state: Uint32Array, offset = 0): void {
+    if (this.wasm !== null) {
+      this.wasm(state, offset);
+      return;
+    }
     const w = this.width;
     const rcInit = this.rcInit;
     const rcTerm = this.rcTerm;
@@ -292,14 +305,16 @@ class Poseidon2 implements Poseidon2Perm {
 /**
  * Builds the Poseidon2 permutation of one constant set.
  * @param constants a width-16 or width-24 constant set (canonical values)
+ * @param opts `wasm: false` keeps width-16 single states on the JavaScript step functions (tests
+ *   compare the two paths); by default they run in WebAssembly where it is available
  * @returns the permutation
  * @throws {RangeError} on an unsupported width, wrong row counts or non-canonical constants
  * @example
  * const perm = createPoseidon2(POSEIDON2_CONSTANT_SETS.default);
  * const s = new Uint32Array(16); perm.permute(s);
  */
-export function createPoseidon2(constants: Poseidon2Constants): Poseidon2Perm {
-  return new Poseidon2(constants);
+export function createPoseidon2(constants: Poseidon2Constants, opts: { wasm?: boolean } = {}): Poseidon2Perm {
+  return new Poseidon2(constants, opts.wasm !== false);
 }
 
 /**
@@ -315,7 +330,7 @@ export function permuteTraced(
   state: Uint32Array,
   onStep: (step: string, state: Uint32Array) => void,
 ): void {
-  const p = perm instanceof Poseidon2 ? perm : new Poseidon2(perm.constants);
+  const p = perm instanceof Poseidon2 ? perm : new Poseidon2(perm.constants, false);
   const w = p.width;
   externalLinear(state, 0, w);
   onStep('initial external linear layer', state.slice(0, w));
