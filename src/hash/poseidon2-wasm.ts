@@ -5,25 +5,35 @@
  * baby-bear/src/poseidon2.rs, v0.6.2), which stays the clear statement; the BigInt reference is
  * test/hash/ref-poseidon2.ts and test/hash/poseidon2-wasm.test.ts checks all three agree.
  *
- * Why: a fresh verifier process hashes ~9,000 single states. In JavaScript the first few hundred
- * run in V8's interpreter (~150 us each, against ~2 us once optimized) and TurboFan compiles the
- * permutation again into every caller it inlines it into. A wasm function is compiled on
- * instantiation (Liftoff) and runs at machine speed from the first call.
+ * Why: a fresh verifier process hashes ~8,900 single states. In JavaScript the first few hundred
+ * run in V8's interpreter (in a fresh Node 20 process the first 500 take 15-18 ms, against ~2.3 ms
+ * here) and TurboFan compiles the permutation again into every caller it inlines it into. A wasm
+ * function is compiled on instantiation (Liftoff; TurboFan tiers it up in the background after a
+ * few hundred calls) and cannot be inlined into JavaScript. Warm, one state costs ~1.7 us here
+ * (copies included) against ~2.4 us for the step functions; the generated JavaScript batch kernel
+ * (~1.5 us) stays faster for batches, so the module has no batch entry.
  *
  * Arithmetic: Montgomery form with R = 2^32 inside the module (the state is converted on entry and
  * back on exit; the constants are written in Montgomery form by `wasmPoseidon2Of`). montmul(a, b)
  * for a, b < P: t = a b < 2^62, m = (t mod 2^32) (-P^-1) mod 2^32, u = (t + m P) / 2^32 < 2P, one
  * conditional subtraction. Additions of two canonical values are < 2^32 (unsigned), one
  * conditional subtraction. Inputs up to 2^32 - 1 are taken mod P by the entry conversion
- * (montmul(x, R^2) with x R^2 < P 2^32), like the JavaScript path.
+ * (montmul(x, R^2) with x R^2 < P 2^32), like the JavaScript path. Every value between steps is
+ * canonical (Montgomery form), so the output is canonical after the exit conversion montmul(x, 1).
  *
- * Memory (one 64 KiB page, never grown), byte offsets: state 0..64, initial round constants
- * 64..320, terminal 320..576, internal 576..628, internal diagonal 640..704.
+ * Functions: external(base) is the external linear layer of the state at byte address base;
+ * full(base, c) four full rounds with constants from byte address c, the S-box written inline;
+ * permute(base) the whole permutation (exported). Calls stay inside the module: a wasm call is
+ * cheap, and the S-box is inline because it runs 141 times per permutation.
  *
- * The module is 2-3 KB: browsers compile it synchronously (Chromium refuses synchronous
- * compilation above 4 KB on the main thread). Where WebAssembly is missing or forbidden (a
- * Content-Security-Policy without 'wasm-unsafe-eval'), `wasmPoseidon2Of` returns null and callers
- * keep the JavaScript permutation.
+ * Memory (one 64 KiB page, declared by the module, never grown, so a view on it stays valid), byte
+ * offsets: initial round constants 0..256, terminal 256..512, internal 512..564, internal
+ * diagonal 576..640, the state 640..704.
+ *
+ * The module is ~3.4 KB: browsers compile it synchronously (Chromium refuses synchronous
+ * compilation above 4 KB on the main thread; test/hash/poseidon2-wasm.test.ts checks the size).
+ * Where WebAssembly is missing or forbidden (a Content-Security-Policy without
+ * 'wasm-unsafe-eval'), `wasmPoseidon2Of` returns null and callers keep the JavaScript permutation.
  */
 import { MONTY_R, mul, P } from '../field/babybear.ts';
 
@@ -54,11 +64,12 @@ const I64_SHR_U = 0x88;
 const I32_WRAP_I64 = 0xa7;
 const I64_EXTEND_I32_U = 0xad;
 
-const STATE = 0;
-const RC_INIT = 64;
-const RC_TERM = 320;
-const RC_INT = 576;
-const DIAG = 640;
+// Memory layout (one 64 KiB page, never grown), byte offsets: the constants, then the state.
+const RC_INIT = 0;
+const RC_TERM = 256;
+const RC_INT = 512;
+const DIAG = 576;
+const STATE = 640;
 
 /** Appends the unsigned LEB128 of n to out. */
 function uleb(out: number[], n: number): number[] {
@@ -147,6 +158,21 @@ class Body {
     this.op(I64_SHR_U, I32_WRAP_I64).set(u);
     return this.get(u).i32(P).op(I32_SUB).get(u).get(u).i32(P).op(I32_GE_U, SELECT);
   }
+  /**
+   * [x] -> x^7 (Montgomery form), inline: x2 = x x, x3 = x2 x, x^7 = (x2 x2) x3. Locals: x, x2, x3
+   * (i32) are scratch, and t (i64), u (i32) for montMul.
+   */
+  sbox(x: number, x2: number, x3: number, t: number, u: number): this {
+    this.tee(x).get(x).montMul(t, u).tee(x2).get(x).montMul(t, u).set(x3);
+    return this.get(x2).get(x2).montMul(t, u).get(x3).montMul(t, u);
+  }
+  /** A loop: body(), then l += step until l === the value of local end (runs at least once). */
+  loopTo(l: number, step: number, end: number, body: () => void): this {
+    this.code.push(LOOP, VOID);
+    body();
+    this.get(l).i32(step).op(I32_ADD).tee(l).get(end).op(I32_NE, BR_IF, 0, END);
+    return this;
+  }
   /** A counted loop: body(), then l += step until l === end (runs at least once). */
   loop(l: number, step: number, end: number, body: () => void): this {
     this.code.push(LOOP, VOID);
@@ -160,38 +186,29 @@ const NEG_P_INV = negPInv();
 const R2 = mul(MONTY_R, MONTY_R);
 
 // Function indices.
-const F_SBOX = 0;
-const F_EXTERNAL = 1;
-const F_FULL = 2;
-const F_PERMUTE = 3;
-
-/** sbox(x) = x^7 in Montgomery form. Locals: 0 x, 1 x2, 2 x3, 3 u, 4 t (i64). */
-function sboxBody(): Body {
-  const b = new Body();
-  b.get(0).get(0).montMul(4, 3).set(1);
-  b.get(1).get(0).montMul(4, 3).set(2);
-  b.get(1).get(1).montMul(4, 3).get(2).montMul(4, 3); // x4 * x3
-  return b;
-}
+const F_EXTERNAL = 0;
+const F_FULL = 1;
+const F_PERMUTE = 2;
 
 /**
- * External linear layer on the state in memory: M4 = [2,3,1,1]-circulant on each 4-chunk, then
- * each output plus its column's sum. Locals: 0..15 the state, 16..19 column sums, 20..25 M4
- * temporaries, 26 scratch.
+ * External linear layer on the state at byte address base (param 0): M4 = [2,3,1,1]-circulant on
+ * each 4-chunk, then each output plus its column's sum. Locals: 1..16 the state, 17..20 column
+ * sums, 21..26 M4 temporaries, 27 scratch.
  */
 function externalBody(): Body {
   const b = new Body();
-  const S = 26;
+  const S = 27;
+  const s = (i: number): number => 1 + i;
   const add = (x: number, y: number, into: number): void => {
     b.get(x).get(y).addMod(S).set(into);
   };
   for (let i = 0; i < 16; i++)
-    b.i32(0)
-      .load(STATE + 4 * i)
-      .set(i);
+    b.get(0)
+      .load(4 * i)
+      .set(s(i));
   for (let c = 0; c < 16; c += 4) {
-    const [a0, a1, a2, a3] = [c, c + 1, c + 2, c + 3];
-    const [t01, t23, t0123, t01123, t01233, dbl] = [20, 21, 22, 23, 24, 25];
+    const [a0, a1, a2, a3] = [s(c), s(c + 1), s(c + 2), s(c + 3)];
+    const [t01, t23, t0123, t01123, t01233, dbl] = [21, 22, 23, 24, 25, 26];
     add(a0, a1, t01);
     add(a2, a3, t23);
     add(t01, t23, t0123);
@@ -205,78 +222,83 @@ function externalBody(): Body {
     add(t01233, t23, a2); // a + b + 2c + 3d
   }
   for (let k = 0; k < 4; k++) {
-    add(k, k + 4, 16 + k);
-    add(16 + k, k + 8, 16 + k);
-    add(16 + k, k + 12, 16 + k);
+    add(s(k), s(k + 4), 17 + k);
+    add(17 + k, s(k + 8), 17 + k);
+    add(17 + k, s(k + 12), 17 + k);
   }
   for (let i = 0; i < 16; i++) {
-    b.i32(0);
-    b.get(i)
-      .get(16 + (i % 4))
+    b.get(0);
+    b.get(s(i))
+      .get(17 + (i % 4))
       .addMod(S);
-    b.store(STATE + 4 * i);
+    b.store(4 * i);
   }
   return b;
 }
 
 /**
- * Four full rounds with constants from byte address c (param 0): add the constant, S-box, then
- * the external layer. Locals: 0 c, 1 round, 2 o (state byte offset), 3 scratch.
+ * Four full rounds on the state at byte address base (param 0) with constants from byte address c
+ * (param 1): add the constant, S-box (inline), then the external layer. Locals: 2 round, 3 o (the
+ * lane's address), 4 end (base + 64), 5 scratch, 6 x2, 7 x3, 8 u, 9 t (i64).
  */
 function fullBody(): Body {
   const b = new Body();
-  b.i32(0).set(1);
-  b.loop(1, 1, 4, () => {
-    b.i32(0).set(2);
-    b.loop(2, 4, 64, () => {
-      b.get(2);
-      b.get(2).load(STATE).get(0).load(0).addMod(3).op(CALL, F_SBOX);
-      b.store(STATE);
-      b.get(0).i32(4).op(I32_ADD).set(0);
+  b.get(0).i32(64).op(I32_ADD).set(4);
+  b.i32(0).set(2);
+  b.loop(2, 1, 4, () => {
+    b.get(0).set(3);
+    b.loopTo(3, 4, 4, () => {
+      b.get(3);
+      b.get(3).load(0).get(1).load(0).addMod(5).sbox(5, 6, 7, 9, 8);
+      b.store(0);
+      b.get(1).i32(4).op(I32_ADD).set(1);
     });
-    b.op(CALL, F_EXTERNAL);
+    b.get(0).op(CALL, F_EXTERNAL);
   });
   return b;
 }
 
 /**
- * The permutation of the state in memory. Locals: 0 round, 1 o, 2 sum, 3 scratch, 4 u, 5 t (i64).
+ * The permutation of the state at byte address base (param 0). Locals: 1 round, 2 o (a lane's
+ * address), 3 end (base + 64), 4 sum, 5 scratch, 6 x2, 7 x3, 8 u, 9 t (i64).
  */
 function permuteBody(): Body {
   const b = new Body();
-  // To Montgomery form: montmul(x, R^2) = x R mod P, for any u32 x.
-  b.i32(0).set(1);
-  b.loop(1, 4, 64, () => {
-    b.get(1);
-    b.get(1).load(STATE).i32(R2).montMul(5, 4);
-    b.store(STATE);
+  b.get(0).i32(64).op(I32_ADD).set(3);
+  // To Montgomery form: montmul(x, R^2) = x R mod P, for any u32 x (x R^2 < 2^32 P, so < 2P before
+  // the conditional subtraction).
+  b.get(0).set(2);
+  b.loopTo(2, 4, 3, () => {
+    b.get(2);
+    b.get(2).load(0).i32(R2).montMul(9, 8);
+    b.store(0);
   });
-  b.op(CALL, F_EXTERNAL);
-  b.i32(RC_INIT).op(CALL, F_FULL);
+  b.get(0).op(CALL, F_EXTERNAL);
+  b.get(0).i32(RC_INIT).op(CALL, F_FULL);
   // 13 partial rounds: s0 = sbox(s0 + rc), then s_i = sum + diag_i s_i.
-  b.i32(0).set(0);
-  b.loop(0, 1, 13, () => {
-    b.i32(0);
-    b.i32(0).load(STATE).get(0).i32(4).op(I32_MUL).load(RC_INT).addMod(3).op(CALL, F_SBOX);
-    b.store(STATE);
-    b.i32(0).set(2).i32(0).set(1);
-    b.loop(1, 4, 64, () => {
-      b.get(2).get(1).load(STATE).addMod(3).set(2);
+  b.i32(0).set(1);
+  b.loop(1, 1, 13, () => {
+    b.get(0);
+    b.get(0).load(0).get(1).i32(4).op(I32_MUL).load(RC_INT).addMod(5).sbox(5, 6, 7, 9, 8);
+    b.store(0);
+    b.i32(0).set(4).get(0).set(2);
+    b.loopTo(2, 4, 3, () => {
+      b.get(4).get(2).load(0).addMod(5).set(4);
     });
-    b.i32(0).set(1);
-    b.loop(1, 4, 64, () => {
-      b.get(1);
-      b.get(2).get(1).load(DIAG).get(1).load(STATE).montMul(5, 4).addMod(3);
-      b.store(STATE);
+    b.get(0).set(2);
+    b.loopTo(2, 4, 3, () => {
+      b.get(2);
+      b.get(4).get(2).get(0).op(I32_SUB).load(DIAG).get(2).load(0).montMul(9, 8).addMod(5);
+      b.store(0);
     });
   });
-  b.i32(RC_TERM).op(CALL, F_FULL);
+  b.get(0).i32(RC_TERM).op(CALL, F_FULL);
   // Back to canonical form: montmul(x, 1).
-  b.i32(0).set(1);
-  b.loop(1, 4, 64, () => {
-    b.get(1);
-    b.get(1).load(STATE).i32(1).montMul(5, 4);
-    b.store(STATE);
+  b.get(0).set(2);
+  b.loopTo(2, 4, 3, () => {
+    b.get(2);
+    b.get(2).load(0).i32(1).montMul(9, 8);
+    b.store(0);
   });
   return b;
 }
@@ -295,20 +317,18 @@ function funcCode(body: Body, locals: [number, number][]): number[] {
  */
 export function poseidon2WasmBytes(): Uint8Array<ArrayBuffer> {
   const types = [
-    [0x60, ...vec([[I32]]), ...vec([[I32]])], // 0: (i32) -> i32
-    [0x60, ...vec([]), ...vec([])], // 1: () -> ()
-    [0x60, ...vec([[I32]]), ...vec([])], // 2: (i32) -> ()
+    [0x60, ...vec([[I32]]), ...vec([])], // 0: (i32) -> ()
+    [0x60, ...vec([[I32], [I32]]), ...vec([])], // 1: (i32, i32) -> ()
   ];
-  const funcs = [0, 1, 2, 1]; // sbox, external, full, permute
+  const funcs = [0, 1, 0]; // external, full, permute
   const codes = [
-    funcCode(sboxBody(), [
-      [3, I32],
+    funcCode(externalBody(), [[27, I32]]),
+    funcCode(fullBody(), [
+      [7, I32],
       [1, I64],
     ]),
-    funcCode(externalBody(), [[27, I32]]),
-    funcCode(fullBody(), [[3, I32]]),
     funcCode(permuteBody(), [
-      [5, I32],
+      [8, I32],
       [1, I64],
     ]),
   ];
@@ -361,15 +381,31 @@ export interface Poseidon2WasmConstants {
   readonly diag: Uint32Array;
 }
 
+/** One module instance holding one constant set. */
+export interface Poseidon2Wasm {
+  /** Permutes state[offset .. offset + 16) in place (words up to 2^32 - 1, taken mod P). */
+  permute(state: Uint32Array, offset: number): void;
+  /**
+   * The instance's memory as words: constants in Montgomery form at WASM_WORDS (tests overwrite
+   * one to show a wrong constant is caught). One page, never grown, so the view stays valid.
+   */
+  readonly memory: Uint32Array;
+}
+
+/** Word offsets of the constants in `Poseidon2Wasm.memory`. */
+export const WASM_WORDS: {
+  readonly rcInit: number;
+  readonly rcTerm: number;
+  readonly rcInt: number;
+  readonly diag: number;
+} = { rcInit: RC_INIT / 4, rcTerm: RC_TERM / 4, rcInt: RC_INT / 4, diag: DIAG / 4 };
+
 /**
- * A single-state width-16 permutation backed by its own module instance, or null where
- * WebAssembly is unavailable or refused.
+ * A width-16 permutation backed by its own instance of the (shared, compiled once) module.
  * @param c the constant set (canonical values)
- * @returns permute(state, offset): permutes state[offset .. offset + 16) in place, or null
+ * @returns the instance, or null where WebAssembly is unavailable or refused
  */
-export function wasmPoseidon2Of(
-  c: Poseidon2WasmConstants,
-): ((state: Uint32Array, offset: number) => void) | null {
+export function wasmPoseidon2Of(c: Poseidon2WasmConstants): Poseidon2Wasm | null {
   const mod = moduleOrNull();
   if (mod === null) return null;
   let inst: WebAssembly.Instance;
@@ -378,8 +414,8 @@ export function wasmPoseidon2Of(
   } catch {
     return null;
   }
-  const ex = inst.exports as { memory: WebAssembly.Memory; permute: () => void };
-  const mem = new Uint32Array(ex.memory.buffer); // one page, never grown: the view stays valid
+  const ex = inst.exports as { memory: WebAssembly.Memory; permute: (base: number) => void };
+  const mem = new Uint32Array(ex.memory.buffer);
   const put = (at: number, xs: Uint32Array): void => {
     for (let i = 0; i < xs.length; i++) mem[at / 4 + i] = mul(xs[i], MONTY_R);
   };
@@ -388,9 +424,13 @@ export function wasmPoseidon2Of(
   put(RC_INT, c.rcInt);
   put(DIAG, c.diag);
   const run = ex.permute;
-  return (state: Uint32Array, offset: number): void => {
-    for (let i = 0; i < 16; i++) mem[i] = state[offset + i];
-    run();
-    for (let i = 0; i < 16; i++) state[offset + i] = mem[i];
+  const at = STATE / 4;
+  return {
+    memory: mem,
+    permute(state: Uint32Array, offset: number): void {
+      for (let i = 0; i < 16; i++) mem[at + i] = state[offset + i];
+      run(STATE);
+      for (let i = 0; i < 16; i++) state[offset + i] = mem[at + i];
+    },
   };
 }

@@ -19,10 +19,18 @@
  * The clear statement of the permutation is the BigInt reference test/hash/ref-poseidon2.ts;
  * test/hash/poseidon2.test.ts checks both paths against it and against each other.
  *
- * Width-16 single states (`permute`) run in WebAssembly where the runtime allows it
- * (./poseidon2-wasm.ts: compiled on instantiation, so a fresh verifier process hashes at machine
- * speed from its first permutation instead of interpreting the step functions until V8 optimizes
- * them); otherwise, and with `createPoseidon2(c, { wasm: false })`, the step functions above.
+ * Width-16 single states (`permute`, and `permuteMany` below KERNEL_MIN_BATCH: Merkle paths in
+ * the verifier, the challenger, `hashConcat`) run in WebAssembly where the runtime allows it
+ * (./poseidon2-wasm.ts). Why: a fresh verifier hashes ~8,900 single states; the step functions
+ * start in V8's interpreter (in a fresh Node 20 process the first 500 permutations take 15-18 ms,
+ * against ~2.3 ms in wasm; ~2.4 and ~1.7 us each once warm) and TurboFan compiles them again
+ * into each caller it inlines them into, while wasm is compiled on instantiation (~2 ms for
+ * module and instance, the module once per process, an instance per constant set). Where
+ * WebAssembly is missing or refused (construction throws, e.g. a Content-Security-Policy without
+ * 'wasm-unsafe-eval'), the step functions run; `createPoseidon2(c, { wasm: false })` forces them
+ * and `{ wasm: true }` insists on the module (tests). Batches stay on the JavaScript kernel: the
+ * same module looping over a batch in its memory measured 1.70 us per state warm against the
+ * kernel's 1.50 (Node 20, bench/hash.bench.ts machine, 4096 states), so it was not kept.
  *
  * Invariants: neither path allocates or uses BigInt; outputs are canonical (inputs up to
  * 2^32 - 1 are taken mod P by the first linear layer).
@@ -35,7 +43,7 @@ import {
   POSEIDON2_SMALLRNG_SEED1_16,
 } from './poseidon2-constants.ts';
 import { partialRounds16, permute16 } from './poseidon2-kernel16.ts';
-import { wasmPoseidon2Of } from './poseidon2-wasm.ts';
+import { type Poseidon2Wasm, wasmPoseidon2Of } from './poseidon2-wasm.ts';
 import type { Poseidon2Constants } from './types.ts';
 
 /** Full rounds on each side of the partial rounds. */
@@ -243,8 +251,8 @@ class Poseidon2 implements Poseidon2Perm {
   readonly rcInitF: Float64Array;
   readonly rcTermF: Float64Array;
   readonly rcIntF: Float64Array;
-  /** Width 16: the WebAssembly single-state permutation (./poseidon2-wasm.ts), or null. */
-  readonly wasm: ((state: Uint32Array, offset: number) => void) | null;
+  /** Width 16: the WebAssembly permutation (./poseidon2-wasm.ts), or null. */
+  readonly wasm: Poseidon2Wasm | null;
 
   constructor(constants: Poseidon2Constants, useWasm: boolean) {
     const w = constants.width;
@@ -270,7 +278,7 @@ class Poseidon2 implements Poseidon2Perm {
 
   permute(state: Uint32Array, offset = 0): void {
     if (this.wasm !== null) {
-      this.wasm(state, offset);
+      this.wasm.permute(state, offset);
       return;
     }
     const w = this.width;
@@ -305,16 +313,21 @@ class Poseidon2 implements Poseidon2Perm {
 /**
  * Builds the Poseidon2 permutation of one constant set.
  * @param constants a width-16 or width-24 constant set (canonical values)
- * @param opts `wasm: false` keeps width-16 single states on the JavaScript step functions (tests
- *   compare the two paths); by default they run in WebAssembly where it is available
+ * @param opts which path width-16 single states take: by default WebAssembly where it is
+ *   available, else the JavaScript step functions; `wasm: false` forces the step functions and
+ *   `wasm: true` the module (tests compare the two; callers leave it unset)
  * @returns the permutation
  * @throws {RangeError} on an unsupported width, wrong row counts or non-canonical constants
+ * @throws {Error} with `wasm: true` when WebAssembly is unavailable or refused
  * @example
  * const perm = createPoseidon2(POSEIDON2_CONSTANT_SETS.default);
  * const s = new Uint32Array(16); perm.permute(s);
  */
 export function createPoseidon2(constants: Poseidon2Constants, opts: { wasm?: boolean } = {}): Poseidon2Perm {
-  return new Poseidon2(constants, opts.wasm !== false);
+  const perm = new Poseidon2(constants, opts.wasm !== false);
+  if (opts.wasm === true && perm.wasm === null && perm.width === 16)
+    throw new Error('Poseidon2: WebAssembly is unavailable here');
+  return perm;
 }
 
 /**
