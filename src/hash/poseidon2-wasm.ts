@@ -108,20 +108,20 @@ function negPInv(): number {
 /** Code emitter for one function body: locals are numbered params first. */
 class Body {
   readonly code: number[] = [];
-  get(l: number): this {
-    this.code.push(LOCAL_GET);
-    uleb(this.code, l);
+  /** An opcode with one unsigned immediate (a local index, a memory offset after its alignment). */
+  private imm(opcode: number, n: number): this {
+    this.code.push(opcode);
+    uleb(this.code, n);
     return this;
+  }
+  get(l: number): this {
+    return this.imm(LOCAL_GET, l);
   }
   set(l: number): this {
-    this.code.push(LOCAL_SET);
-    uleb(this.code, l);
-    return this;
+    return this.imm(LOCAL_SET, l);
   }
   tee(l: number): this {
-    this.code.push(LOCAL_TEE);
-    uleb(this.code, l);
-    return this;
+    return this.imm(LOCAL_TEE, l);
   }
   i32(v: number): this {
     this.code.push(I32_CONST);
@@ -132,15 +132,13 @@ class Body {
     for (let i = 0; i < ops.length; i++) this.code.push(ops[i]);
     return this;
   }
+  /** i32.load with alignment 2^2 and a constant byte offset. */
   load(offset: number): this {
-    this.code.push(I32_LOAD, 2);
-    uleb(this.code, offset);
-    return this;
+    return this.op(I32_LOAD).imm(2, offset);
   }
+  /** i32.store with alignment 2^2 and a constant byte offset. */
   store(offset: number): this {
-    this.code.push(I32_STORE, 2);
-    uleb(this.code, offset);
-    return this;
+    return this.op(I32_STORE).imm(2, offset);
   }
   /** [a, b] -> a + b mod P, for canonical a, b (the sum is < 2^32); uses scratch local s. */
   addMod(s: number): this {
@@ -258,6 +256,16 @@ function fullBody(): Body {
   return b;
 }
 
+/** Inside permuteBody: s_i = montmul(s_i, k) for the 16 lanes (locals as there). */
+function eachLane(b: Body, k: number): void {
+  b.get(0).set(2);
+  b.loopTo(2, 4, 3, () => {
+    b.get(2);
+    b.get(2).load(0).i32(k).montMul(9, 8);
+    b.store(0);
+  });
+}
+
 /**
  * The permutation of the state at byte address base (param 0). Locals: 1 round, 2 o (a lane's
  * address), 3 end (base + 64), 4 sum, 5 scratch, 6 x2, 7 x3, 8 u, 9 t (i64).
@@ -267,12 +275,7 @@ function permuteBody(): Body {
   b.get(0).i32(64).op(I32_ADD).set(3);
   // To Montgomery form: montmul(x, R^2) = x R mod P, for any u32 x (x R^2 < 2^32 P, so < 2P before
   // the conditional subtraction).
-  b.get(0).set(2);
-  b.loopTo(2, 4, 3, () => {
-    b.get(2);
-    b.get(2).load(0).i32(R2).montMul(9, 8);
-    b.store(0);
-  });
+  eachLane(b, R2);
   b.get(0).op(CALL, F_EXTERNAL);
   b.get(0).i32(RC_INIT).op(CALL, F_FULL);
   // 13 partial rounds: s0 = sbox(s0 + rc), then s_i = sum + diag_i s_i.
@@ -293,13 +296,7 @@ function permuteBody(): Body {
     });
   });
   b.get(0).i32(RC_TERM).op(CALL, F_FULL);
-  // Back to canonical form: montmul(x, 1).
-  b.get(0).set(2);
-  b.loopTo(2, 4, 3, () => {
-    b.get(2);
-    b.get(2).load(0).i32(1).montMul(9, 8);
-    b.store(0);
-  });
+  eachLane(b, 1); // back to canonical form: montmul(x, 1)
   return b;
 }
 
