@@ -8,7 +8,7 @@
  * for one constant set; `POSEIDON2_CONSTANT_SETS` names the sets our presets may use, and
  * `constantSetDigest` gives each a stable identifier for the configuration digest.
  *
- * Two paths compute the same permutation. `permute` permutes one state with small step functions
+ * Two JavaScript paths compute the same permutation. `permute` permutes one state with small step functions
  * (width 16 takes its partial rounds from the generated kernel, on locals with the diagonal
  * applied by shifts; width 24 and `permuteTraced` use the generic step functions); V8 optimizes these within a few thousand calls,
  * which keeps a fresh verifier fast. `permuteMany` permutes a batch: from KERNEL_MIN_BATCH states
@@ -17,20 +17,21 @@
  * Leaf hashing (`hashRows`), Merkle layers (`compressLayer`) and grinding batch their states;
  * single-state hashing (`hashConcat`, `compressInto`, the challenger's duplex) takes `permute`.
  * The clear statement of the permutation is the BigInt reference test/hash/ref-poseidon2.ts;
- * test/hash/poseidon2.test.ts checks both paths against it and against each other.
+ * test/hash/poseidon2.test.ts and test/hash/poseidon2-wasm.test.ts check every path against it.
  *
- * Width-16 single states (`permute`, and `permuteMany` below KERNEL_MIN_BATCH: Merkle paths in
- * the verifier, the challenger, `hashConcat`) run in WebAssembly where the runtime allows it
- * (./poseidon2-wasm.ts). Why: a fresh verifier hashes ~8,900 single states; the step functions
- * start in V8's interpreter (in a fresh Node 20 process the first 500 permutations take 15-18 ms,
- * against ~2.3 ms in wasm; ~2.4 and ~1.7 us each once warm) and TurboFan compiles them again
- * into each caller it inlines them into, while wasm is compiled on instantiation (~2 ms for
- * module and instance, the module once per process, an instance per constant set). Where
- * WebAssembly is missing or refused (construction throws, e.g. a Content-Security-Policy without
- * 'wasm-unsafe-eval'), the step functions run; `createPoseidon2(c, { wasm: false })` forces them
- * and `{ wasm: true }` insists on the module (tests). Batches stay on the JavaScript kernel: the
- * same module looping over a batch in its memory measured 1.70 us per state warm against the
- * kernel's 1.50 (Node 20, bench/hash.bench.ts machine, 4096 states), so it was not kept.
+ * Width 16 runs in WebAssembly where the runtime allows it (./poseidon2-wasm.ts, 128-bit SIMD):
+ * `permute` and `permuteMany` alike, i.e. Merkle paths in the verifier, the challenger,
+ * `hashConcat`, leaf hashing, Merkle layers and grinding. Why: a fresh verifier hashes ~8,900
+ * single states, and the step functions start in V8's interpreter (in a fresh Node 20 process the
+ * first 500 permutations take 15-18 ms, against 1.7-2.9 ms in wasm) and TurboFan compiles them
+ * again into each caller it inlines them into, while wasm is compiled on instantiation (~2 ms for
+ * module and instance, the module once per process, an instance per constant set). Warm it is
+ * faster too (bench/hash.bench.ts machine, Node 20, 4096 states): ~0.8 us per state, single or
+ * batched, against 2.3-2.7 us for the step functions and 1.5 us for the batch kernel. Where
+ * WebAssembly or SIMD is missing or compilation is refused (construction throws, e.g. a
+ * Content-Security-Policy without 'wasm-unsafe-eval'), the JavaScript paths above run;
+ * `createPoseidon2(c, { wasm: false })` forces them and `{ wasm: true }` insists on the module
+ * (tests compare the two).
  *
  * Invariants: neither path allocates or uses BigInt; outputs are canonical (inputs up to
  * 2^32 - 1 are taken mod P by the first linear layer).
@@ -65,14 +66,16 @@ export interface Poseidon2Perm {
   /** The constant set this permutation was built from. */
   readonly constants: Poseidon2Constants;
   /**
-   * Permutes `state[offset .. offset + width)` in place (one state, small step functions).
+   * Permutes `state[offset .. offset + width)` in place (one state: WebAssembly for width 16 where
+   * available, else small step functions).
    * @param state canonical elements
    * @param offset start of the state inside `state` (default 0)
    */
   permute(state: Uint32Array, offset?: number): void;
   /**
    * Permutes `count` consecutive states `states[offset + k * width ..)` in place; each result
-   * equals `permute`'s. Width 16 with count >= KERNEL_MIN_BATCH runs the generated kernel.
+   * equals `permute`'s. Width 16 runs in WebAssembly where available, else from KERNEL_MIN_BATCH
+   * states on the generated kernel.
    * @param states canonical elements (u32 inputs are taken mod P)
    * @param offset start of the first state
    * @param count number of states
@@ -298,6 +301,10 @@ class Poseidon2 implements Poseidon2Perm {
   }
 
   permuteMany(states: Uint32Array, offset: number, count: number): void {
+    if (this.wasm !== null) {
+      this.wasm.permuteMany(states, offset, count);
+      return;
+    }
     const w = this.width;
     if (w === 16 && count >= KERNEL_MIN_BATCH) {
       const rcInit = this.rcInitF;

@@ -2,14 +2,19 @@
  * The WebAssembly width-16 permutation (src/hash/poseidon2-wasm.ts) against the BigInt reference
  * (test/hash/ref-poseidon2.ts), the upstream vectors and the JavaScript step functions, for both
  * constant sets, on edge and seeded random states (inputs up to 2^32 - 1, which both paths take
- * mod P); a wrong constant in the module's memory is caught; the module's size (Chromium compiles
+ * mod P), single states and batches; a wrong constant in the module's memory is caught; the module's size (Chromium compiles
  * at most 4 KB synchronously); and the fallback to JavaScript where WebAssembly is missing.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { P } from '../../src/field/babybear.ts';
 import { createPoseidon2, POSEIDON2_CONSTANT_SETS } from '../../src/hash/poseidon2.ts';
 import { INTERNAL_DIAG_16 } from '../../src/hash/poseidon2-constants.ts';
-import { poseidon2WasmBytes, WASM_WORDS, wasmPoseidon2Of } from '../../src/hash/poseidon2-wasm.ts';
+import {
+  poseidon2WasmBytes,
+  WASM_BATCH_MAX,
+  WASM_WORDS,
+  wasmPoseidon2Of,
+} from '../../src/hash/poseidon2-wasm.ts';
 import type { Poseidon2Constants } from '../../src/hash/types.ts';
 import { refPermute } from './ref-poseidon2.ts';
 import { loadVector } from './vectors.ts';
@@ -98,6 +103,26 @@ describe('Poseidon2-16 in WebAssembly', () => {
         const want = ref(c, input);
         expect(permuted(wasm, input)).toEqual(want);
         expect(permuted(js, input)).toEqual(want);
+      }
+    });
+  }
+
+  for (const name of SETS) {
+    it(`${name}: permuteMany on both paths (wasm: chunks of WASM_BATCH_MAX; JavaScript: the batch kernel) == BigInt reference`, () => {
+      const c = POSEIDON2_CONSTANT_SETS[name];
+      const n = 2 * WASM_BATCH_MAX + 3; // three calls into the module, the last of 3 states
+      const input = states(n, name === 'default' ? 11 : 12);
+      const want = input.map((x) => ref(c, x));
+      for (const wasm of [true, false]) {
+        const perm = createPoseidon2(c, { wasm });
+        const buf = new Uint32Array(5 + 16 * n + 4).fill(9);
+        for (let k = 0; k < n; k++) buf.set(input[k], 5 + 16 * k);
+        perm.permuteMany(buf, 5, n);
+        for (let k = 0; k < n; k++)
+          expect(Array.from(buf.subarray(5 + 16 * k, 21 + 16 * k))).toEqual(want[k]);
+        expect([...buf.subarray(0, 5), ...buf.subarray(5 + 16 * n)].every((v) => v === 9)).toBe(true);
+        perm.permuteMany(buf, 5, 0); // nothing to do
+        expect(Array.from(buf.subarray(5, 21))).toEqual(want[0]);
       }
     });
   }
