@@ -11,10 +11,13 @@
  * does, and then asks for an adapter in a short-lived child process whose stderr is discarded.
  * Only when the probe found an adapter does this process create a Dawn instance of its own.
  *
- * Invariant: Dawn crashes if the object from `create()` is garbage-collected while a device made
- * from it is in use, so the caller must keep it referenced (GpuContext does, until close());
- * while it is reachable Dawn keeps the Node process alive. That is why the probe caches its
- * answer, never a GPU object.
+ * Invariant: Dawn (the `webgpu` package) crashes the process when an object from `create()` is
+ * garbage-collected, even after every device made from it was destroyed (SIGABRT with
+ * `std::system_error: Invalid argument`, or SIGSEGV, shortly after the GC; reproduced on lavapipe
+ * by open, GpuContext.close(), `gc()`, wait). So `loadDawnGpu` creates one GPU object per option
+ * list and keeps it referenced for the life of the process; GpuContext.close() destroys the device
+ * and drops its own reference, which no longer makes the object collectable. A GPU object without
+ * a live device does not keep Node alive. The probe caches its answer, never a GPU object.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -189,8 +192,13 @@ async function runProbe(opts: DawnProbeOptions): Promise<DawnProbe> {
   return no('Dawn found no adapter');
 }
 
+/** The GPU objects loadDawnGpu created, by option list; held until the process exits. */
+const instances = new Map<string, GPU>();
+
 /**
- * Imports `webgpu` and creates a GPU object, when the probe found an adapter.
+ * Imports `webgpu` and returns this process's GPU object for the options (created on the first
+ * call and kept referenced, so Dawn never sees it garbage-collected), when the probe found an
+ * adapter.
  * @param options Dawn toggles, e.g. ['backend=vulkan'] (default none)
  * @param logger receives one info line when there is no adapter or Dawn cannot be loaded
  * @returns the GPU object, or undefined when there is no adapter or `webgpu` fails to load
@@ -202,9 +210,14 @@ export async function loadDawnGpu(options: string[] = [], logger?: GpuLogger): P
     logger?.info({ reason: probe.reason }, `no WebGPU adapter (${probe.reason})`);
     return undefined;
   }
+  const key = options.join('\n');
+  const known = instances.get(key);
+  if (known !== undefined) return known;
   try {
     const mod = (await import('webgpu')) as unknown as DawnModule;
-    return mod.create(options);
+    const gpu = mod.create(options);
+    instances.set(key, gpu); // never collected: see the module header
+    return gpu;
   } catch (e) {
     logger?.info({ err: String(e) }, 'webgpu (Dawn) could not be loaded');
     return undefined;

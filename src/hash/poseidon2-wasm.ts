@@ -1,0 +1,563 @@
+/**
+ * The width-16 Poseidon2 permutation as a small WebAssembly module, emitted at run time by the
+ * code below (no build step, no binary in the repository, no toolchain dependency). Same
+ * permutation as ./poseidon2.ts (Plonky3/Plonky3:poseidon2/src/{external,internal}.rs,
+ * baby-bear/src/poseidon2.rs, v0.6.2), which stays the clear statement; the BigInt reference is
+ * test/hash/ref-poseidon2.ts and test/hash/poseidon2-wasm.test.ts checks all three agree.
+ *
+ * Why: a fresh verifier process hashes ~8,900 single states. In JavaScript the first few hundred
+ * run in V8's interpreter (in a fresh Node 20 process the first 500 take 15-18 ms, against 1.7-2.9
+ * ms here) and TurboFan compiles the permutation again into every caller it inlines it into. A
+ * wasm function is compiled on instantiation (Liftoff; TurboFan tiers it up in the background
+ * after a few hundred calls) and cannot be inlined into JavaScript. Warm, one state costs
+ * ~0.8 us here (copies included) against ~2.4 us for the step functions and ~1.5 us per state for
+ * the generated JavaScript batch kernel. A scalar (i64, no SIMD) form of this module measured
+ * 1.7 us: the 128-bit SIMD lanes carry most of the gain.
+ *
+ * Layout: the state is four vectors v_j = (s_j, s_(4+j), s_(8+j), s_(12+j)), so lane c of v_0..v_3
+ * is the c-th 4-chunk: M4 runs on all chunks at once with vector additions, a column sum is the
+ * sum of one vector's lanes (two lane rotations), the internal layer's sum is that of all four, and
+ * the partial rounds' S-box works on lane 0 of v_0 with scalar code. The JavaScript side writes the
+ * state, the full-round constants and the diagonal in this order.
+ *
+ * Arithmetic: Montgomery form with R = 2^32 (the state is converted on entry and back on exit; the
+ * constants are written in Montgomery form by `wasmPoseidon2Of`). montmul(a, b) for a < 2^32 and
+ * b < P: t = a b < 2^32 P, m = (t mod 2^32) (-P^-1) mod 2^32, u = (t + m P) / 2^32 < 2P, one
+ * conditional subtraction; in vectors, the 64-bit products of lanes 0,1 and 2,3 (i64x2.extmul),
+ * the low and high halves gathered by shuffles, and the subtraction as min_u(u, u - P) (u - P
+ * wraps above u when u < P). Additions of two canonical values are < 2^32, then the same min_u.
+ * Inputs up to 2^32 - 1 are taken mod P by the entry conversion montmul(x, R^2), like the
+ * JavaScript path. Every value between steps is canonical, so the output is canonical after the
+ * exit conversion montmul(x, 1).
+ *
+ * Functions: sbox4(v) = v^7 lane-wise; scale(base, k) multiplies the state in memory by k (the
+ * conversions); permute(base) the permutation (exported), one loop over the 8 full rounds with the
+ * external layer written once and the 13 partial rounds entered at round 4.
+ *
+ * Memory (one 64 KiB page, declared by the module, never grown, so a view on it stays valid), byte
+ * offsets: initial full-round constants 0..256 and terminal 256..512 (round k's four vectors at
+ * 64 k), internal constants 512..564, internal diagonal 576..640, the state 640..704.
+ *
+ * The module is ~2.6 KB: browsers compile it synchronously (Chromium refuses synchronous
+ * compilation above 4 KB on the main thread; test/hash/poseidon2-wasm.test.ts checks the size).
+ * Where WebAssembly or its SIMD instructions (Chrome 91, Firefox 89, Safari 16.4, every Node this
+ * package supports) are missing, or compilation is forbidden (a Content-Security-Policy without
+ * 'wasm-unsafe-eval'), `wasmPoseidon2Of` returns null and callers keep the JavaScript permutation.
+ */
+import { MONTY_R, mul, P } from '../field/babybear.ts';
+
+// Opcodes (WebAssembly core specification, binary format).
+const I32 = 0x7f;
+const I64 = 0x7e;
+const LOOP = 0x03;
+const VOID = 0x40;
+const END = 0x0b;
+const BR_IF = 0x0d;
+const CALL = 0x10;
+const SELECT = 0x1b;
+const LOCAL_GET = 0x20;
+const LOCAL_SET = 0x21;
+const LOCAL_TEE = 0x22;
+const I32_LOAD = 0x28;
+const I32_STORE = 0x36;
+const I32_CONST = 0x41;
+const I64_CONST = 0x42;
+const I32_NE = 0x47;
+const I32_GE_U = 0x4f;
+const I32_ADD = 0x6a;
+const I32_SUB = 0x6b;
+const I32_MUL = 0x6c;
+const I64_ADD = 0x7c;
+const I64_MUL = 0x7e;
+const I64_SHR_U = 0x88;
+const I32_WRAP_I64 = 0xa7;
+const I64_EXTEND_I32_U = 0xad;
+const V128 = 0x7b;
+const BLOCK = 0x02;
+const IF = 0x04;
+const BR = 0x0c;
+const I32_EQ = 0x46;
+// SIMD opcodes follow the 0xfd prefix (LEB128).
+const V128_LOAD = 0x00;
+const V128_STORE = 0x0b;
+const I8X16_SHUFFLE = 0x0d;
+const I32X4_SPLAT = 0x11;
+const I32X4_EXTRACT_LANE = 0x1b;
+const I32X4_REPLACE_LANE = 0x1c;
+const I32X4_ADD = 0xae;
+const I32X4_SUB = 0xb1;
+const I32X4_MUL = 0xb5;
+const I32X4_MIN_U = 0xb7;
+const I64X2_ADD = 0xce;
+const I64X2_EXTMUL_LOW_I32X4_U = 0xde;
+const I64X2_EXTMUL_HIGH_I32X4_U = 0xdf;
+
+// Memory layout (one 64 KiB page, never grown), byte offsets: the constants, then the state.
+const RC_INIT = 0;
+const RC_TERM = 256;
+const RC_INT = 512;
+const DIAG = 576;
+const STATE = 640;
+/** The most states one call into the module permutes: those that fit from STATE to the page end. */
+export const WASM_BATCH_MAX: number = (65536 - STATE) / 64;
+
+/** Appends the unsigned LEB128 of n to out. */
+function uleb(out: number[], n: number): number[] {
+  let v = n;
+  do {
+    let b = v & 0x7f;
+    v = Math.floor(v / 128);
+    if (v !== 0) b |= 0x80;
+    out.push(b);
+  } while (v !== 0);
+  return out;
+}
+
+/** Appends the signed LEB128 of a safe integer to out. */
+function sleb(out: number[], n: number): number[] {
+  let v = n;
+  for (;;) {
+    const b = ((v % 128) + 128) % 128;
+    v = Math.floor(v / 128);
+    const done = (v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0);
+    out.push(done ? b : b | 0x80);
+    if (done) return out;
+  }
+}
+
+const vec = (items: number[][]): number[] => uleb([], items.length).concat(...items);
+const section = (id: number, body: number[]): number[] => uleb([id], body.length).concat(body);
+
+/** -P^-1 mod 2^32 as an int32, by Newton's iteration (each step doubles the correct low bits). */
+function negPInv(): number {
+  let inv = P; // correct to 3 bits: P is odd
+  for (let i = 0; i < 5; i++) inv = Math.imul(inv, 2 - Math.imul(P, inv));
+  return -inv | 0;
+}
+
+/** The v128 locals the vector helpers use: p = splat(P), n = splat(-P^-1), the rest scratch. */
+interface V {
+  readonly p: number;
+  readonly n: number;
+  readonly s: number;
+  readonly a: number;
+  readonly b: number;
+  readonly lo: number;
+  readonly hi: number;
+}
+
+/** Code emitter for one function body: locals are numbered params first. */
+class Body {
+  readonly code: number[] = [];
+  /** An opcode with one unsigned immediate (a local index, a memory offset after its alignment). */
+  private imm(opcode: number, n: number): this {
+    this.code.push(opcode);
+    uleb(this.code, n);
+    return this;
+  }
+  get(l: number): this {
+    return this.imm(LOCAL_GET, l);
+  }
+  set(l: number): this {
+    return this.imm(LOCAL_SET, l);
+  }
+  tee(l: number): this {
+    return this.imm(LOCAL_TEE, l);
+  }
+  i32(v: number): this {
+    this.code.push(I32_CONST);
+    sleb(this.code, v | 0);
+    return this;
+  }
+  op(...ops: number[]): this {
+    for (let i = 0; i < ops.length; i++) this.code.push(ops[i]);
+    return this;
+  }
+  /** i32.load with alignment 2^2 and a constant byte offset. */
+  load(offset: number): this {
+    return this.op(I32_LOAD).imm(2, offset);
+  }
+  /** i32.store with alignment 2^2 and a constant byte offset. */
+  store(offset: number): this {
+    return this.op(I32_STORE).imm(2, offset);
+  }
+  /** [a, b] -> a + b mod P, for canonical a, b (the sum is < 2^32); uses scratch local s. */
+  addMod(s: number): this {
+    this.op(I32_ADD).set(s);
+    return this.get(s).i32(P).op(I32_SUB).get(s).get(s).i32(P).op(I32_GE_U, SELECT);
+  }
+  /** [a, b] -> montmul(a, b); uses scratch locals t (i64) and u (i32). */
+  montMul(t: number, u: number): this {
+    this.op(I64_EXTEND_I32_U).set(t).op(I64_EXTEND_I32_U).get(t).op(I64_MUL).tee(t);
+    this.op(I32_WRAP_I64).i32(NEG_P_INV).op(I32_MUL, I64_EXTEND_I32_U);
+    this.code.push(I64_CONST);
+    sleb(this.code, P);
+    this.op(I64_MUL).get(t).op(I64_ADD);
+    this.code.push(I64_CONST, 32);
+    this.op(I64_SHR_U, I32_WRAP_I64).set(u);
+    return this.get(u).i32(P).op(I32_SUB).get(u).get(u).i32(P).op(I32_GE_U, SELECT);
+  }
+  /**
+   * [x] -> x^7 (Montgomery form), inline: x2 = x x, x3 = x2 x, x^7 = (x2 x2) x3. Locals: x, x2, x3
+   * (i32) are scratch, and t (i64), u (i32) for montMul.
+   */
+  sbox(x: number, x2: number, x3: number, t: number, u: number): this {
+    this.tee(x).get(x).montMul(t, u).tee(x2).get(x).montMul(t, u).set(x3);
+    return this.get(x2).get(x2).montMul(t, u).get(x3).montMul(t, u);
+  }
+  /** A loop: body(), then l += step until l === the value of local end (runs at least once). */
+  loopTo(l: number, step: number, end: number, body: () => void): this {
+    this.code.push(LOOP, VOID);
+    body();
+    this.get(l).i32(step).op(I32_ADD).tee(l).get(end).op(I32_NE, BR_IF, 0, END);
+    return this;
+  }
+  /** A SIMD instruction (0xfd prefix). */
+  simd(op: number): this {
+    this.code.push(0xfd);
+    uleb(this.code, op);
+    return this;
+  }
+  /** v128.load / v128.store with alignment 2^4 and a constant byte offset. */
+  vload(offset: number): this {
+    return this.simd(V128_LOAD).imm(4, offset);
+  }
+  vstore(offset: number): this {
+    return this.simd(V128_STORE).imm(4, offset);
+  }
+  /** i8x16.shuffle of the two vectors on the stack, by 32-bit lanes (0..3 first, 4..7 second). */
+  shuffle32(lanes: readonly number[]): this {
+    this.simd(I8X16_SHUFFLE);
+    for (const l of lanes) this.code.push(4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3);
+    return this;
+  }
+  /** [a, b] -> a + b mod P lane-wise, canonical a, b: min_u(s, s - P) with s = a + b < 2^32. */
+  add4(v: V): this {
+    this.simd(I32X4_ADD).tee(v.s).get(v.s).get(v.p).simd(I32X4_SUB);
+    return this.simd(I32X4_MIN_U);
+  }
+  /**
+   * [a, b] -> montmul(a, b) lane-wise, for a < 2^32 and b < P (so each a b < 2^32 P): the 64-bit
+   * products of lanes 0,1 and 2,3, m from their low halves, the high halves of t + m P (< 2P), then
+   * min_u(u, u - P).
+   */
+  mul4(v: V): this {
+    this.set(v.b).tee(v.a).get(v.b).simd(I64X2_EXTMUL_LOW_I32X4_U).set(v.lo);
+    this.get(v.a).get(v.b).simd(I64X2_EXTMUL_HIGH_I32X4_U).set(v.hi);
+    this.get(v.lo).get(v.hi).shuffle32([0, 2, 4, 6]).get(v.n).simd(I32X4_MUL).set(v.a);
+    this.get(v.lo).get(v.a).get(v.p).simd(I64X2_EXTMUL_LOW_I32X4_U).simd(I64X2_ADD);
+    this.get(v.hi).get(v.a).get(v.p).simd(I64X2_EXTMUL_HIGH_I32X4_U).simd(I64X2_ADD);
+    this.shuffle32([1, 3, 5, 7]).tee(v.a).get(v.a).get(v.p).simd(I32X4_SUB);
+    return this.simd(I32X4_MIN_U);
+  }
+  /** [w] -> every lane the sum mod P of w's lanes (two rotations and additions). */
+  hsum4(v: V, w: number): this {
+    this.tee(w).get(w).get(w).shuffle32([2, 3, 0, 1]).add4(v).tee(w);
+    return this.get(w).get(w).shuffle32([1, 0, 3, 2]).add4(v);
+  }
+  /** Sets v.p and v.n to P and -P^-1 mod 2^32 in every lane. */
+  splats(v: V): this {
+    this.i32(P).simd(I32X4_SPLAT).set(v.p);
+    return this.i32(NEG_P_INV).simd(I32X4_SPLAT).set(v.n);
+  }
+  /** A counted loop: body(), then l += step until l === end (runs at least once). */
+  loop(l: number, step: number, end: number, body: () => void): this {
+    this.code.push(LOOP, VOID);
+    body();
+    this.get(l).i32(step).op(I32_ADD).tee(l).i32(end).op(I32_NE, BR_IF, 0, END);
+    return this;
+  }
+}
+
+const NEG_P_INV = negPInv();
+const R2 = mul(MONTY_R, MONTY_R);
+
+// Function indices.
+const F_SBOX4 = 0;
+const F_SCALE = 1;
+const F_PERMUTE = 2;
+const F_PERMUTE_MANY = 3;
+
+/** v128 locals from index 0 (sbox4's parameter is local 0, its scratch from 1). */
+const vLocals = (first: number): V => ({
+  p: first,
+  n: first + 1,
+  s: first + 2,
+  a: first + 3,
+  b: first + 4,
+  lo: first + 5,
+  hi: first + 6,
+});
+
+/** sbox4(x: v128) -> x^7 lane-wise (Montgomery form). Locals: 0 x, 1..7 V, 8 x2, 9 x3. */
+function sbox4Body(): Body {
+  const b = new Body();
+  const v = vLocals(1);
+  b.splats(v);
+  b.get(0).get(0).mul4(v).tee(8).get(0).mul4(v).set(9);
+  b.get(8).get(8).mul4(v).get(9).mul4(v);
+  return b;
+}
+
+/** scale(base, k): the four vectors at base multiplied by k lane-wise (Montgomery conversions). */
+function scaleBody(): Body {
+  const b = new Body();
+  const v = vLocals(3); // 0 base, 1 k, 2 end (i32); 3.. v128
+  b.get(0).i32(64).op(I32_ADD).set(2);
+  b.splats(v);
+  b.loopTo(0, 16, 2, () => {
+    b.get(0);
+    b.get(0).vload(0).get(1).simd(I32X4_SPLAT).mul4(v);
+    b.vstore(0);
+  });
+  return b;
+}
+
+/**
+ * The permutation of the state at byte address base (param 0), held as four vectors v_j = (s_j,
+ * s_4+j, s_8+j, s_12+j): lane c of v_0..v_3 is the c-th 4-chunk, so M4 runs on all four chunks at
+ * once and a column sum is the sum of one vector's lanes. The round loop runs k = 0..8: the
+ * external layer, then (k < 8) the constants of round k at byte 64 k (RC_INIT then RC_TERM), the
+ * S-box; the 13 partial rounds run at k = 4. i32 locals: 1 k, 2 r, 3 s0, 4 x2, 5 x3, 6 u;
+ * i64: 7 t; v128: 8..11 v_0..v_3, 12.. V, then 19..23 M4 temporaries.
+ */
+function permuteBody(): Body {
+  const b = new Body();
+  const vs = [8, 9, 10, 11];
+  const v = vLocals(12);
+  const [t01, t23, t0123, t01123, t01233] = [19, 20, 21, 22, 23];
+  b.get(0).i32(R2).op(CALL, F_SCALE); // to Montgomery form: x R^2 / R = x R mod P, any u32 x
+  b.splats(v);
+  for (let j = 0; j < 4; j++)
+    b.get(0)
+      .vload(16 * j)
+      .set(vs[j]);
+  const add = (x: number, y: number, into: number): void => {
+    b.get(x).get(y).add4(v).set(into);
+  };
+  b.i32(0).set(1);
+  b.code.push(BLOCK, VOID, LOOP, VOID);
+  // External layer: M4 on the chunks, then each vector plus the sum of its lanes.
+  add(vs[0], vs[1], t01);
+  add(vs[2], vs[3], t23);
+  add(t01, t23, t0123);
+  add(t0123, vs[1], t01123);
+  add(t0123, vs[3], t01233);
+  add(vs[0], vs[0], vs[0]);
+  add(t01233, vs[0], vs[3]); // 3a + b + c + 2d
+  add(vs[2], vs[2], vs[2]);
+  add(t01123, vs[2], vs[1]); // a + 2b + 3c + d
+  add(t01123, t01, vs[0]); // 2a + 3b + c + d
+  add(t01233, t23, vs[2]); // a + b + 2c + 3d
+  for (const x of vs) b.get(x).get(x).hsum4(v, v.a).add4(v).set(x);
+  b.get(1).i32(8).op(I32_EQ, BR_IF, 1);
+  b.get(1).i32(4).op(I32_EQ, IF, VOID);
+  // 13 partial rounds: s0 = sbox(s0 + rc) on lane 0 of v_0, then s_i = sum + diag_i s_i.
+  b.i32(0).set(2);
+  b.loop(2, 1, 13, () => {
+    b.get(vs[0]).get(vs[0]).simd(I32X4_EXTRACT_LANE);
+    b.code.push(0);
+    b.get(2).i32(4).op(I32_MUL).load(RC_INT).addMod(3).sbox(3, 4, 5, 7, 6);
+    b.simd(I32X4_REPLACE_LANE);
+    b.code.push(0);
+    b.set(vs[0]);
+    b.get(vs[0]).get(vs[1]).add4(v).get(vs[2]).get(vs[3]).add4(v).add4(v).hsum4(v, v.a).set(t01);
+    for (let j = 0; j < 4; j++) {
+      b.get(t01)
+        .i32(0)
+        .vload(DIAG + 16 * j)
+        .get(vs[j])
+        .mul4(v)
+        .add4(v)
+        .set(vs[j]);
+    }
+  });
+  b.code.push(END);
+  // Full round k: constants, S-box.
+  for (let j = 0; j < 4; j++) {
+    b.get(vs[j])
+      .get(1)
+      .i32(64)
+      .op(I32_MUL)
+      .vload(16 * j)
+      .add4(v)
+      .op(CALL, F_SBOX4)
+      .set(vs[j]);
+  }
+  b.get(1).i32(1).op(I32_ADD).set(1).op(BR, 0, END, END);
+  for (let j = 0; j < 4; j++)
+    b.get(0)
+      .get(vs[j])
+      .vstore(16 * j);
+  b.get(0).i32(1).op(CALL, F_SCALE); // back to canonical form
+  return b;
+}
+
+/** permuteMany(base, count >= 1): permute(base), permute(base + 64), ... count states. */
+function permuteManyBody(): Body {
+  const b = new Body();
+  b.code.push(LOOP, VOID);
+  b.get(0).op(CALL, F_PERMUTE);
+  b.get(0).i32(64).op(I32_ADD).set(0);
+  b.get(1).i32(1).op(I32_SUB).tee(1).op(BR_IF, 0, END);
+  return b;
+}
+
+/** Function body with its local declarations (runs of one type). */
+function funcCode(body: Body, locals: [number, number][]): number[] {
+  const bytes = uleb([], locals.length);
+  for (const [n, t] of locals) uleb(bytes, n).push(t);
+  const code = bytes.concat(body.code, [END]);
+  return uleb([], code.length).concat(code);
+}
+
+/**
+ * The module's bytes (deterministic; test/hash/poseidon2-wasm.test.ts decodes them).
+ * @returns a WebAssembly binary exporting `memory` and `permute`
+ */
+export function poseidon2WasmBytes(): Uint8Array<ArrayBuffer> {
+  const types = [
+    [0x60, ...vec([[V128]]), ...vec([[V128]])], // 0: (v128) -> v128
+    [0x60, ...vec([[I32], [I32]]), ...vec([])], // 1: (i32, i32) -> ()
+    [0x60, ...vec([[I32]]), ...vec([])], // 2: (i32) -> ()
+  ];
+  const funcs = [0, 1, 2, 1]; // sbox4, scale, permute, permuteMany
+  const codes = [
+    funcCode(sbox4Body(), [[9, V128]]),
+    funcCode(scaleBody(), [
+      [1, I32],
+      [7, V128],
+    ]),
+    funcCode(permuteBody(), [
+      [6, I32],
+      [1, I64],
+      [16, V128],
+    ]),
+    funcCode(permuteManyBody(), []),
+  ];
+  const name = (s: string): number[] => uleb([], s.length).concat([...s].map((ch) => ch.charCodeAt(0)));
+  return Uint8Array.from([
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    ...section(1, vec(types)),
+    ...section(3, vec(funcs.map((f) => [f]))),
+    ...section(5, vec([[0x00, 1]])), // memory 0: min 1 page, no max
+    ...section(
+      7,
+      vec([
+        [...name('memory'), 0x02, 0],
+        [...name('permute'), 0x00, F_PERMUTE],
+        [...name('permuteMany'), 0x00, F_PERMUTE_MANY],
+      ]),
+    ),
+    ...section(10, vec(codes)),
+  ]);
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+function moduleOrNull(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    try {
+      compiled = typeof WebAssembly === 'object' ? new WebAssembly.Module(poseidon2WasmBytes()) : null;
+    } catch {
+      compiled = null; // e.g. a Content-Security-Policy without 'wasm-unsafe-eval'
+    }
+  }
+  return compiled;
+}
+
+/** The round constants of one width-16 constant set, canonical, as the JavaScript path holds them. */
+export interface Poseidon2WasmConstants {
+  /** 4 x 16 initial external round constants, row-major. */
+  readonly rcInit: Uint32Array;
+  /** 4 x 16 terminal external round constants, row-major. */
+  readonly rcTerm: Uint32Array;
+  /** 13 internal round constants. */
+  readonly rcInt: Uint32Array;
+  /** The 16 internal diagonal entries. */
+  readonly diag: Uint32Array;
+}
+
+/** One module instance holding one constant set. */
+export interface Poseidon2Wasm {
+  /** Permutes state[offset .. offset + 16) in place (words up to 2^32 - 1, taken mod P). */
+  permute(state: Uint32Array, offset: number): void;
+  /** Permutes count >= 0 consecutive states from offset in place, WASM_BATCH_MAX per call into wasm. */
+  permuteMany(states: Uint32Array, offset: number, count: number): void;
+  /**
+   * The instance's memory as words: constants in Montgomery form at WASM_WORDS (tests overwrite
+   * one to show a wrong constant is caught). One page, never grown, so the view stays valid.
+   */
+  readonly memory: Uint32Array;
+}
+
+/** Word offsets of the constants in `Poseidon2Wasm.memory`. */
+export const WASM_WORDS: {
+  readonly rcInit: number;
+  readonly rcTerm: number;
+  readonly rcInt: number;
+  readonly diag: number;
+} = { rcInit: RC_INIT / 4, rcTerm: RC_TERM / 4, rcInt: RC_INT / 4, diag: DIAG / 4 };
+
+/**
+ * A width-16 permutation backed by its own instance of the (shared, compiled once) module.
+ * @param c the constant set (canonical values)
+ * @returns the instance, or null where WebAssembly is unavailable or refused
+ */
+export function wasmPoseidon2Of(c: Poseidon2WasmConstants): Poseidon2Wasm | null {
+  const mod = moduleOrNull();
+  if (mod === null) return null;
+  let inst: WebAssembly.Instance;
+  try {
+    inst = new WebAssembly.Instance(mod, {});
+  } catch {
+    return null;
+  }
+  const ex = inst.exports as {
+    memory: WebAssembly.Memory;
+    permute: (base: number) => void;
+    permuteMany: (base: number, count: number) => void;
+  };
+  const mem = new Uint32Array(ex.memory.buffer);
+  // Full-round constants and the diagonal in the state's vector order: element i of a row of 16
+  // at word 4 (i mod 4) + floor(i / 4), like the state (see permuteBody).
+  const put = (at: number, xs: Uint32Array, vectors: boolean): void => {
+    for (let i = 0; i < xs.length; i++) {
+      const w = vectors ? (i & ~15) + 4 * (i & 3) + ((i >> 2) & 3) : i;
+      mem[at / 4 + w] = mul(xs[i], MONTY_R);
+    }
+  };
+  put(RC_INIT, c.rcInit, true);
+  put(RC_TERM, c.rcTerm, true);
+  put(RC_INT, c.rcInt, false);
+  put(DIAG, c.diag, true);
+  const run = ex.permute;
+  const runMany = ex.permuteMany;
+  const at = STATE / 4;
+  return {
+    memory: mem,
+    permute(state: Uint32Array, offset: number): void {
+      for (let i = 0; i < 16; i++) mem[at + 4 * (i & 3) + (i >> 2)] = state[offset + i];
+      run(STATE);
+      for (let i = 0; i < 16; i++) state[offset + i] = mem[at + 4 * (i & 3) + (i >> 2)];
+    },
+    permuteMany(states: Uint32Array, offset: number, count: number): void {
+      for (let done = 0; done < count; done += WASM_BATCH_MAX) {
+        const n = Math.min(WASM_BATCH_MAX, count - done);
+        const from = offset + 16 * done;
+        for (let k = 0; k < n; k++)
+          for (let i = 0; i < 16; i++) mem[at + 16 * k + 4 * (i & 3) + (i >> 2)] = states[from + 16 * k + i];
+        runMany(STATE, n);
+        for (let k = 0; k < n; k++)
+          for (let i = 0; i < 16; i++) states[from + 16 * k + i] = mem[at + 16 * k + 4 * (i & 3) + (i >> 2)];
+      }
+    },
+  };
+}
