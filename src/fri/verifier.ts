@@ -18,7 +18,7 @@ import {
 } from '../field/ext4.ts';
 import type { Digest } from '../hash/types.ts';
 import type { MerkleConfig } from '../merkle/mmcs.ts';
-import { type MatrixDims, MerkleError, PathMemo, verifyBatch } from '../merkle/mmcs.ts';
+import { type MatrixDims, MerkleError, verifyBatch } from '../merkle/mmcs.ts';
 import type { FriParams } from './config.ts';
 import { reject } from './errors.ts';
 import { foldRow } from './fold.ts';
@@ -148,16 +148,15 @@ export function verifyPcs(
   if ((params.queryPowBits === 0 && qw !== 0) || !challenger.checkWitness(params.queryPowBits, qw)) {
     reject('POW_QUERY_INVALID', 'query proof of work', 'openingProof.queryPowWitness');
   }
-  // 13. One PathMemo per commitment: queries that share a node hash it once (same result).
-  const inputMemos = rounds.map(() => new PathMemo());
-  const friMemos = proof.commitPhaseCommits.map(() => new PathMemo());
+  // 13. Every Merkle check passes shared = true: the queries' paths meet near the root, and the
+  // permutation's node cache hashes such a node once (same result).
   const e = new Uint32Array(4);
   const tmp = new Uint32Array(4);
   const roundShapes: { rows: Uint32Array[]; dims: MatrixDims[] }[] = [];
   proof.queryProofs.forEach((q, qi) => {
     const qpath = `openingProof.queryProofs[${qi}]`;
     const index = challenger.sampleBits(L);
-    const ro = reducedOpenings(params, mmcs, rounds, q.inputProof, index, L, friAlpha, qpath, inputMemos);
+    const ro = reducedOpenings(params, mmcs, rounds, q.inputProof, index, L, friAlpha, qpath);
     if (ro.size === 0) reject('FRI_REDUCED_OPENINGS', 'missing initial reduced opening', qpath);
     const maxKey = Math.max(...ro.keys());
     if (maxKey !== L) reject('FRI_REDUCED_OPENINGS', 'initial reduced opening height mismatch', qpath);
@@ -189,7 +188,7 @@ export function verifyPcs(
       for (let t = 4 * pos; t < sib.length; t++) row[t + 4] = sib[t];
       idx = Math.floor(idx / k);
       try {
-        verifyBatch(mmcs, proof.commitPhaseCommits[i], rs.dims, idx, rs.rows, step.openingProof, friMemos[i]);
+        verifyBatch(mmcs, proof.commitPhaseCommits[i], rs.dims, idx, rs.rows, step.openingProof, true);
       } catch (err) {
         merkleRejected(err, `${qpath}.commitPhaseOpenings[${i}].openingProof`);
       }
@@ -225,7 +224,6 @@ function reducedOpenings(
   L: number,
   alpha: Uint32Array,
   qpath: string,
-  memos: readonly PathMemo[],
 ): Map<number, Uint32Array> {
   if (inputProof.length !== rounds.length)
     reject('FRI_INPUT_BATCH_COUNT', 'input batches != rounds', `${qpath}.inputProof`);
@@ -274,7 +272,7 @@ function reducedOpenings(
     });
     const ridx = Math.floor(index / 2 ** (L - maxH));
     try {
-      verifyBatch(mmcs, r.commitment, dims, ridx, batch.openedValues, batch.openingProof, memos[ri]);
+      verifyBatch(mmcs, r.commitment, dims, ridx, batch.openedValues, batch.openingProof, true);
     } catch (err) {
       merkleRejected(err, `${bpath}.openingProof`);
     }

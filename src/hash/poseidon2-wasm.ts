@@ -34,9 +34,15 @@
  * conversions); permute(base) the permutation (exported), one loop over the 8 full rounds with the
  * external layer written once and the 13 partial rounds entered at round 4.
  *
- * Memory (one 64 KiB page, declared by the module, never grown, so a view on it stays valid), byte
+ * Memory (two 64 KiB pages, declared by the module, never grown, so a view on it stays valid), byte
  * offsets: initial full-round constants 0..256 and terminal 256..512 (round k's four vectors at
- * 64 k), internal constants 512..564, internal diagonal 576..640, the state 640..704.
+ * 64 k), internal constants 512..564, internal diagonal 576..640, the state 640..704 (and the
+ * further states of a batch up to the end of the first page); in the second page a Merkle path's
+ * running digest at 65536 and its siblings from 65600.
+ *
+ * Merkle paths: `compressPath` compresses a running digest along a path's siblings in one call
+ * (each level compress(acc, sib) or compress(sib, acc) by the index bit), so a verifier's path
+ * costs one crossing into wasm and no JavaScript per level.
  *
  * The module is ~2.6 KB: browsers compile it synchronously (Chromium refuses synchronous
  * compilation above 4 KB on the main thread; test/hash/poseidon2-wasm.test.ts checks the size).
@@ -77,6 +83,14 @@ const BLOCK = 0x02;
 const IF = 0x04;
 const BR = 0x0c;
 const I32_EQ = 0x46;
+const I32_EQZ = 0x45;
+const I32_AND = 0x71;
+const I32_SHR_U = 0x76;
+const I32_XOR = 0x73;
+const I32_SHL = 0x74;
+const I32_GT_S = 0x4a;
+const ELSE = 0x05;
+const RETURN = 0x0f;
 // SIMD opcodes follow the 0xfd prefix (LEB128).
 const V128_LOAD = 0x00;
 const V128_STORE = 0x0b;
@@ -84,6 +98,9 @@ const I8X16_SHUFFLE = 0x0d;
 const I32X4_SPLAT = 0x11;
 const I32X4_EXTRACT_LANE = 0x1b;
 const I32X4_REPLACE_LANE = 0x1c;
+const I32X4_EQ = 0x37;
+const V128_AND = 0x4e;
+const I32X4_ALL_TRUE = 0xa3;
 const I32X4_ADD = 0xae;
 const I32X4_SUB = 0xb1;
 const I32X4_MUL = 0xb5;
@@ -92,7 +109,7 @@ const I64X2_ADD = 0xce;
 const I64X2_EXTMUL_LOW_I32X4_U = 0xde;
 const I64X2_EXTMUL_HIGH_I32X4_U = 0xdf;
 
-// Memory layout (one 64 KiB page, never grown), byte offsets: the constants, then the state.
+// Memory layout (PAGES pages, never grown), byte offsets: the constants, then the state.
 const RC_INIT = 0;
 const RC_TERM = 256;
 const RC_INT = 512;
@@ -100,6 +117,23 @@ const DIAG = 576;
 const STATE = 640;
 /** The most states one call into the module permutes: those that fit from STATE to the page end. */
 export const WASM_BATCH_MAX: number = (65536 - STATE) / 64;
+// The second page holds Merkle path work: the running digest, then up to PATH_MAX siblings.
+const PATH_ACC = 65536;
+const PATH_SIBS = PATH_ACC + 64;
+/**
+ * The most path levels one call into the module compresses: the index bits of 30 levels fit an
+ * i32 whatever the index (any safe integer), and real paths are shorter (heights up to 2^27).
+ */
+export const WASM_PATH_MAX = 30;
+/**
+ * The node cache (pages 2 ..): NODE_CACHE_SLOTS entries of 128 bytes, direct-mapped by the low
+ * bits of left[0] xor right[1]. An entry: left (8 words), right (8), compress(left, right) (8),
+ * a valid word; it is used only when both inputs equal the stored ones word for word.
+ */
+const NODE_CACHE = 2 * 65536;
+/** Entries in the node cache (a power of two). */
+export const NODE_CACHE_SLOTS = 8192;
+const PAGES = 2 + (NODE_CACHE_SLOTS * 128) / 65536;
 
 /** Appends the unsigned LEB128 of n to out. */
 function uleb(out: number[], n: number): number[] {
@@ -277,6 +311,9 @@ const F_SBOX4 = 0;
 const F_SCALE = 1;
 const F_PERMUTE = 2;
 const F_PERMUTE_MANY = 3;
+const F_COMPRESS = 4;
+const F_COMPRESS_PATH = 5;
+const F_COMPRESS_CACHED = 6;
 
 /** v128 locals from index 0 (sbox4's parameter is local 0, its scratch from 1). */
 const vLocals = (first: number): V => ({
@@ -403,6 +440,108 @@ function permuteManyBody(): Body {
   return b;
 }
 
+/**
+ * compress(out, left, right): the digest at out = Perm16(left || right)[0..8) (TruncatedPermutation,
+ * docs/protocol.md §4.2), digests as 8 words in natural order at byte addresses. All 16 inputs are
+ * read into the state before out is written, so out may alias left or right. Element i of the
+ * state sits at word 4 (i mod 4) + floor(i / 4) (see permuteBody): left[j] at STATE + 16 j,
+ * left[4 + j] at + 4, right[j] at + 8, right[4 + j] at + 12.
+ */
+function compressBody(): Body {
+  const b = new Body();
+  for (let j = 0; j < 4; j++) {
+    b.i32(0)
+      .get(1)
+      .load(4 * j)
+      .store(STATE + 16 * j);
+    b.i32(0)
+      .get(1)
+      .load(16 + 4 * j)
+      .store(STATE + 16 * j + 4);
+    b.i32(0)
+      .get(2)
+      .load(4 * j)
+      .store(STATE + 16 * j + 8);
+    b.i32(0)
+      .get(2)
+      .load(16 + 4 * j)
+      .store(STATE + 16 * j + 12);
+  }
+  b.i32(STATE).op(CALL, F_PERMUTE);
+  for (let j = 0; j < 4; j++) {
+    b.get(0)
+      .i32(0)
+      .load(STATE + 16 * j)
+      .store(4 * j);
+    b.get(0)
+      .i32(0)
+      .load(STATE + 16 * j + 4)
+      .store(16 + 4 * j);
+  }
+  return b;
+}
+
+/**
+ * compressCached(out, left, right): compress through the node cache. A hit (valid entry, both
+ * inputs equal word for word) copies the stored result; a miss stores the inputs (before out,
+ * which may alias them, is written), compresses, and stores the result. Local 3: the entry.
+ */
+function compressCachedBody(): Body {
+  const b = new Body();
+  b.get(1).load(0).get(2).load(4).op(I32_XOR);
+  b.i32(NODE_CACHE_SLOTS - 1)
+    .op(I32_AND)
+    .i32(7)
+    .op(I32_SHL)
+    .i32(NODE_CACHE)
+    .op(I32_ADD)
+    .set(3);
+  b.code.push(BLOCK, VOID);
+  b.get(3).load(96).op(I32_EQZ, BR_IF, 0);
+  b.get(1).vload(0).get(3).vload(0).simd(I32X4_EQ);
+  b.get(1).vload(16).get(3).vload(16).simd(I32X4_EQ).simd(V128_AND);
+  b.get(2).vload(0).get(3).vload(32).simd(I32X4_EQ).simd(V128_AND);
+  b.get(2).vload(16).get(3).vload(48).simd(I32X4_EQ).simd(V128_AND);
+  b.simd(I32X4_ALL_TRUE).op(I32_EQZ, BR_IF, 0);
+  b.get(0).get(3).vload(64).vstore(0);
+  b.get(0).get(3).vload(80).vstore(16);
+  b.op(RETURN, END);
+  b.get(3).get(1).vload(0).vstore(0);
+  b.get(3).get(1).vload(16).vstore(16);
+  b.get(3).get(2).vload(0).vstore(32);
+  b.get(3).get(2).vload(16).vstore(48);
+  b.get(0).get(1).get(2).op(CALL, F_COMPRESS);
+  b.get(3).get(0).vload(0).vstore(64);
+  b.get(3).get(0).vload(16).vstore(80);
+  b.get(3).i32(1).store(96);
+  return b;
+}
+
+/**
+ * compressPath(acc, sibs, levels, index, cacheFrom): for each of `levels` siblings at sibs,
+ * sibs + 32, ...: acc = compress(acc, sib) when index is even, compress(sib, acc) when odd, then
+ * index >>= 1 (a Merkle path from a node towards the root); the levels from the cacheFrom-th on
+ * go through the node cache. levels = 0 leaves acc unchanged. Locals: 5 left, 6 right.
+ */
+function compressPathBody(): Body {
+  const b = new Body();
+  b.code.push(BLOCK, VOID);
+  b.get(2).op(I32_EQZ, BR_IF, 0);
+  b.code.push(LOOP, VOID);
+  b.get(1).get(0).get(3).i32(1).op(I32_AND, SELECT).set(5); // left: odd index -> the sibling
+  b.get(0).get(1).get(3).i32(1).op(I32_AND, SELECT).set(6); // right: odd index -> acc
+  b.get(4).i32(0).op(I32_GT_S, IF, VOID);
+  b.get(0).get(5).get(6).op(CALL, F_COMPRESS);
+  b.op(ELSE);
+  b.get(0).get(5).get(6).op(CALL, F_COMPRESS_CACHED);
+  b.op(END);
+  b.get(4).i32(1).op(I32_SUB).set(4);
+  b.get(1).i32(32).op(I32_ADD).set(1);
+  b.get(3).i32(1).op(I32_SHR_U).set(3);
+  b.get(2).i32(1).op(I32_SUB).tee(2).op(BR_IF, 0, END, END);
+  return b;
+}
+
 /** Function body with its local declarations (runs of one type). */
 function funcCode(body: Body, locals: [number, number][]): number[] {
   const bytes = uleb([], locals.length);
@@ -420,8 +559,11 @@ export function poseidon2WasmBytes(): Uint8Array<ArrayBuffer> {
     [0x60, ...vec([[V128]]), ...vec([[V128]])], // 0: (v128) -> v128
     [0x60, ...vec([[I32], [I32]]), ...vec([])], // 1: (i32, i32) -> ()
     [0x60, ...vec([[I32]]), ...vec([])], // 2: (i32) -> ()
+    [0x60, ...vec([[I32], [I32], [I32]]), ...vec([])], // 3: (i32, i32, i32) -> ()
+    [0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), ...vec([])], // 4: (i32 x 5) -> ()
   ];
-  const funcs = [0, 1, 2, 1]; // sbox4, scale, permute, permuteMany
+  // sbox4, scale, permute, permuteMany, compress, compressPath, compressCached
+  const funcs = [0, 1, 2, 1, 3, 4, 3];
   const codes = [
     funcCode(sbox4Body(), [[9, V128]]),
     funcCode(scaleBody(), [
@@ -434,6 +576,9 @@ export function poseidon2WasmBytes(): Uint8Array<ArrayBuffer> {
       [16, V128],
     ]),
     funcCode(permuteManyBody(), []),
+    funcCode(compressBody(), []),
+    funcCode(compressPathBody(), [[2, I32]]),
+    funcCode(compressCachedBody(), [[1, I32]]),
   ];
   const name = (s: string): number[] => uleb([], s.length).concat([...s].map((ch) => ch.charCodeAt(0)));
   return Uint8Array.from([
@@ -447,13 +592,14 @@ export function poseidon2WasmBytes(): Uint8Array<ArrayBuffer> {
     0x00,
     ...section(1, vec(types)),
     ...section(3, vec(funcs.map((f) => [f]))),
-    ...section(5, vec([[0x00, 1]])), // memory 0: min 1 page, no max
+    ...section(5, vec([[0x00, PAGES]])), // memory 0: min PAGES pages, no max
     ...section(
       7,
       vec([
         [...name('memory'), 0x02, 0],
         [...name('permute'), 0x00, F_PERMUTE],
         [...name('permuteMany'), 0x00, F_PERMUTE_MANY],
+        [...name('compressPath'), 0x00, F_COMPRESS_PATH],
       ]),
     ),
     ...section(10, vec(codes)),
@@ -492,8 +638,20 @@ export interface Poseidon2Wasm {
   /** Permutes count >= 0 consecutive states from offset in place, WASM_BATCH_MAX per call into wasm. */
   permuteMany(states: Uint32Array, offset: number, count: number): void;
   /**
+   * acc = the Merkle path compression of acc along siblings[from .. to) (Poseidon2Perm.compressPath).
+   * @throws {RangeError} when a sibling is not 8 words or index is not a non-negative safe integer
+   */
+  compressPath(
+    acc: Uint32Array,
+    siblings: readonly Uint32Array[],
+    from: number,
+    to: number,
+    index: number,
+    cacheFrom: number,
+  ): void;
+  /**
    * The instance's memory as words: constants in Montgomery form at WASM_WORDS (tests overwrite
-   * one to show a wrong constant is caught). One page, never grown, so the view stays valid.
+   * one to show a wrong constant is caught). Never grown, so the view stays valid.
    */
   readonly memory: Uint32Array;
 }
@@ -524,6 +682,7 @@ export function wasmPoseidon2Of(c: Poseidon2WasmConstants): Poseidon2Wasm | null
     memory: WebAssembly.Memory;
     permute: (base: number) => void;
     permuteMany: (base: number, count: number) => void;
+    compressPath: (acc: number, sibs: number, levels: number, index: number, cacheFrom: number) => void;
   };
   const mem = new Uint32Array(ex.memory.buffer);
   // Full-round constants and the diagonal in the state's vector order: element i of a row of 16
@@ -540,7 +699,10 @@ export function wasmPoseidon2Of(c: Poseidon2WasmConstants): Poseidon2Wasm | null
   put(DIAG, c.diag, true);
   const run = ex.permute;
   const runMany = ex.permuteMany;
+  const runPath = ex.compressPath;
   const at = STATE / 4;
+  const accAt = PATH_ACC / 4;
+  const sibsAt = PATH_SIBS / 4;
   return {
     memory: mem,
     permute(state: Uint32Array, offset: number): void {
@@ -558,6 +720,31 @@ export function wasmPoseidon2Of(c: Poseidon2WasmConstants): Poseidon2Wasm | null
         for (let k = 0; k < n; k++)
           for (let i = 0; i < 16; i++) states[from + 16 * k + i] = mem[at + 16 * k + 4 * (i & 3) + (i >> 2)];
       }
+    },
+    compressPath(
+      acc: Uint32Array,
+      siblings: readonly Uint32Array[],
+      from: number,
+      to: number,
+      index: number,
+      cacheFrom: number,
+    ): void {
+      if (!Number.isSafeInteger(index) || index < 0)
+        throw new RangeError(`compressPath: index ${index} is not a non-negative safe integer`);
+      for (let j = 0; j < 8; j++) mem[accAt + j] = acc[j];
+      let idx = index;
+      for (let i0 = from; i0 < to; i0 += WASM_PATH_MAX) {
+        const n = Math.min(WASM_PATH_MAX, to - i0);
+        for (let i = 0; i < n; i++) {
+          const sib = siblings[i0 + i];
+          if (sib.length !== 8) throw new RangeError('compressPath: a sibling is not an 8-element digest');
+          mem.set(sib, sibsAt + 8 * i);
+        }
+        const cf = Math.max(0, Math.min(n, cacheFrom - i0));
+        runPath(PATH_ACC, PATH_SIBS, n, idx % 2 ** WASM_PATH_MAX, cf);
+        idx = Math.floor(idx / 2 ** n);
+      }
+      for (let j = 0; j < 8; j++) acc[j] = mem[accAt + j];
     },
   };
 }

@@ -44,7 +44,7 @@ import {
   POSEIDON2_SMALLRNG_SEED1_16,
 } from './poseidon2-constants.ts';
 import { partialRounds16, permute16 } from './poseidon2-kernel16.ts';
-import { type Poseidon2Wasm, wasmPoseidon2Of } from './poseidon2-wasm.ts';
+import { NODE_CACHE_SLOTS, type Poseidon2Wasm, wasmPoseidon2Of } from './poseidon2-wasm.ts';
 import type { Poseidon2Constants } from './types.ts';
 
 /** Full rounds on each side of the partial rounds. */
@@ -81,6 +81,32 @@ export interface Poseidon2Perm {
    * @param count number of states
    */
   permuteMany(states: Uint32Array, offset: number, count: number): void;
+  /**
+   * Width 16: walks a Merkle path from a node towards the root. For i = from .. to - 1, with
+   * b the lowest bit of the node index (index, then index >> 1, ...):
+   * acc = compress(acc, siblings[i]) when b = 0, compress(siblings[i], acc) when b = 1, where
+   * compress(l, r) = Perm16(l || r)[0..8) (TruncatedPermutation, docs/protocol.md §4.2). One
+   * call into WebAssembly for the whole path where available, else `permute` per level.
+   * The levels i >= cacheFrom go through a node cache: a direct-mapped table of recent
+   * compressions, keyed by their inputs and used only when both inputs equal the stored ones
+   * word for word, so the result is the same with or without it (a verifier's queries share the
+   * nodes near the root; pass Infinity where nothing is shared).
+   * @param acc the 8-element running digest, updated in place
+   * @param siblings 8-element digests
+   * @param from first sibling
+   * @param to one past the last sibling
+   * @param index the node index at level `from` (a non-negative safe integer)
+   * @param cacheFrom the first sibling whose compression goes through the node cache
+   * @throws {RangeError} for width 24, a sibling that is not 8 elements, or an index out of range
+   */
+  compressPath(
+    acc: Uint32Array,
+    siblings: readonly Uint32Array[],
+    from: number,
+    to: number,
+    index: number,
+    cacheFrom: number,
+  ): void;
 }
 
 // Hot-path notes. Every helper here is void and takes only arrays and small integers: a
@@ -256,6 +282,10 @@ class Poseidon2 implements Poseidon2Perm {
   readonly rcIntF: Float64Array;
   /** Width 16: the WebAssembly permutation (./poseidon2-wasm.ts), or null. */
   readonly wasm: Poseidon2Wasm | null;
+  /** compressPath's state on the JavaScript path. */
+  readonly #pathState = new Uint32Array(16);
+  /** compressPath's node cache on the JavaScript path (NODE_CACHE_SLOTS entries of 32 words). */
+  #nodeCache: Uint32Array | null = null;
 
   constructor(constants: Poseidon2Constants, useWasm: boolean) {
     const w = constants.width;
@@ -314,6 +344,58 @@ class Poseidon2 implements Poseidon2Perm {
     } else {
       for (let k = 0; k < count; k++) this.permute(states, offset + w * k);
     }
+  }
+
+  compressPath(
+    acc: Uint32Array,
+    siblings: readonly Uint32Array[],
+    from: number,
+    to: number,
+    index: number,
+    cacheFrom: number,
+  ): void {
+    if (this.width !== 16)
+      throw new RangeError(`compressPath needs a width-16 permutation, got ${this.width}`);
+    if (this.wasm !== null) {
+      this.wasm.compressPath(acc, siblings, from, to, index, cacheFrom);
+      return;
+    }
+    if (!Number.isSafeInteger(index) || index < 0)
+      throw new RangeError(`compressPath: index ${index} is not a non-negative safe integer`);
+    const st = this.#pathState;
+    let idx = index;
+    for (let i = from; i < to; i++) {
+      const sib = siblings[i];
+      if (sib.length !== 8) throw new RangeError('compressPath: a sibling is not an 8-element digest');
+      const odd = idx % 2 === 1;
+      for (let j = 0; j < 8; j++) {
+        st[j] = odd ? sib[j] : acc[j];
+        st[8 + j] = odd ? acc[j] : sib[j];
+      }
+      if (i >= cacheFrom) this.#compressCached(st, acc);
+      else {
+        this.permute(st, 0);
+        for (let j = 0; j < 8; j++) acc[j] = st[j];
+      }
+      idx = Math.floor(idx / 2);
+    }
+  }
+
+  /** out = Perm16(st)[0..8) through the node cache (the layout of ./poseidon2-wasm.ts's). */
+  #compressCached(st: Uint32Array, out: Uint32Array): void {
+    if (this.#nodeCache === null) this.#nodeCache = new Uint32Array(32 * NODE_CACHE_SLOTS);
+    const cache = this.#nodeCache;
+    const e = 32 * ((st[0] ^ st[9]) & (NODE_CACHE_SLOTS - 1));
+    let hit = cache[e + 24] === 1;
+    for (let j = 0; j < 16 && hit; j++) hit = cache[e + j] === st[j];
+    if (hit) {
+      for (let j = 0; j < 8; j++) out[j] = cache[e + 16 + j];
+      return;
+    }
+    for (let j = 0; j < 16; j++) cache[e + j] = st[j];
+    this.permute(st, 0);
+    for (let j = 0; j < 8; j++) out[j] = cache[e + 16 + j] = st[j];
+    cache[e + 24] = 1;
   }
 }
 

@@ -251,128 +251,11 @@ export function openBatch(tree: MerkleTree, index: number): BatchOpening {
 }
 
 /**
- * The nodes one verification has already computed in one tree, so that openings which share a
- * path (the levels near the root, and every leaf of a small tree, when many queries open one
- * commitment) hash each shared node once. A node is reused only when its inputs equal the
- * stored ones element for element, so verifyBatch's result is the same with or without a memo,
- * whatever the proof holds. One memo per commitment (root); not shared across trees.
+ * Levels with more nodes than this do not go through the permutation's node cache: with q
+ * openings of a level of n nodes, about q^2 / 2n of them meet a stored node, which stops paying
+ * for the table well before n = q^2 (and would evict the nodes that do repeat).
  */
-/**
- * Levels with more nodes than this skip the memo: with q openings of a level of n nodes, about
- * q^2 / 2n of them meet a stored node, which stops paying for the lookups well before n = q^2.
- */
-const MEMO_MAX_NODES = 1024;
-
-export class PathMemo {
-  // #levels[l]: node index -> offset in #pool of the node's record. Leaf records (level 0): the
-  // input length, the inputs, the digest; node records: left, right, digest (24 elements).
-  readonly #levels: Map<number, number>[] = [];
-  #pool = new Uint32Array(4096);
-  #used = 0;
-
-  #level(l: number): Map<number, number> {
-    while (this.#levels.length <= l) this.#levels.push(new Map());
-    return this.#levels[l];
-  }
-
-  #alloc(n: number): number {
-    if (this.#used + n > this.#pool.length) {
-      const grown = new Uint32Array(Math.max(2 * this.#pool.length, this.#used + n));
-      grown.set(this.#pool.subarray(0, this.#used));
-      this.#pool = grown;
-    }
-    const o = this.#used;
-    this.#used += n;
-    return o;
-  }
-
-  /**
-   * out = the leaf digest of the concatenated rows at leaf `index`, reusing a stored one.
-   * @param perm width-16 permutation
-   * @param index leaf index
-   * @param rows the rows hashed into the leaf, in hashing order
-   * @param out receives the 8-element digest
-   */
-  leaf(perm: Poseidon2Perm, index: number, rows: readonly Uint32Array[], out: Uint32Array): void {
-    let len = 0;
-    for (let m = 0; m < rows.length; m++) len += rows[m].length;
-    const level = this.#level(0);
-    const at = level.get(index);
-    if (at !== undefined) {
-      const pool = this.#pool;
-      let same = pool[at] === len;
-      let o = at + 1;
-      for (let m = 0; m < rows.length && same; m++) {
-        const r = rows[m];
-        for (let c = 0; c < r.length; c++) {
-          if (pool[o + c] !== r[c]) {
-            same = false;
-            break;
-          }
-        }
-        o += r.length;
-      }
-      if (same) {
-        for (let j = 0; j < DIGEST_ELEMS; j++) out[j] = pool[at + 1 + len + j];
-        return;
-      }
-      hashConcat(perm, rows, out, 0);
-      return;
-    }
-    hashConcat(perm, rows, out, 0);
-    const o0 = this.#alloc(1 + len + DIGEST_ELEMS);
-    const pool = this.#pool;
-    pool[o0] = len;
-    let o = o0 + 1;
-    for (let m = 0; m < rows.length; m++) {
-      pool.set(rows[m], o);
-      o += rows[m].length;
-    }
-    for (let j = 0; j < DIGEST_ELEMS; j++) pool[o + j] = out[j];
-    level.set(index, o0);
-  }
-
-  /**
-   * out = compress(left, right) for node `index` at `level` (>= 1), reusing a stored one; out
-   * may alias left or right.
-   */
-  compress(
-    perm: Poseidon2Perm,
-    level: number,
-    index: number,
-    out: Uint32Array,
-    left: Uint32Array,
-    right: Uint32Array,
-  ): void {
-    const nodes = this.#level(level);
-    const at = nodes.get(index);
-    if (at !== undefined) {
-      const pool = this.#pool;
-      let same = true;
-      for (let j = 0; j < DIGEST_ELEMS; j++) {
-        if (pool[at + j] !== left[j] || pool[at + DIGEST_ELEMS + j] !== right[j]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) {
-        for (let j = 0; j < DIGEST_ELEMS; j++) out[j] = pool[at + 2 * DIGEST_ELEMS + j];
-        return;
-      }
-      compressInto(perm, out, 0, left, 0, right, 0);
-      return;
-    }
-    const o = this.#alloc(3 * DIGEST_ELEMS);
-    const pool = this.#pool;
-    for (let j = 0; j < DIGEST_ELEMS; j++) {
-      pool[o + j] = left[j];
-      pool[o + DIGEST_ELEMS + j] = right[j];
-    }
-    compressInto(perm, out, 0, left, 0, right, 0);
-    for (let j = 0; j < DIGEST_ELEMS; j++) pool[o + 2 * DIGEST_ELEMS + j] = out[j];
-    nodes.set(index, o);
-  }
-}
+const SHARED_MAX_NODES = 1024;
 
 function isDigest(d: unknown): d is Uint32Array {
   return d instanceof Uint32Array && d.length === DIGEST_ELEMS;
@@ -387,7 +270,9 @@ function isDigest(d: unknown): d is Uint32Array {
  * @param index the leaf index
  * @param openedValues one row per matrix, caller order
  * @param proof sibling digests, leaf level first
- * @param memo the nodes already computed in this tree by this verification (PathMemo), or null
+ * @param shared true when many openings of this tree are verified together (a FRI verifier's
+ *   queries): the compressions at levels of at most 1024 nodes, where their paths meet, go through
+ *   the permutation's node cache (`Poseidon2Perm.compressPath`; same result, fewer permutations)
  * @throws {MerkleError} MERKLE_BATCH_SIZE, MERKLE_INCOMPATIBLE_HEIGHTS (also for an empty batch),
  *   MERKLE_PATH_LENGTH, MERKLE_ROW_WIDTH, MERKLE_INDEX_OUT_OF_RANGE or MERKLE_ROOT_MISMATCH
  */
@@ -398,7 +283,7 @@ export function verifyBatch(
   index: number,
   openedValues: readonly Uint32Array[],
   proof: readonly Digest[],
-  memo: PathMemo | null = null,
+  shared = false,
 ): void {
   if (!Array.isArray(dims) || !Array.isArray(openedValues) || dims.length !== openedValues.length) {
     throw new MerkleError(MerkleErrorCode.batchSize, 'opened value count differs from the matrix count');
@@ -439,22 +324,34 @@ export function verifyBatch(
   while (p < n && npt(heights[order[p]]) === npt(maxH)) group.push(openedValues[order[p++]]);
   const acc = new Uint32Array(DIGEST_ELEMS);
   let cur = padded(maxH);
-  // The memo only holds levels of at most MEMO_MAX_NODES nodes: below them, openings rarely share.
-  if (memo !== null && cur <= MEMO_MAX_NODES) memo.leaf(perm, index, group, acc);
-  else hashConcat(perm, group, acc, 0);
+  hashConcat(perm, group, acc, 0);
+  // The levels whose compressions go through the node cache: from the first output level of at
+  // most SHARED_MAX_NODES nodes, when the caller's openings share nodes.
+  let cacheFrom = Infinity;
+  if (shared) {
+    let c = cur;
+    for (let i = 0; i < levels && cacheFrom === Infinity; i++) {
+      c = padded(c / 2);
+      if (c <= SHARED_MAX_NODES) cacheFrom = i;
+    }
+  }
   const leaf = new Uint32Array(DIGEST_ELEMS);
   let idx = index;
-  for (let i = 0; i < levels; i++) {
-    const sib = proof[i];
-    const even = idx % 2 === 0;
-    idx = Math.floor(idx / 2);
-    const logical = cur / 2;
-    cur = padded(logical);
-    if (memo !== null && cur <= MEMO_MAX_NODES)
-      memo.compress(perm, i + 1, idx, acc, even ? acc : sib, even ? sib : acc);
-    else if (even) compressInto(perm, acc, 0, acc, 0, sib, 0);
-    else compressInto(perm, acc, 0, sib, 0, acc, 0);
-    if (p < n && npt(heights[order[p]]) === npt(logical)) {
+  let i = 0;
+  while (i < levels) {
+    // One segment: the levels up to and including the next one where a shorter group joins.
+    let j = i;
+    let joins = false;
+    while (j < levels && !joins) {
+      const logical = cur / 2;
+      cur = padded(logical);
+      j++;
+      joins = p < n && npt(heights[order[p]]) === npt(logical);
+    }
+    perm.compressPath(acc, proof, i, j, idx, cacheFrom);
+    idx = Math.floor(idx / 2 ** (j - i));
+    i = j;
+    if (joins) {
       const h = heights[order[p]];
       group.length = 0;
       while (p < n && heights[order[p]] === h) group.push(openedValues[order[p++]]);

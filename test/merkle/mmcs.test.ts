@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { P } from '../../src/field/babybear.ts';
 import { type Matrix, matrix } from '../../src/field/matrix.ts';
-import { poseidon2ForSet } from '../../src/hash/poseidon2.ts';
+import { createPoseidon2, POSEIDON2_CONSTANT_SETS, poseidon2ForSet } from '../../src/hash/poseidon2.ts';
 import {
   commitMatrices,
   dimsOf,
@@ -12,7 +12,6 @@ import {
   MerkleError,
   type MerkleErrorCode,
   openBatch,
-  PathMemo,
   unflattenExt,
   verifyBatch,
 } from '../../src/merkle/mmcs.ts';
@@ -275,45 +274,52 @@ describe('MerkleTreeMmcs: round trips and tampering (fast-check, mixed and non-p
   });
 });
 
-describe("PathMemo: one memo per tree gives verifyBatch's verdicts without it (seed 23)", () => {
+describe("shared openings: the node cache gives verifyBatch's verdicts without it (seed 23)", () => {
   // Mixed heights (an injection at level 2), many openings of one tree sharing nodes near the
-  // root and whole paths; each opening is checked with the memo after honest ones filled it.
+  // root and whole paths; each opening is checked through the node cache after honest ones filled
+  // it, on the wasm permutation (DEF) and on the JavaScript one (its own cache).
   const mats = [matrix(randomFelts(23, 64 * 3), 3), matrix(randomFelts(24, 16 * 2), 2)];
   const tree = commitMatrices(DEF, mats);
   const dims = dimsOf(mats);
   const root = tree.layers[tree.layers.length - 1].slice(0, 8);
+  const JS: MerkleConfig = { perm: createPoseidon2(POSEIDON2_CONSTANT_SETS.default, { wasm: false }) };
 
-  it('honest openings verify; a changed row, sibling or index is rejected as without the memo', () => {
-    const memo = new PathMemo();
-    const next = randomFelts(25, 400);
-    let checked = 0;
-    for (let k = 0; k < 200; k++) {
-      const index = next[2 * k] % 64;
-      const { openedValues, proof } = openBatch(tree, index);
-      expect(verdict(DEF, root, dims, index, openedValues, proof)).toBe('ok');
-      verifyBatch(DEF, root, dims, index, openedValues, proof, memo);
-      // One change per case: an opened value, a sibling at any level (shared ones included), the index.
-      const kind = next[2 * k + 1] % 3;
-      const opened = openedValues.map((r) => r.slice());
-      const sibs = proof.map((d) => d.slice());
-      let idx = index;
-      if (kind === 0) opened[k % 2][0] = (opened[k % 2][0] + 1) % P;
-      else if (kind === 1) sibs[k % sibs.length][k % 8] ^= 1;
-      else idx = (index + 1 + (k % 63)) % 64;
-      const want = verdict(DEF, root, dims, idx, opened, sibs);
-      let got: string = 'ok';
-      try {
-        verifyBatch(DEF, root, dims, idx, opened, sibs, memo);
-      } catch (e) {
-        if (!(e instanceof MerkleError)) throw e;
-        got = e.code;
+  it.each([
+    ['wasm', DEF],
+    ['JavaScript', JS],
+  ])(
+    '%s: honest openings verify; a changed row, sibling or index is rejected as without the cache',
+    (_, cfg) => {
+      const next = randomFelts(25, 400);
+      let checked = 0;
+      for (let k = 0; k < 200; k++) {
+        const index = next[2 * k] % 64;
+        const { openedValues, proof } = openBatch(tree, index);
+        expect(verdict(DEF, root, dims, index, openedValues, proof)).toBe('ok');
+        verifyBatch(cfg, root, dims, index, openedValues, proof, true);
+        // One change per case: an opened value, a sibling at any level (shared ones included), the index.
+        const kind = next[2 * k + 1] % 3;
+        const opened = openedValues.map((r) => r.slice());
+        const sibs = proof.map((d) => d.slice());
+        let idx = index;
+        if (kind === 0) opened[k % 2][0] = (opened[k % 2][0] + 1) % P;
+        else if (kind === 1) sibs[k % sibs.length][k % 8] ^= 1;
+        else idx = (index + 1 + (k % 63)) % 64;
+        const want = verdict(DEF, root, dims, idx, opened, sibs);
+        let got: string = 'ok';
+        try {
+          verifyBatch(cfg, root, dims, idx, opened, sibs, true);
+        } catch (e) {
+          if (!(e instanceof MerkleError)) throw e;
+          got = e.code;
+        }
+        expect(got, `case ${k} (kind ${kind})`).toBe(want);
+        expect(want).toBe('MERKLE_ROOT_MISMATCH');
+        // The honest opening still verifies through the cache after a tampered one went through it.
+        verifyBatch(cfg, root, dims, index, openedValues, proof, true);
+        checked++;
       }
-      expect(got, `case ${k} (kind ${kind})`).toBe(want);
-      expect(want).toBe('MERKLE_ROOT_MISMATCH');
-      // The honest opening still verifies with the memo after a tampered one went through it.
-      verifyBatch(DEF, root, dims, index, openedValues, proof, memo);
-      checked++;
-    }
-    expect(checked).toBe(200);
-  });
+      expect(checked).toBe(200);
+    },
+  );
 });
