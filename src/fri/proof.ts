@@ -5,10 +5,13 @@
  */
 import type { Digest } from '../hash/types.ts';
 
-/** An MMCS batch opening: one row per matrix (caller order) and the sibling path. */
+/**
+ * An MMCS batch opening: one row per matrix (caller order) and the sibling path, its digests
+ * (leaf level first, 8 elements each) in one flat array of 8 * path length elements.
+ */
 export interface BatchOpening {
   readonly openedValues: readonly Uint32Array[];
-  readonly openingProof: readonly Digest[];
+  readonly openingProof: Uint32Array;
 }
 
 /** One FRI folding step of a query. */
@@ -16,7 +19,8 @@ export interface CommitPhaseProofStep {
   readonly logArity: number;
   /** 2^logArity - 1 EF values, flat. */
   readonly siblingValues: Uint32Array;
-  readonly openingProof: readonly Digest[];
+  /** The sibling path, flat (as BatchOpening.openingProof). */
+  readonly openingProof: Uint32Array;
 }
 
 /** The openings of one FRI query. */

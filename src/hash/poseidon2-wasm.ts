@@ -639,11 +639,12 @@ export interface Poseidon2Wasm {
   permuteMany(states: Uint32Array, offset: number, count: number): void;
   /**
    * acc = the Merkle path compression of acc along siblings[from .. to) (Poseidon2Perm.compressPath).
-   * @throws {RangeError} when a sibling is not 8 words or index is not a non-negative safe integer
+   * @throws {RangeError} when siblings[8 from .. 8 to) is out of range or index is not a
+   *   non-negative safe integer
    */
   compressPath(
     acc: Uint32Array,
-    siblings: readonly Uint32Array[],
+    siblings: Uint32Array,
     from: number,
     to: number,
     index: number,
@@ -723,7 +724,7 @@ export function wasmPoseidon2Of(c: Poseidon2WasmConstants): Poseidon2Wasm | null
     },
     compressPath(
       acc: Uint32Array,
-      siblings: readonly Uint32Array[],
+      siblings: Uint32Array,
       from: number,
       to: number,
       index: number,
@@ -731,15 +732,23 @@ export function wasmPoseidon2Of(c: Poseidon2WasmConstants): Poseidon2Wasm | null
     ): void {
       if (!Number.isSafeInteger(index) || index < 0)
         throw new RangeError(`compressPath: index ${index} is not a non-negative safe integer`);
+      if (
+        !(
+          Number.isInteger(from) &&
+          Number.isInteger(to) &&
+          from >= 0 &&
+          from <= to &&
+          8 * to <= siblings.length
+        )
+      )
+        throw new RangeError(
+          `compressPath: siblings ${from}..${to} outside a path of ${siblings.length / 8}`,
+        );
       for (let j = 0; j < 8; j++) mem[accAt + j] = acc[j];
       let idx = index;
       for (let i0 = from; i0 < to; i0 += WASM_PATH_MAX) {
         const n = Math.min(WASM_PATH_MAX, to - i0);
-        for (let i = 0; i < n; i++) {
-          const sib = siblings[i0 + i];
-          if (sib.length !== 8) throw new RangeError('compressPath: a sibling is not an 8-element digest');
-          mem.set(sib, sibsAt + 8 * i);
-        }
+        mem.set(siblings.subarray(8 * i0, 8 * (i0 + n)), sibsAt);
         const cf = Math.max(0, Math.min(n, cacheFrom - i0));
         runPath(PATH_ACC, PATH_SIBS, n, idx % 2 ** WASM_PATH_MAX, cf);
         idx = Math.floor(idx / 2 ** n);

@@ -92,16 +92,17 @@ export interface Poseidon2Perm {
    * word for word, so the result is the same with or without it (a verifier's queries share the
    * nodes near the root; pass Infinity where nothing is shared).
    * @param acc the 8-element running digest, updated in place
-   * @param siblings 8-element digests
+   * @param siblings the path's digests, flat: sibling i is siblings[8i .. 8i + 8)
    * @param from first sibling
    * @param to one past the last sibling
    * @param index the node index at level `from` (a non-negative safe integer)
    * @param cacheFrom the first sibling whose compression goes through the node cache
-   * @throws {RangeError} for width 24, a sibling that is not 8 elements, or an index out of range
+   * @throws {RangeError} for width 24, siblings[8 from .. 8 to) out of range, or an index that is
+   *   not a non-negative safe integer
    */
   compressPath(
     acc: Uint32Array,
-    siblings: readonly Uint32Array[],
+    siblings: Uint32Array,
     from: number,
     to: number,
     index: number,
@@ -348,7 +349,7 @@ class Poseidon2 implements Poseidon2Perm {
 
   compressPath(
     acc: Uint32Array,
-    siblings: readonly Uint32Array[],
+    siblings: Uint32Array,
     from: number,
     to: number,
     index: number,
@@ -362,15 +363,23 @@ class Poseidon2 implements Poseidon2Perm {
     }
     if (!Number.isSafeInteger(index) || index < 0)
       throw new RangeError(`compressPath: index ${index} is not a non-negative safe integer`);
+    if (
+      !(
+        Number.isInteger(from) &&
+        Number.isInteger(to) &&
+        from >= 0 &&
+        from <= to &&
+        8 * to <= siblings.length
+      )
+    )
+      throw new RangeError(`compressPath: siblings ${from}..${to} outside a path of ${siblings.length / 8}`);
     const st = this.#pathState;
     let idx = index;
     for (let i = from; i < to; i++) {
-      const sib = siblings[i];
-      if (sib.length !== 8) throw new RangeError('compressPath: a sibling is not an 8-element digest');
       const odd = idx % 2 === 1;
       for (let j = 0; j < 8; j++) {
-        st[j] = odd ? sib[j] : acc[j];
-        st[8 + j] = odd ? acc[j] : sib[j];
+        st[j] = odd ? siblings[8 * i + j] : acc[j];
+        st[8 + j] = odd ? acc[j] : siblings[8 * i + j];
       }
       if (i >= cacheFrom) this.#compressCached(st, acc);
       else {

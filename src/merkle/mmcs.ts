@@ -67,10 +67,13 @@ export interface MerkleTree {
   readonly maxHeight: number;
 }
 
-/** One batch opening: a row per matrix (caller order) and the sibling path (leaf level first). */
+/**
+ * One batch opening: a row per matrix (caller order) and the sibling path (leaf level first),
+ * flat: sibling i is proof[8i .. 8i + 8).
+ */
 export interface BatchOpening {
   readonly openedValues: Uint32Array[];
-  readonly proof: Digest[];
+  readonly proof: Uint32Array;
 }
 
 const ZERO_DIGEST = new Uint32Array(DIGEST_ELEMS);
@@ -226,7 +229,7 @@ export function commitMatrices(config: MerkleConfig, matrices: readonly Matrix[]
  * @param tree a committed tree
  * @param index leaf index, 0 <= index < H
  * @returns the opened rows (caller order; row index >> (log H - log h) of each matrix) and the
- *   siblings from the leaf level upward (root excluded)
+ *   siblings from the leaf level upward (root excluded), flat: 8 elements per level
  * @throws {MerkleError} MERKLE_INDEX_OUT_OF_RANGE for a bad index
  */
 export function openBatch(tree: MerkleTree, index: number): BatchOpening {
@@ -240,11 +243,14 @@ export function openBatch(tree: MerkleTree, index: number): BatchOpening {
     const r = Math.floor(index / 2 ** (logH - ceilLog2(height(m))));
     openedValues.push(m.values.slice(r * m.width, (r + 1) * m.width));
   }
-  const proof: Digest[] = [];
+  const proof = new Uint32Array(DIGEST_ELEMS * (tree.layers.length - 1));
   let idx = index;
   for (let i = 0; i + 1 < tree.layers.length; i++) {
     const sib = idx % 2 === 0 ? idx + 1 : idx - 1;
-    proof.push(tree.layers[i].slice(DIGEST_ELEMS * sib, DIGEST_ELEMS * sib + DIGEST_ELEMS));
+    proof.set(
+      tree.layers[i].subarray(DIGEST_ELEMS * sib, DIGEST_ELEMS * sib + DIGEST_ELEMS),
+      DIGEST_ELEMS * i,
+    );
     idx = Math.floor(idx / 2);
   }
   return { openedValues, proof };
@@ -269,7 +275,7 @@ function isDigest(d: unknown): d is Uint32Array {
  * @param dims width and height of each matrix, caller order, from the verifier's own knowledge
  * @param index the leaf index
  * @param openedValues one row per matrix, caller order
- * @param proof sibling digests, leaf level first
+ * @param proof the sibling digests, leaf level first, flat (8 elements each)
  * @param shared true when many openings of this tree are verified together (a FRI verifier's
  *   queries): the compressions at levels of at most 1024 nodes, where their paths meet, go through
  *   the permutation's node cache (`Poseidon2Perm.compressPath`; same result, fewer permutations)
@@ -282,7 +288,7 @@ export function verifyBatch(
   dims: readonly MatrixDims[],
   index: number,
   openedValues: readonly Uint32Array[],
-  proof: readonly Digest[],
+  proof: Uint32Array,
   shared = false,
 ): void {
   if (!Array.isArray(dims) || !Array.isArray(openedValues) || dims.length !== openedValues.length) {
@@ -294,15 +300,9 @@ export function verifyBatch(
     heights.push(typeof dims[m] === 'object' && dims[m] !== null ? dims[m].height : NaN);
   const maxH = checkLadder(heights);
   const levels = ceilLog2(maxH);
-  if (!Array.isArray(proof) || proof.length !== levels) {
-    throw new MerkleError(
-      MerkleErrorCode.pathLength,
-      `path has ${proof?.length} siblings, expected ${levels}`,
-    );
-  }
-  for (let i = 0; i < levels; i++) {
-    if (!isDigest(proof[i]))
-      throw new MerkleError(MerkleErrorCode.pathLength, `sibling ${i} is not an 8-element digest`);
+  if (!(proof instanceof Uint32Array) || proof.length !== DIGEST_ELEMS * levels) {
+    const got = proof instanceof Uint32Array ? `${proof.length / DIGEST_ELEMS} siblings` : 'no sibling array';
+    throw new MerkleError(MerkleErrorCode.pathLength, `path has ${got}, expected ${levels}`);
   }
   for (let m = 0; m < n; m++) {
     const row = openedValues[m];

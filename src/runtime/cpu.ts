@@ -84,7 +84,7 @@ export class CpuCommitted implements B.CommittedHandle {
    * @param index row of the tallest matrix
    * @returns the rows and the sibling path
    */
-  openBatch(index: number): { openedValues: Uint32Array[]; proof: Digest[] } {
+  openBatch(index: number): { openedValues: Uint32Array[]; proof: Uint32Array } {
     return openBatch(this.tree, index);
   }
 

@@ -10,8 +10,8 @@
  *
  * Field elements, most of a proof's bytes, go through one call-free loop (`Reader.feltsAt`) that
  * accepts exactly the canonical element and hands anything else to the checked `felt()`, so codes
- * and paths are those of the element-by-element reader; a Merkle path's digests are views of one
- * buffer (consumers only read them). test/stark/codec-ref.test.ts checks the decoder against the
+ * and paths are those of the element-by-element reader (a rejection inside a Merkle path still
+ * names its digest); a Merkle path is one flat array, 8 elements per digest. test/stark/codec-ref.test.ts checks the decoder against the
  * plain reference reader test/ref/postcard-ref.ts.
  */
 import { fromMontgomery, MONTY_R_INV, P, toMontgomery } from '../field/babybear.ts';
@@ -128,8 +128,10 @@ class Reader {
    * optimizes it, and a call per element costs more than the element). It accepts exactly what
    * felt() accepts, a minimal LEB128 of at most 5 bytes whose value is below P; at anything else
    * it hands the element to felt(), which rejects with the checked reader's code and path.
+   * With `group` > 0 the innermost path segment is the index of the group of `group` elements
+   * being read (a path's digest), set only when an element goes to felt().
    */
-  feltsAt(out: Uint32Array, from: number, to: number): void {
+  feltsAt(out: Uint32Array, from: number, to: number, group = 0): void {
     const bytes = this.bytes;
     const n = bytes.length;
     const p = 0x78000001;
@@ -152,6 +154,7 @@ class Reader {
       // (which includes every 5-byte value above 2^32 - 1).
       if (b >= 0x80 || (k > 1 && b === 0) || v >= p) {
         this.pos = pos;
+        if (group > 0) this.#segs[this.#segs.length - 1] = Math.floor((i - from) / group);
         out[i] = this.felt(); // rejects with the exact code and path
         pos = this.pos;
         continue;
@@ -189,19 +192,18 @@ class Reader {
     return this.felts(new Uint32Array(4 * n));
   }
 
-  /** A length-prefixed list of digests (a Merkle path), under field `name`. */
-  digests(name: string, bound: number): Digest[] {
+  /**
+   * A length-prefixed list of digests (a Merkle path), under field `name`, as one flat array
+   * (8 elements per digest): one allocation and one reading loop per path. A rejection names the
+   * digest, e.g. `...openingProof[5]`.
+   */
+  digests(name: string, bound: number): Uint32Array {
     this.in(name);
     const n = this.len(bound);
-    const out: Digest[] = [];
-    // One buffer per path, the digests are views of it: one allocation instead of n.
-    const buf = new Uint32Array(8 * n);
-    for (let i = 0; i < n; i++) {
-      this.in(i);
-      this.feltsAt(buf, 8 * i, 8 * i + 8);
-      out.push(buf.subarray(8 * i, 8 * i + 8));
-      this.out();
-    }
+    const out = new Uint32Array(8 * n);
+    this.in(0);
+    this.feltsAt(out, 0, 8 * n, 8);
+    this.out();
     this.out();
     return out;
   }
@@ -365,9 +367,11 @@ class Writer {
     }
   }
 
-  digests(ds: readonly Digest[]): void {
-    this.varint(ds.length);
-    for (const d of ds) this.felts(d);
+  /** A Merkle path: its digest count, then the flat digests (8 elements each). */
+  digests(flat: Uint32Array): void {
+    if (flat.length % 8 !== 0) throw new RangeError(`a path of ${flat.length} elements is not whole digests`);
+    this.varint(flat.length / 8);
+    this.felts(flat);
   }
 
   finish(): Uint8Array {

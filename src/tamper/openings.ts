@@ -222,34 +222,38 @@ export const CLASS_G: readonly TamperCase[] = [
 
 /** Class H: Merkle openings. */
 export const CLASS_H: readonly TamperCase[] = [
+  // Paths are flat (8 elements per sibling digest): a sibling is removed or added 8 at a time.
   editCase('H1.input-path-short', ['MERKLE_PATH_LENGTH'], (p) => {
-    q0(p).inputProof[0].openingProof.pop();
+    const b = q0(p).inputProof[0];
+    if (b.openingProof.length === 0) return false;
+    b.openingProof = b.openingProof.slice(0, -8);
   }),
   editCase('H1.input-path-long', ['MERKLE_PATH_LENGTH'], (p) => {
-    const path = q0(p).inputProof[0].openingProof;
-    path.push(path[0].slice());
+    const b = q0(p).inputProof[0];
+    if (b.openingProof.length === 0) return false;
+    b.openingProof = Uint32Array.from([...b.openingProof, ...b.openingProof.subarray(0, 8)]);
   }),
   editCase('H1.fri-path-short', ['MERKLE_PATH_LENGTH'], (p) => {
     const steps = q0(p).commitPhaseOpenings;
     if (steps.length === 0 || steps[0].openingProof.length === 0) return false;
-    steps[0].openingProof.pop();
+    steps[0].openingProof = steps[0].openingProof.slice(0, -8);
   }),
   editCase('H2.input-sibling-bit', ['MERKLE_ROOT_MISMATCH'], (p) => {
-    const d = q0(p).inputProof[0].openingProof[0];
-    d[2] = flipBit(d[2]);
+    const path = q0(p).inputProof[0].openingProof;
+    if (path.length === 0) return false;
+    path[2] = flipBit(path[2]); // element 2 of the leaf-level sibling
   }),
   editCase('H2.quotient-sibling-bit', ['MERKLE_ROOT_MISMATCH'], (p) => {
     const ip = p.openingProof.queryProofs[p.openingProof.queryProofs.length - 1].inputProof;
     const path = ip[ip.length - 1].openingProof;
     if (path.length === 0) return false;
-    const d = path[path.length - 1];
-    d[7] = flipBit(d[7]);
+    path[path.length - 1] = flipBit(path[path.length - 1]); // element 7 of the last sibling
   }),
   editCase('H2.fri-sibling-bit', ['MERKLE_ROOT_MISMATCH'], (p) => {
     const steps = q0(p).commitPhaseOpenings;
     if (steps.length === 0 || steps[0].openingProof.length === 0) return false;
-    const d = steps[0].openingProof[0];
-    d[0] = flipBit(d[0]);
+    const path = steps[0].openingProof;
+    path[0] = flipBit(path[0]); // element 0 of the leaf-level sibling
   }),
   editCase('H3.row-longer', ['MERKLE_ROW_WIDTH', 'FRI_POINT_EVAL_COUNT'], (p) => {
     const rows = q0(p).inputProof[0].openedValues;

@@ -121,7 +121,7 @@ async function main(): Promise<number> {
     const c = commitMatrices({ perm }, ms);
     const [o1] = g.openings;
     const o2 = c.layers[0].slice(8 * (12345 ^ 1), 8 * (12345 ^ 1) + 8);
-    return same(g.root, c.root) && same(o1.proof[0], o2);
+    return same(g.root, c.root) && same(o1.proof.subarray(0, 8), o2);
   });
   await check('ldeAndCommit 2^13 x 32 + 2^13 x 7 vs CpuBackend', async () => {
     const ev = [32, 7].map((w) => ({ values: randomFelts(r, w << 13), width: w }));

@@ -42,9 +42,9 @@ describe.skipIf(ctx === undefined)('WebGpuBackend operations vs CpuBackend', () 
       what,
     ).toEqual(ob.map((o) => o.openedValues.map(arr)));
     expect(
-      oa.map((o) => o.proof.map(arr)),
+      oa.map((o) => arr(o.proof)),
       what,
-    ).toEqual(ob.map((o) => o.proof.map(arr)));
+    ).toEqual(ob.map((o) => arr(o.proof)));
     gpu.release(ca);
     cpu.release(cb);
   };
@@ -89,7 +89,7 @@ describe.skipIf(ctx === undefined)('WebGpuBackend operations vs CpuBackend', () 
     const og = await gpu.openRows(g, idx);
     const oc = await cpu.openRows(c, idx);
     expect(og.map((o) => o.openedValues.map(arr))).toEqual(oc.map((o) => o.openedValues.map(arr)));
-    expect(og.map((o) => o.proof.map(arr))).toEqual(oc.map((o) => o.proof.map(arr)));
+    expect(og.map((o) => arr(o.proof))).toEqual(oc.map((o) => arr(o.proof)));
     await expect(gpu.openRows(g, [256])).rejects.toBeInstanceOf(RangeError);
     // foldFri (arity 2 and 4, roll-in of the shorter reduced opening), finalPoly
     for (const a of [1, 2]) {

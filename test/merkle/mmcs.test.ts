@@ -34,7 +34,7 @@ function verdict(
   dims: readonly MatrixDims[],
   index: number,
   opened: readonly Uint32Array[],
-  proof: readonly Uint32Array[],
+  proof: Uint32Array,
 ): 'ok' | MerkleErrorCode {
   try {
     verifyBatch(cfg, root, dims, index, opened, proof);
@@ -64,7 +64,7 @@ describe('MerkleTreeMmcs: reference/merkle_babybear_poseidon2.json', () => {
       const idx = Number(c.opening.index);
       const { openedValues, proof } = openBatch(tree, idx);
       expect(openedValues.map((r) => Array.from(r))).toEqual(c.opening.opened_values);
-      expect(proof.map((d) => Array.from(d))).toEqual(c.opening.proof_siblings);
+      expect(chunk8(proof)).toEqual(c.opening.proof_siblings);
       const dims = dimsOf(mats);
       const root = u32(c.root);
       expect(verdict(DEF, root, dims, idx, openedValues, proof)).toBe('ok');
@@ -139,7 +139,7 @@ describe('MerkleTreeMmcs: round trips and tampering (fast-check, mixed and non-p
         const { openedValues, proof } = openBatch(tree, t.index);
         const root = tree.root;
         expect(verdict(DEF, root, dims, t.index, openedValues, proof)).toBe('ok');
-        expect(proof.length).toBe(Math.ceil(Math.log2(t.maxH)));
+        expect(proof.length).toBe(8 * Math.ceil(Math.log2(t.maxH)));
         // value
         const mi = openedValues.findIndex((r) => r.length > 0);
         const bad = openedValues.map((r) => r.slice());
@@ -147,8 +147,8 @@ describe('MerkleTreeMmcs: round trips and tampering (fast-check, mixed and non-p
         expect(verdict(DEF, root, dims, t.index, bad, proof)).toBe('MERKLE_ROOT_MISMATCH');
         // sibling
         if (proof.length > 0) {
-          const sp = proof.map((d) => d.slice());
-          sp[sp.length - 1][3] ^= 1;
+          const sp = proof.slice();
+          sp[sp.length - 8 + 3] ^= 1; // element 3 of the last sibling
           expect(verdict(DEF, root, dims, t.index, openedValues, sp)).toBe('MERKLE_ROOT_MISMATCH');
         }
         // root
@@ -172,13 +172,15 @@ describe('MerkleTreeMmcs: round trips and tampering (fast-check, mixed and non-p
         expect(verdict(DEF, root, dims, t.index, shorter, proof)).toBe('MERKLE_ROW_WIDTH');
         // path length: one short, one long
         if (proof.length > 0) {
-          expect(verdict(DEF, root, dims, t.index, openedValues, proof.slice(1))).toBe('MERKLE_PATH_LENGTH');
+          expect(verdict(DEF, root, dims, t.index, openedValues, proof.slice(8))).toBe('MERKLE_PATH_LENGTH');
         }
-        expect(verdict(DEF, root, dims, t.index, openedValues, [...proof, root])).toBe('MERKLE_PATH_LENGTH');
+        const long = Uint32Array.from([...proof, ...root]);
+        expect(verdict(DEF, root, dims, t.index, openedValues, long)).toBe('MERKLE_PATH_LENGTH');
         if (proof.length > 0) {
-          const short = [...proof];
-          short[0] = short[0].subarray(0, 7);
-          expect(verdict(DEF, root, dims, t.index, openedValues, short)).toBe('MERKLE_PATH_LENGTH');
+          // not whole digests: one element short, one over
+          expect(verdict(DEF, root, dims, t.index, openedValues, proof.slice(1))).toBe('MERKLE_PATH_LENGTH');
+          const over = Uint32Array.from([...proof, 0]);
+          expect(verdict(DEF, root, dims, t.index, openedValues, over)).toBe('MERKLE_PATH_LENGTH');
         }
         // batch size
         expect(verdict(DEF, root, dims, t.index, openedValues.slice(1), proof)).toBe('MERKLE_BATCH_SIZE');
@@ -243,7 +245,11 @@ describe('MerkleTreeMmcs: round trips and tampering (fast-check, mixed and non-p
         fc.array(dimArb, { maxLength: 3 }),
         fc.oneof(fc.integer({ min: -3, max: 2 ** 33 }), fc.double()),
         fc.array(anyArr, { maxLength: 3 }),
-        fc.array(anyArr, { maxLength: 5 }),
+        fc.oneof(
+          anyArr,
+          fc.array(fc.nat(), { maxLength: 40 }).map((a) => Uint32Array.from(a)),
+          fc.array(anyArr),
+        ),
         anyArr,
         (dims, index, opened, proof, root) => {
           verdict(
@@ -252,7 +258,7 @@ describe('MerkleTreeMmcs: round trips and tampering (fast-check, mixed and non-p
             dims as MatrixDims[],
             index,
             opened as Uint32Array[],
-            proof as Uint32Array[],
+            proof as Uint32Array,
           );
         },
       ),
@@ -300,10 +306,10 @@ describe("shared openings: the node cache gives verifyBatch's verdicts without i
         // One change per case: an opened value, a sibling at any level (shared ones included), the index.
         const kind = next[2 * k + 1] % 3;
         const opened = openedValues.map((r) => r.slice());
-        const sibs = proof.map((d) => d.slice());
+        const sibs = proof.slice();
         let idx = index;
         if (kind === 0) opened[k % 2][0] = (opened[k % 2][0] + 1) % P;
-        else if (kind === 1) sibs[k % sibs.length][k % 8] ^= 1;
+        else if (kind === 1) sibs[8 * (k % (sibs.length / 8)) + (k % 8)] ^= 1;
         else idx = (index + 1 + (k % 63)) % 64;
         const want = verdict(DEF, root, dims, idx, opened, sibs);
         let got: string = 'ok';

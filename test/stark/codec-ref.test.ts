@@ -25,9 +25,8 @@ function flatten(p: Proof): number[] {
     out.push(xs === null ? 0 : 1);
     if (xs !== null) f(xs);
   };
-  const digests = (ds: readonly Uint32Array[]): void => {
-    out.push(ds.length);
-    for (const d of ds) out.push(...d);
+  const digests = (flat: Uint32Array): void => {
+    out.push(flat.length / 8, ...flat);
   };
   cap(p.commitments.trace);
   cap(p.commitments.quotientChunks);

@@ -249,10 +249,10 @@ export interface GatherTarget {
   readonly indices: readonly number[];
 }
 
-/** One query opening: the rows of every matrix and the Merkle path (as openBatch). */
+/** One query opening: the rows of every matrix and the Merkle path, flat (as openBatch). */
 export interface GatheredOpening {
   readonly openedValues: Uint32Array[];
-  readonly proof: Uint32Array[];
+  readonly proof: Uint32Array;
 }
 
 /**
@@ -364,11 +364,7 @@ export function unpackGather(words: Uint32Array, l: GatherLayout, nq: number): G
       openedValues.push(words.slice(at, at + w));
       at += w;
     }
-    const proof: Uint32Array[] = [];
-    for (let k = 0; k < l.layers; k++) {
-      proof.push(words.slice(at, at + DIGEST_ELEMS));
-      at += DIGEST_ELEMS;
-    }
+    const proof = words.slice(at, at + DIGEST_ELEMS * l.layers);
     out.push({ openedValues, proof });
   }
   return out;
