@@ -30,9 +30,10 @@
  * JavaScript path. Every value between steps is canonical, so the output is canonical after the
  * exit conversion montmul(x, 1).
  *
- * Functions: sbox4(v) = v^7 lane-wise; scale(base, k) multiplies the state in memory by k (the
- * conversions); permute(base) the permutation (exported), one loop over the 8 full rounds with the
- * external layer written once and the 13 partial rounds entered at round 4.
+ * Functions: scale(base, k) multiplies the state in memory by k (the conversions); permute(base)
+ * the permutation (exported), one loop over the 8 full rounds with the external layer written once,
+ * the full rounds' S-box written once inline (a loop over the four vectors), and the 13 partial
+ * rounds entered at round 4.
  *
  * Memory (two 64 KiB pages, declared by the module, never grown, so a view on it stays valid), byte
  * offsets: initial full-round constants 0..256 and terminal 256..512 (round k's four vectors at
@@ -307,15 +308,14 @@ const NEG_P_INV = negPInv();
 const R2 = mul(MONTY_R, MONTY_R);
 
 // Function indices.
-const F_SBOX4 = 0;
-const F_SCALE = 1;
-const F_PERMUTE = 2;
-const F_PERMUTE_MANY = 3;
-const F_COMPRESS = 4;
-const F_COMPRESS_PATH = 5;
-const F_COMPRESS_CACHED = 6;
+const F_SCALE = 0;
+const F_PERMUTE = 1;
+const F_PERMUTE_MANY = 2;
+const F_COMPRESS = 3;
+const F_COMPRESS_PATH = 4;
+const F_COMPRESS_CACHED = 5;
 
-/** v128 locals from index 0 (sbox4's parameter is local 0, its scratch from 1). */
+/** The seven v128 locals the vector helpers use, from local `first`. */
 const vLocals = (first: number): V => ({
   p: first,
   n: first + 1,
@@ -325,16 +325,6 @@ const vLocals = (first: number): V => ({
   lo: first + 5,
   hi: first + 6,
 });
-
-/** sbox4(x: v128) -> x^7 lane-wise (Montgomery form). Locals: 0 x, 1..7 V, 8 x2, 9 x3. */
-function sbox4Body(): Body {
-  const b = new Body();
-  const v = vLocals(1);
-  b.splats(v);
-  b.get(0).get(0).mul4(v).tee(8).get(0).mul4(v).set(9);
-  b.get(8).get(8).mul4(v).get(9).mul4(v);
-  return b;
-}
 
 /** scale(base, k): the four vectors at base multiplied by k lane-wise (Montgomery conversions). */
 function scaleBody(): Body {
@@ -410,17 +400,25 @@ function permuteBody(): Body {
     }
   });
   b.code.push(END);
-  // Full round k: constants, S-box.
-  for (let j = 0; j < 4; j++) {
-    b.get(vs[j])
-      .get(1)
-      .i32(64)
-      .op(I32_MUL)
+  // Full round k: constants, S-box, on the vectors spilled to base (one loop over the four, so
+  // the S-box is written once, inline: Liftoff, V8's first wasm tier, does not inline calls):
+  // x = v_j + rc (round k's vector j at byte 64 k + 16 j), x2 = x x, x3 = x2 x, x^7 = x2 x2 x3.
+  for (let j = 0; j < 4; j++)
+    b.get(0)
+      .get(vs[j])
+      .vstore(16 * j);
+  b.i32(0).set(2);
+  b.loop(2, 16, 64, () => {
+    b.get(0).get(2).op(I32_ADD);
+    b.get(0).get(2).op(I32_ADD).vload(0);
+    b.get(1).i32(64).op(I32_MUL).get(2).op(I32_ADD).vload(0).add4(v);
+    b.tee(t01).get(t01).mul4(v).tee(t23).get(t01).mul4(v).set(t0123);
+    b.get(t23).get(t23).mul4(v).get(t0123).mul4(v).vstore(0);
+  });
+  for (let j = 0; j < 4; j++)
+    b.get(0)
       .vload(16 * j)
-      .add4(v)
-      .op(CALL, F_SBOX4)
       .set(vs[j]);
-  }
   b.get(1).i32(1).op(I32_ADD).set(1).op(BR, 0, END, END);
   for (let j = 0; j < 4; j++)
     b.get(0)
@@ -556,16 +554,14 @@ function funcCode(body: Body, locals: [number, number][]): number[] {
  */
 export function poseidon2WasmBytes(): Uint8Array<ArrayBuffer> {
   const types = [
-    [0x60, ...vec([[V128]]), ...vec([[V128]])], // 0: (v128) -> v128
-    [0x60, ...vec([[I32], [I32]]), ...vec([])], // 1: (i32, i32) -> ()
-    [0x60, ...vec([[I32]]), ...vec([])], // 2: (i32) -> ()
-    [0x60, ...vec([[I32], [I32], [I32]]), ...vec([])], // 3: (i32, i32, i32) -> ()
-    [0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), ...vec([])], // 4: (i32 x 5) -> ()
+    [0x60, ...vec([[I32], [I32]]), ...vec([])], // 0: (i32, i32) -> ()
+    [0x60, ...vec([[I32]]), ...vec([])], // 1: (i32) -> ()
+    [0x60, ...vec([[I32], [I32], [I32]]), ...vec([])], // 2: (i32, i32, i32) -> ()
+    [0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), ...vec([])], // 3: (i32 x 5) -> ()
   ];
-  // sbox4, scale, permute, permuteMany, compress, compressPath, compressCached
-  const funcs = [0, 1, 2, 1, 3, 4, 3];
+  // scale, permute, permuteMany, compress, compressPath, compressCached
+  const funcs = [0, 1, 0, 2, 3, 2];
   const codes = [
-    funcCode(sbox4Body(), [[9, V128]]),
     funcCode(scaleBody(), [
       [1, I32],
       [7, V128],
