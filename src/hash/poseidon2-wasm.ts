@@ -126,6 +126,10 @@ const PATH_SIBS = PATH_ACC + 64;
  * i32 whatever the index (any safe integer), and real paths are shorter (heights up to 2^27).
  */
 export const WASM_PATH_MAX = 30;
+// After the siblings, up to the end of page 2: the input of a leaf hash.
+const SPONGE_IN = PATH_SIBS + 32 * WASM_PATH_MAX;
+/** The most elements one call into the module leaf-hashes (SPONGE_IN to the end of page 2). */
+export const WASM_SPONGE_MAX: number = (2 * 65536 - SPONGE_IN) / 4;
 /**
  * The node cache (pages 2 ..): NODE_CACHE_SLOTS entries of 128 bytes, direct-mapped by the low
  * bits of left[0] xor right[1]. An entry: left (8 words), right (8), compress(left, right) (8),
@@ -314,6 +318,7 @@ const F_PERMUTE_MANY = 2;
 const F_COMPRESS = 3;
 const F_COMPRESS_PATH = 4;
 const F_COMPRESS_CACHED = 5;
+const F_SPONGE = 6;
 
 /** The seven v128 locals the vector helpers use, from local `first`. */
 const vLocals = (first: number): V => ({
@@ -540,6 +545,44 @@ function compressPathBody(): Body {
   return b;
 }
 
+/**
+ * sponge(in, len, out): PaddingFreeSponge<16, 8, 8> (docs/protocol.md §4.1) of the len words at
+ * in, digest to the 8 words at out: the state starts at zero; each input word overwrites state
+ * element pos (at STATE + 16 (pos mod 4) + 4 floor(pos / 4), the vector layout), and at pos = 8
+ * the state is permuted and pos = 0; a partly filled last block is permuted too; len = 0 gives
+ * eight zeros. Locals: 3 pos.
+ */
+function spongeBody(): Body {
+  const b = new Body();
+  for (let j = 0; j < 4; j++)
+    b.i32(0)
+      .i32(0)
+      .simd(I32X4_SPLAT)
+      .vstore(STATE + 16 * j);
+  b.code.push(BLOCK, VOID);
+  b.get(1).op(I32_EQZ, BR_IF, 0);
+  b.code.push(LOOP, VOID);
+  b.get(3).i32(3).op(I32_AND).i32(4).op(I32_SHL).get(3).i32(2).op(I32_SHR_U).i32(2).op(I32_SHL).op(I32_ADD);
+  b.get(0).load(0).store(STATE);
+  b.get(0).i32(4).op(I32_ADD).set(0);
+  b.get(3).i32(1).op(I32_ADD).tee(3).i32(8).op(I32_EQ, IF, VOID);
+  b.i32(STATE).op(CALL, F_PERMUTE).i32(0).set(3);
+  b.op(END);
+  b.get(1).i32(1).op(I32_SUB).tee(1).op(BR_IF, 0, END, END);
+  b.get(3).op(IF, VOID).i32(STATE).op(CALL, F_PERMUTE).op(END);
+  for (let j = 0; j < 4; j++) {
+    b.get(2)
+      .i32(0)
+      .load(STATE + 16 * j)
+      .store(4 * j);
+    b.get(2)
+      .i32(0)
+      .load(STATE + 16 * j + 4)
+      .store(16 + 4 * j);
+  }
+  return b;
+}
+
 /** Function body with its local declarations (runs of one type). */
 function funcCode(body: Body, locals: [number, number][]): number[] {
   const bytes = uleb([], locals.length);
@@ -559,8 +602,8 @@ export function poseidon2WasmBytes(): Uint8Array<ArrayBuffer> {
     [0x60, ...vec([[I32], [I32], [I32]]), ...vec([])], // 2: (i32, i32, i32) -> ()
     [0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), ...vec([])], // 3: (i32 x 5) -> ()
   ];
-  // scale, permute, permuteMany, compress, compressPath, compressCached
-  const funcs = [0, 1, 0, 2, 3, 2];
+  // scale, permute, permuteMany, compress, compressPath, compressCached, sponge
+  const funcs = [0, 1, 0, 2, 3, 2, 2];
   const codes = [
     funcCode(scaleBody(), [
       [1, I32],
@@ -575,6 +618,7 @@ export function poseidon2WasmBytes(): Uint8Array<ArrayBuffer> {
     funcCode(compressBody(), []),
     funcCode(compressPathBody(), [[2, I32]]),
     funcCode(compressCachedBody(), [[1, I32]]),
+    funcCode(spongeBody(), [[1, I32]]),
   ];
   const name = (s: string): number[] => uleb([], s.length).concat([...s].map((ch) => ch.charCodeAt(0)));
   return Uint8Array.from([
@@ -596,6 +640,7 @@ export function poseidon2WasmBytes(): Uint8Array<ArrayBuffer> {
         [...name('permute'), 0x00, F_PERMUTE],
         [...name('permuteMany'), 0x00, F_PERMUTE_MANY],
         [...name('compressPath'), 0x00, F_COMPRESS_PATH],
+        [...name('sponge'), 0x00, F_SPONGE],
       ]),
     ),
     ...section(10, vec(codes)),
@@ -647,6 +692,11 @@ export interface Poseidon2Wasm {
     cacheFrom: number,
   ): void;
   /**
+   * out[outOff .. + 8) = the leaf hash of the concatenation of rows (Poseidon2Perm.hashConcat), in
+   * one call; false (nothing written) when the rows hold more than WASM_SPONGE_MAX elements.
+   */
+  hashConcat(rows: readonly Uint32Array[], out: Uint32Array, outOff: number): boolean;
+  /**
    * The instance's memory as words: constants in Montgomery form at WASM_WORDS (tests overwrite
    * one to show a wrong constant is caught). Never grown, so the view stays valid.
    */
@@ -680,6 +730,7 @@ export function wasmPoseidon2Of(c: Poseidon2WasmConstants): Poseidon2Wasm | null
     permute: (base: number) => void;
     permuteMany: (base: number, count: number) => void;
     compressPath: (acc: number, sibs: number, levels: number, index: number, cacheFrom: number) => void;
+    sponge: (input: number, len: number, out: number) => void;
   };
   const mem = new Uint32Array(ex.memory.buffer);
   // Full-round constants and the diagonal in the state's vector order: element i of a row of 16
@@ -697,6 +748,8 @@ export function wasmPoseidon2Of(c: Poseidon2WasmConstants): Poseidon2Wasm | null
   const run = ex.permute;
   const runMany = ex.permuteMany;
   const runPath = ex.compressPath;
+  const runSponge = ex.sponge;
+  const spongeAt = SPONGE_IN / 4;
   const at = STATE / 4;
   const accAt = PATH_ACC / 4;
   const sibsAt = PATH_SIBS / 4;
@@ -750,6 +803,19 @@ export function wasmPoseidon2Of(c: Poseidon2WasmConstants): Poseidon2Wasm | null
         idx = Math.floor(idx / 2 ** n);
       }
       for (let j = 0; j < 8; j++) acc[j] = mem[accAt + j];
+    },
+    hashConcat(rows: readonly Uint32Array[], out: Uint32Array, outOff: number): boolean {
+      let len = 0;
+      for (let m = 0; m < rows.length; m++) len += rows[m].length;
+      if (len > WASM_SPONGE_MAX) return false;
+      let at2 = spongeAt;
+      for (let m = 0; m < rows.length; m++) {
+        mem.set(rows[m], at2);
+        at2 += rows[m].length;
+      }
+      runSponge(SPONGE_IN, len, PATH_ACC);
+      for (let j = 0; j < 8; j++) out[outOff + j] = mem[accAt + j];
+      return true;
     },
   };
 }

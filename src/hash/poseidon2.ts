@@ -45,6 +45,7 @@ import {
 } from './poseidon2-constants.ts';
 import { partialRounds16, permute16 } from './poseidon2-kernel16.ts';
 import { NODE_CACHE_SLOTS, type Poseidon2Wasm, wasmPoseidon2Of } from './poseidon2-wasm.ts';
+import { spongeConcat } from './sponge.ts';
 import type { Poseidon2Constants } from './types.ts';
 
 /** Full rounds on each side of the partial rounds. */
@@ -108,6 +109,16 @@ export interface Poseidon2Perm {
     index: number,
     cacheFrom: number,
   ): void;
+  /**
+   * Width 16: the leaf hash (PaddingFreeSponge, rate 8, overwrite mode, docs/protocol.md §4.1)
+   * of the concatenation of rows, into out[outOff .. outOff + 8). One call into WebAssembly where
+   * available (inputs up to WASM_SPONGE_MAX elements), else ./sponge.ts `spongeConcat`.
+   * @param rows canonical row slices, in hashing order
+   * @param out digest buffer
+   * @param outOff offset in `out`
+   * @throws {RangeError} for width 24
+   */
+  hashConcat(rows: readonly Uint32Array[], out: Uint32Array, outOff: number): void;
 }
 
 // Hot-path notes. Every helper here is void and takes only arrays and small integers: a
@@ -388,6 +399,12 @@ class Poseidon2 implements Poseidon2Perm {
       }
       idx = Math.floor(idx / 2);
     }
+  }
+
+  hashConcat(rows: readonly Uint32Array[], out: Uint32Array, outOff: number): void {
+    if (this.width !== 16) throw new RangeError(`hashConcat needs a width-16 permutation, got ${this.width}`);
+    if (this.wasm !== null && this.wasm.hashConcat(rows, out, outOff)) return;
+    spongeConcat(this, rows, out, outOff);
   }
 
   /** out = Perm16(st)[0..8) through the node cache (the layout of ./poseidon2-wasm.ts's). */

@@ -155,7 +155,8 @@ export function hashRows(
 
 /**
  * Leaf-hashes the concatenation of several rows given as separate slices (the verifier's
- * opened rows), streaming them into the state.
+ * opened rows): `perm.hashConcat`, one call into WebAssembly where the permutation has it, else
+ * `spongeConcat`.
  * @param perm width-16 permutation
  * @param rows canonical row slices, in hashing order
  * @param out digest buffer (a fresh one if omitted)
@@ -169,9 +170,27 @@ export function hashConcat(
   outOff = 0,
 ): Digest {
   checkPerm(perm);
+  perm.hashConcat(rows, out, outOff);
+  return out;
+}
+
+/**
+ * The sponge over the concatenation of rows, streamed into the state one element at a time with
+ * `perm.permuteMany` per full block: the plain statement behind `Poseidon2Perm.hashConcat`.
+ * @param perm width-16 permutation
+ * @param rows canonical row slices, in hashing order
+ * @param out digest buffer
+ * @param outOff offset in `out`
+ */
+export function spongeConcat(
+  perm: Poseidon2Perm,
+  rows: readonly Uint32Array[],
+  out: Uint32Array,
+  outOff: number,
+): void {
+  checkPerm(perm);
   STATE.fill(0);
   let pos = 0;
   for (let m = 0; m < rows.length; m++) pos = absorb(perm, STATE, pos, rows[m], 0, rows[m].length);
   squeeze(perm, STATE, pos, out, outOff);
-  return out;
 }

@@ -261,7 +261,8 @@ export function openBatch(tree: MerkleTree, index: number): BatchOpening {
  * openings of a level of n nodes, about q^2 / 2n of them meet a stored node, which stops paying
  * for the table well before n = q^2 (and would evict the nodes that do repeat).
  */
-const SHARED_MAX_NODES = 1024;
+const SHARED_LOG_NODES = 10;
+const SHARED_MAX_NODES = 2 ** SHARED_LOG_NODES;
 
 function isDigest(d: unknown): d is Uint32Array {
   return d instanceof Uint32Array && d.length === DIGEST_ELEMS;
@@ -327,13 +328,21 @@ export function verifyBatch(
   hashConcat(perm, group, acc, 0);
   // The levels whose compressions go through the node cache: from the first output level of at
   // most SHARED_MAX_NODES nodes, when the caller's openings share nodes.
+  // A power-of-two tree (every proof's) has maxH / 2^(i+1) nodes at output level i + 1.
   let cacheFrom = Infinity;
-  if (shared) {
+  if (shared && maxH === 2 ** levels) cacheFrom = Math.max(0, levels - 1 - SHARED_LOG_NODES);
+  else if (shared) {
     let c = cur;
     for (let i = 0; i < levels && cacheFrom === Infinity; i++) {
       c = padded(c / 2);
       if (c <= SHARED_MAX_NODES) cacheFrom = i;
     }
+  }
+  if (p === n) {
+    // One height class (every FRI round, most input batches): one run from leaf to root.
+    perm.compressPath(acc, proof, 0, levels, index, cacheFrom);
+    checkRoot(root, acc);
+    return;
   }
   const leaf = new Uint32Array(DIGEST_ELEMS);
   let idx = index;
@@ -359,6 +368,11 @@ export function verifyBatch(
       compressInto(perm, acc, 0, acc, 0, leaf, 0);
     }
   }
+  checkRoot(root, acc);
+}
+
+/** Step 7: the computed digest must equal the committed root. */
+function checkRoot(root: Digest, acc: Uint32Array): void {
   if (!isDigest(root)) throw new MerkleError(MerkleErrorCode.rootMismatch, 'root is not an 8-element digest');
   for (let j = 0; j < DIGEST_ELEMS; j++) {
     if (acc[j] !== root[j]) throw new MerkleError(MerkleErrorCode.rootMismatch, 'computed root differs');

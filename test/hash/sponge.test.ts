@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { matrix } from '../../src/field/matrix.ts';
 import { compress, compressInto, compressLayer } from '../../src/hash/compress.ts';
-import { poseidon2ForSet } from '../../src/hash/poseidon2.ts';
+import { createPoseidon2, POSEIDON2_CONSTANT_SETS, poseidon2ForSet } from '../../src/hash/poseidon2.ts';
+import { WASM_SPONGE_MAX } from '../../src/hash/poseidon2-wasm.ts';
 import { hashConcat, hashRange, hashRows, hashSlice } from '../../src/hash/sponge.ts';
 import { loadVector, u32 } from './vectors.ts';
 
@@ -24,6 +25,37 @@ describe('PaddingFreeSponge<16,8,8>', () => {
       expect(Array.from(hashSlice(RNG1, u32([...Array(n).keys()])))).toEqual(SMALL[key]);
     });
   }
+
+  // Poseidon2Perm.hashConcat: one wasm call (WASM) or spongeConcat (JS), rows split anywhere.
+  const WASM = createPoseidon2(POSEIDON2_CONSTANT_SETS.default, { wasm: true });
+  const JS = createPoseidon2(POSEIDON2_CONSTANT_SETS.default, { wasm: false });
+  for (const c of REF.padding_free_sponge.cases) {
+    it(`hashConcat, wasm and JavaScript, rows split 1/2/3 ways: padding_free_sponge length ${c.input.length}`, () => {
+      const x = u32(c.input);
+      const cuts = [
+        [x],
+        [x.subarray(0, x.length >> 1), x.subarray(x.length >> 1)],
+        [x.subarray(0, 1), new Uint32Array(0), x.subarray(1)],
+      ];
+      for (const rows of cuts) {
+        for (const perm of [WASM, JS]) {
+          const out = new Uint32Array(10).fill(7);
+          hashConcat(perm, rows, out, 1);
+          expect(Array.from(out.subarray(1, 9))).toEqual(c.digest);
+          expect([out[0], out[9]]).toEqual([7, 7]);
+        }
+      }
+    });
+  }
+  it('hashConcat above WASM_SPONGE_MAX elements (the JavaScript sponge then) equals hashSlice', () => {
+    const n = WASM_SPONGE_MAX + 5;
+    const x = Uint32Array.from({ length: n }, (_, i) => (i * 2654435761) % 0x78000001);
+    const want = Array.from(hashSlice(JS, x));
+    expect(Array.from(hashConcat(WASM, [x.subarray(0, 3), x.subarray(3)]))).toEqual(want);
+    expect(Array.from(hashConcat(WASM, [x.subarray(0, WASM_SPONGE_MAX)]))).toEqual(
+      Array.from(hashSlice(JS, x.subarray(0, WASM_SPONGE_MAX))),
+    );
+  });
 
   const ex = V.sponge_and_compression_examples;
   for (const [set, perm] of [
