@@ -403,7 +403,7 @@ class Poseidon2 implements Poseidon2Perm {
 
   hashConcat(rows: readonly Uint32Array[], out: Uint32Array, outOff: number): void {
     if (this.width !== 16) throw new RangeError(`hashConcat needs a width-16 permutation, got ${this.width}`);
-    if (this.wasm !== null && this.wasm.hashConcat(rows, out, outOff)) return;
+    if (this.wasm?.hashConcat(rows, out, outOff)) return;
     spongeConcat(this, rows, out, outOff);
   }
 
