@@ -23,6 +23,7 @@ import type { FriParams } from './config.ts';
 import { reject } from './errors.ts';
 import { foldRow } from './fold.ts';
 import type { BatchOpening, FriProof } from './proof.ts';
+import { type FriRoundWasm, friRoundFor, WASM_FRI_MAX_ROUNDS } from './round-wasm.ts';
 import type { Challenger } from './transcript.ts';
 
 /** One opening claim: a point and the claimed values of every column there (flat EF). */
@@ -153,6 +154,11 @@ export function verifyPcs(
   const e = new Uint32Array(4);
   const tmp = new Uint32Array(4);
   const roundShapes: { rows: Uint32Array[]; dims: MatrixDims[] }[] = [];
+  // Arity 2 throughout (every preset): each round in one WebAssembly call where available
+  // (./round-wasm.ts; the same checks, codes and result as the generic round below).
+  let fri: FriRoundWasm | null = null;
+  if (nRounds <= WASM_FRI_MAX_ROUNDS && arities.every((a) => a === 1)) fri = friRoundFor(mmcs.perm);
+  fri?.begin(proof.commitPhaseCommits, betas);
   proof.queryProofs.forEach((q, qi) => {
     const qpath = `openingProof.queryProofs[${qi}]`;
     const index = challenger.sampleBits(L);
@@ -162,6 +168,7 @@ export function verifyPcs(
     if (maxKey !== L) reject('FRI_REDUCED_OPENINGS', 'initial reduced opening height mismatch', qpath);
     e.set(ro.get(L)!);
     ro.delete(L);
+    fri?.setE(e);
     let idx = index;
     let lh = L;
     for (let i = 0; i < nRounds; i++) {
@@ -176,6 +183,22 @@ export function verifyPcs(
       // Every query has the same arity schedule (step 4), so round i's opened row has one shape:
       // one row buffer and one dims list per round (verifyBatch and the memo copy what they keep).
       lh -= a;
+      if (fri !== null) {
+        try {
+          fri.round(i, sib, step.openingProof, lh, idx);
+        } catch (err) {
+          merkleRejected(err, `${qpath}.commitPhaseOpenings[${i}].openingProof`);
+        }
+        idx = Math.floor(idx / 2);
+        const extra = ro.get(lh);
+        if (extra) {
+          fri.getE(e);
+          rollIn(e, betas[i], a, extra, tmp);
+          fri.setE(e);
+          ro.delete(lh);
+        }
+        continue;
+      }
       let rs = roundShapes[i];
       if (rs === undefined) {
         rs = { rows: [new Uint32Array(4 * k)], dims: [{ width: 4 * k, height: 2 ** lh }] };
@@ -195,13 +218,11 @@ export function verifyPcs(
       foldRow(row, a, lh, idx, betas[i], e);
       const extra = ro.get(lh);
       if (extra) {
-        const bp = Uint32Array.from(betas[i]);
-        for (let t = 0; t < a; t++) ext4SquareInto(bp, 0, bp, 0);
-        ext4MulInto(tmp, 0, bp, 0, extra, 0);
-        ext4AddInto(e, 0, e, 0, tmp, 0);
+        rollIn(e, betas[i], a, extra, tmp);
         ro.delete(lh);
       }
     }
+    fri?.getE(e);
     if (lh !== logFinalHeight) reject('FRI_REDUCED_OPENINGS', 'final fold height mismatch', qpath);
     if (ro.size > 0) reject('FRI_REDUCED_OPENINGS', 'unconsumed reduced openings', qpath);
     // x = g_lfh^rev_lfh(idx); Horner over the final polynomial.
@@ -213,6 +234,14 @@ export function verifyPcs(
     }
     if (!ext4Equals(acc, e)) reject('FRI_FINAL_POLY_MISMATCH', 'folded value != final polynomial', qpath);
   });
+}
+
+/** e += beta^(2^a) * extra: a shorter matrix's reduced opening joins the fold (docs/protocol.md §9.7). */
+function rollIn(e: Uint32Array, beta: Uint32Array, a: number, extra: Uint32Array, tmp: Uint32Array): void {
+  const bp = Uint32Array.from(beta);
+  for (let t = 0; t < a; t++) ext4SquareInto(bp, 0, bp, 0);
+  ext4MulInto(tmp, 0, bp, 0, extra, 0);
+  ext4AddInto(e, 0, e, 0, tmp, 0);
 }
 
 function reducedOpenings(

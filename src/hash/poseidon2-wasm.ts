@@ -51,64 +51,47 @@
  * package supports) are missing, or compilation is forbidden (a Content-Security-Policy without
  * 'wasm-unsafe-eval'), `wasmPoseidon2Of` returns null and callers keep the JavaScript permutation.
  */
-import { MONTY_R, mul, P } from '../field/babybear.ts';
-
-// Opcodes (WebAssembly core specification, binary format).
-const I32 = 0x7f;
-const I64 = 0x7e;
-const LOOP = 0x03;
-const VOID = 0x40;
-const END = 0x0b;
-const BR_IF = 0x0d;
-const CALL = 0x10;
-const SELECT = 0x1b;
-const LOCAL_GET = 0x20;
-const LOCAL_SET = 0x21;
-const LOCAL_TEE = 0x22;
-const I32_LOAD = 0x28;
-const I32_STORE = 0x36;
-const I32_CONST = 0x41;
-const I64_CONST = 0x42;
-const I32_NE = 0x47;
-const I32_GE_U = 0x4f;
-const I32_ADD = 0x6a;
-const I32_SUB = 0x6b;
-const I32_MUL = 0x6c;
-const I64_ADD = 0x7c;
-const I64_MUL = 0x7e;
-const I64_SHR_U = 0x88;
-const I32_WRAP_I64 = 0xa7;
-const I64_EXTEND_I32_U = 0xad;
-const V128 = 0x7b;
-const BLOCK = 0x02;
-const IF = 0x04;
-const BR = 0x0c;
-const I32_EQ = 0x46;
-const I32_EQZ = 0x45;
-const I32_AND = 0x71;
-const I32_SHR_U = 0x76;
-const I32_XOR = 0x73;
-const I32_SHL = 0x74;
-const I32_GT_S = 0x4a;
-const ELSE = 0x05;
-const RETURN = 0x0f;
-// SIMD opcodes follow the 0xfd prefix (LEB128).
-const V128_LOAD = 0x00;
-const V128_STORE = 0x0b;
-const I8X16_SHUFFLE = 0x0d;
-const I32X4_SPLAT = 0x11;
-const I32X4_EXTRACT_LANE = 0x1b;
-const I32X4_REPLACE_LANE = 0x1c;
-const I32X4_EQ = 0x37;
-const V128_AND = 0x4e;
-const I32X4_ALL_TRUE = 0xa3;
-const I32X4_ADD = 0xae;
-const I32X4_SUB = 0xb1;
-const I32X4_MUL = 0xb5;
-const I32X4_MIN_U = 0xb7;
-const I64X2_ADD = 0xce;
-const I64X2_EXTMUL_LOW_I32X4_U = 0xde;
-const I64X2_EXTMUL_HIGH_I32X4_U = 0xdf;
+import { MONTY_R, mul } from '../field/babybear.ts';
+import {
+  BLOCK,
+  Body,
+  BR,
+  BR_IF,
+  CALL,
+  ELSE,
+  END,
+  funcCode,
+  I32,
+  I32_ADD,
+  I32_AND,
+  I32_EQ,
+  I32_EQZ,
+  I32_GT_S,
+  I32_MUL,
+  I32_SHL,
+  I32_SHR_U,
+  I32_SUB,
+  I32_XOR,
+  I32X4_ALL_TRUE,
+  I32X4_EQ,
+  I32X4_EXTRACT_LANE,
+  I32X4_REPLACE_LANE,
+  I32X4_SPLAT,
+  I64,
+  IF,
+  LOOP,
+  RETURN,
+  SELECT,
+  section,
+  uleb,
+  type V,
+  V128,
+  V128_AND,
+  VOID,
+  vec,
+} from '../wasm/emit.ts';
+import { INTERNAL_DIAG_16 } from './poseidon2-constants.ts';
+import type { Poseidon2Constants } from './types.ts';
 
 // Memory layout (PAGES pages, never grown), byte offsets: the constants, then the state.
 const RC_INIT = 0;
@@ -126,6 +109,11 @@ const PATH_SIBS = PATH_ACC + 64;
  * i32 whatever the index (any safe integer), and real paths are shorter (heights up to 2^27).
  */
 export const WASM_PATH_MAX = 30;
+/**
+ * Merkle levels of at most 2^SHARED_LOG_NODES nodes are where a verifier's queries share nodes
+ * (src/merkle/mmcs.ts): friRound sends them through the node cache, as verifyBatch does.
+ */
+export const SHARED_LOG_NODES = 10;
 // After the siblings, up to the end of page 2: the input of a leaf hash.
 const SPONGE_IN = PATH_SIBS + 32 * WASM_PATH_MAX;
 /** The most elements one call into the module leaf-hashes (SPONGE_IN to the end of page 2). */
@@ -135,180 +123,19 @@ export const WASM_SPONGE_MAX: number = (2 * 65536 - SPONGE_IN) / 4;
  * bits of left[0] xor right[1]. An entry: left (8 words), right (8), compress(left, right) (8),
  * a valid word; it is used only when both inputs equal the stored ones word for word.
  */
-const NODE_CACHE = 2 * 65536;
+const NODE_CACHE = 3 * 65536;
 /** Entries in the node cache (a power of two). */
 export const NODE_CACHE_SLOTS = 8192;
-const PAGES = 2 + (NODE_CACHE_SLOTS * 128) / 65536;
+const PAGES = 3 + (NODE_CACHE_SLOTS * 128) / 65536;
+/**
+ * Byte address of page 2, which this module leaves to modules that import its memory and
+ * functions (src/fri/round-wasm.ts); 64 KiB.
+ */
+export const WASM_IMPORTER_PAGE: number = 2 * 65536;
+/** Byte addresses of compressPath's running digest and its siblings (for importing modules). */
+export const WASM_PATH_ACC: number = PATH_ACC;
+export const WASM_PATH_SIBS: number = PATH_SIBS;
 
-/** Appends the unsigned LEB128 of n to out. */
-function uleb(out: number[], n: number): number[] {
-  let v = n;
-  do {
-    let b = v & 0x7f;
-    v = Math.floor(v / 128);
-    if (v !== 0) b |= 0x80;
-    out.push(b);
-  } while (v !== 0);
-  return out;
-}
-
-/** Appends the signed LEB128 of a safe integer to out. */
-function sleb(out: number[], n: number): number[] {
-  let v = n;
-  for (;;) {
-    const b = ((v % 128) + 128) % 128;
-    v = Math.floor(v / 128);
-    const done = (v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0);
-    out.push(done ? b : b | 0x80);
-    if (done) return out;
-  }
-}
-
-const vec = (items: number[][]): number[] => uleb([], items.length).concat(...items);
-const section = (id: number, body: number[]): number[] => uleb([id], body.length).concat(body);
-
-/** -P^-1 mod 2^32 as an int32, by Newton's iteration (each step doubles the correct low bits). */
-function negPInv(): number {
-  let inv = P; // correct to 3 bits: P is odd
-  for (let i = 0; i < 5; i++) inv = Math.imul(inv, 2 - Math.imul(P, inv));
-  return -inv | 0;
-}
-
-/** The v128 locals the vector helpers use: p = splat(P), n = splat(-P^-1), the rest scratch. */
-interface V {
-  readonly p: number;
-  readonly n: number;
-  readonly s: number;
-  readonly a: number;
-  readonly b: number;
-  readonly lo: number;
-  readonly hi: number;
-}
-
-/** Code emitter for one function body: locals are numbered params first. */
-class Body {
-  readonly code: number[] = [];
-  /** An opcode with one unsigned immediate (a local index, a memory offset after its alignment). */
-  private imm(opcode: number, n: number): this {
-    this.code.push(opcode);
-    uleb(this.code, n);
-    return this;
-  }
-  get(l: number): this {
-    return this.imm(LOCAL_GET, l);
-  }
-  set(l: number): this {
-    return this.imm(LOCAL_SET, l);
-  }
-  tee(l: number): this {
-    return this.imm(LOCAL_TEE, l);
-  }
-  i32(v: number): this {
-    this.code.push(I32_CONST);
-    sleb(this.code, v | 0);
-    return this;
-  }
-  op(...ops: number[]): this {
-    for (let i = 0; i < ops.length; i++) this.code.push(ops[i]);
-    return this;
-  }
-  /** i32.load with alignment 2^2 and a constant byte offset. */
-  load(offset: number): this {
-    return this.op(I32_LOAD).imm(2, offset);
-  }
-  /** i32.store with alignment 2^2 and a constant byte offset. */
-  store(offset: number): this {
-    return this.op(I32_STORE).imm(2, offset);
-  }
-  /** [a, b] -> a + b mod P, for canonical a, b (the sum is < 2^32); uses scratch local s. */
-  addMod(s: number): this {
-    this.op(I32_ADD).set(s);
-    return this.get(s).i32(P).op(I32_SUB).get(s).get(s).i32(P).op(I32_GE_U, SELECT);
-  }
-  /** [a, b] -> montmul(a, b); uses scratch locals t (i64) and u (i32). */
-  montMul(t: number, u: number): this {
-    this.op(I64_EXTEND_I32_U).set(t).op(I64_EXTEND_I32_U).get(t).op(I64_MUL).tee(t);
-    this.op(I32_WRAP_I64).i32(NEG_P_INV).op(I32_MUL, I64_EXTEND_I32_U);
-    this.code.push(I64_CONST);
-    sleb(this.code, P);
-    this.op(I64_MUL).get(t).op(I64_ADD);
-    this.code.push(I64_CONST, 32);
-    this.op(I64_SHR_U, I32_WRAP_I64).set(u);
-    return this.get(u).i32(P).op(I32_SUB).get(u).get(u).i32(P).op(I32_GE_U, SELECT);
-  }
-  /**
-   * [x] -> x^7 (Montgomery form), inline: x2 = x x, x3 = x2 x, x^7 = (x2 x2) x3. Locals: x, x2, x3
-   * (i32) are scratch, and t (i64), u (i32) for montMul.
-   */
-  sbox(x: number, x2: number, x3: number, t: number, u: number): this {
-    this.tee(x).get(x).montMul(t, u).tee(x2).get(x).montMul(t, u).set(x3);
-    return this.get(x2).get(x2).montMul(t, u).get(x3).montMul(t, u);
-  }
-  /** A loop: body(), then l += step until l === the value of local end (runs at least once). */
-  loopTo(l: number, step: number, end: number, body: () => void): this {
-    this.code.push(LOOP, VOID);
-    body();
-    this.get(l).i32(step).op(I32_ADD).tee(l).get(end).op(I32_NE, BR_IF, 0, END);
-    return this;
-  }
-  /** A SIMD instruction (0xfd prefix). */
-  simd(op: number): this {
-    this.code.push(0xfd);
-    uleb(this.code, op);
-    return this;
-  }
-  /** v128.load / v128.store with alignment 2^4 and a constant byte offset. */
-  vload(offset: number): this {
-    return this.simd(V128_LOAD).imm(4, offset);
-  }
-  vstore(offset: number): this {
-    return this.simd(V128_STORE).imm(4, offset);
-  }
-  /** i8x16.shuffle of the two vectors on the stack, by 32-bit lanes (0..3 first, 4..7 second). */
-  shuffle32(lanes: readonly number[]): this {
-    this.simd(I8X16_SHUFFLE);
-    for (const l of lanes) this.code.push(4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3);
-    return this;
-  }
-  /** [a, b] -> a + b mod P lane-wise, canonical a, b: min_u(s, s - P) with s = a + b < 2^32. */
-  add4(v: V): this {
-    this.simd(I32X4_ADD).tee(v.s).get(v.s).get(v.p).simd(I32X4_SUB);
-    return this.simd(I32X4_MIN_U);
-  }
-  /**
-   * [a, b] -> montmul(a, b) lane-wise, for a < 2^32 and b < P (so each a b < 2^32 P): the 64-bit
-   * products of lanes 0,1 and 2,3, m from their low halves, the high halves of t + m P (< 2P), then
-   * min_u(u, u - P).
-   */
-  mul4(v: V): this {
-    this.set(v.b).tee(v.a).get(v.b).simd(I64X2_EXTMUL_LOW_I32X4_U).set(v.lo);
-    this.get(v.a).get(v.b).simd(I64X2_EXTMUL_HIGH_I32X4_U).set(v.hi);
-    this.get(v.lo).get(v.hi).shuffle32([0, 2, 4, 6]).get(v.n).simd(I32X4_MUL).set(v.a);
-    this.get(v.lo).get(v.a).get(v.p).simd(I64X2_EXTMUL_LOW_I32X4_U).simd(I64X2_ADD);
-    this.get(v.hi).get(v.a).get(v.p).simd(I64X2_EXTMUL_HIGH_I32X4_U).simd(I64X2_ADD);
-    this.shuffle32([1, 3, 5, 7]).tee(v.a).get(v.a).get(v.p).simd(I32X4_SUB);
-    return this.simd(I32X4_MIN_U);
-  }
-  /** [w] -> every lane the sum mod P of w's lanes (two rotations and additions). */
-  hsum4(v: V, w: number): this {
-    this.tee(w).get(w).get(w).shuffle32([2, 3, 0, 1]).add4(v).tee(w);
-    return this.get(w).get(w).shuffle32([1, 0, 3, 2]).add4(v);
-  }
-  /** Sets v.p and v.n to P and -P^-1 mod 2^32 in every lane. */
-  splats(v: V): this {
-    this.i32(P).simd(I32X4_SPLAT).set(v.p);
-    return this.i32(NEG_P_INV).simd(I32X4_SPLAT).set(v.n);
-  }
-  /** A counted loop: body(), then l += step until l === end (runs at least once). */
-  loop(l: number, step: number, end: number, body: () => void): this {
-    this.code.push(LOOP, VOID);
-    body();
-    this.get(l).i32(step).op(I32_ADD).tee(l).i32(end).op(I32_NE, BR_IF, 0, END);
-    return this;
-  }
-}
-
-const NEG_P_INV = negPInv();
 const R2 = mul(MONTY_R, MONTY_R);
 
 // Function indices.
@@ -583,14 +410,6 @@ function spongeBody(): Body {
   return b;
 }
 
-/** Function body with its local declarations (runs of one type). */
-function funcCode(body: Body, locals: [number, number][]): number[] {
-  const bytes = uleb([], locals.length);
-  for (const [n, t] of locals) uleb(bytes, n).push(t);
-  const code = bytes.concat(body.code, [END]);
-  return uleb([], code.length).concat(code);
-}
-
 /**
  * The module's bytes (deterministic; test/hash/poseidon2-wasm.test.ts decodes them).
  * @returns a WebAssembly binary exporting `memory` and `permute`
@@ -674,6 +493,12 @@ export interface Poseidon2WasmConstants {
 
 /** One module instance holding one constant set. */
 export interface Poseidon2Wasm {
+  /**
+   * The instance's exports, for a module that imports them (src/fri/round-wasm.ts): its memory
+   * (page WASM_IMPORTER_PAGE is the importer's), `sponge(in, len, out)` and
+   * `compressPath(acc, sibs, levels, index, cacheFrom)` on byte addresses.
+   */
+  readonly exports: WebAssembly.Exports;
   /** Permutes state[offset .. offset + 16) in place (words up to 2^32 - 1, taken mod P). */
   permute(state: Uint32Array, offset: number): void;
   /** Permutes count >= 0 consecutive states from offset in place, WASM_BATCH_MAX per call into wasm. */
@@ -710,6 +535,22 @@ export const WASM_WORDS: {
   readonly rcInt: number;
   readonly diag: number;
 } = { rcInit: RC_INIT / 4, rcTerm: RC_TERM / 4, rcInt: RC_INT / 4, diag: DIAG / 4 };
+
+/**
+ * The module's view of a width-16 constant set (what the Poseidon2 class holds as well).
+ * @param c a width-16 constant set
+ * @returns its round constants flat and the internal diagonal
+ * @throws {RangeError} for another width
+ */
+export function wasmConstantsOf(c: Poseidon2Constants): Poseidon2WasmConstants {
+  if (c.width !== 16) throw new RangeError(`the wasm permutation has width 16, not ${c.width}`);
+  return {
+    rcInit: Uint32Array.from(c.externalInitial.flat()),
+    rcTerm: Uint32Array.from(c.externalTerminal.flat()),
+    rcInt: Uint32Array.from(c.internal),
+    diag: Uint32Array.from(INTERNAL_DIAG_16),
+  };
+}
 
 /**
  * A width-16 permutation backed by its own instance of the (shared, compiled once) module.
@@ -754,6 +595,7 @@ export function wasmPoseidon2Of(c: Poseidon2WasmConstants): Poseidon2Wasm | null
   const accAt = PATH_ACC / 4;
   const sibsAt = PATH_SIBS / 4;
   return {
+    exports: inst.exports,
     memory: mem,
     permute(state: Uint32Array, offset: number): void {
       for (let i = 0; i < 16; i++) mem[at + 4 * (i & 3) + (i >> 2)] = state[offset + i];

@@ -17,6 +17,7 @@ import { ceilLog2 } from '../field/babybear.ts';
 import { height, type Matrix } from '../field/matrix.ts';
 import { compressInto, compressLayer } from '../hash/compress.ts';
 import type { Poseidon2Perm } from '../hash/poseidon2.ts';
+import { SHARED_LOG_NODES } from '../hash/poseidon2-wasm.ts';
 import { hashConcat, hashRows } from '../hash/sponge.ts';
 import { DIGEST_ELEMS, type Digest } from '../hash/types.ts';
 
@@ -261,7 +262,6 @@ export function openBatch(tree: MerkleTree, index: number): BatchOpening {
  * openings of a level of n nodes, about q^2 / 2n of them meet a stored node, which stops paying
  * for the table well before n = q^2 (and would evict the nodes that do repeat).
  */
-const SHARED_LOG_NODES = 10;
 const SHARED_MAX_NODES = 2 ** SHARED_LOG_NODES;
 
 function isDigest(d: unknown): d is Uint32Array {
