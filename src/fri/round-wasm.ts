@@ -36,6 +36,7 @@ import {
   BLOCK,
   Body,
   BR_IF,
+  bytesOfBase64,
   CALL,
   END,
   funcCode,
@@ -62,6 +63,7 @@ import {
   VOID,
   vec,
 } from '../wasm/emit.ts';
+import { FRI_ROUND_WASM_BASE64 } from '../wasm/modules.generated.ts';
 
 const FRI = WASM_IMPORTER_PAGE;
 const FRI_E = FRI;
@@ -236,7 +238,8 @@ let compiled: WebAssembly.Module | null | undefined;
 function moduleOrNull(): WebAssembly.Module | null {
   if (compiled === undefined) {
     try {
-      compiled = typeof WebAssembly === 'object' ? new WebAssembly.Module(friRoundWasmBytes()) : null;
+      compiled =
+        typeof WebAssembly === 'object' ? new WebAssembly.Module(bytesOfBase64(FRI_ROUND_WASM_BASE64)) : null;
     } catch {
       compiled = null; // e.g. a Content-Security-Policy without 'wasm-unsafe-eval'
     }

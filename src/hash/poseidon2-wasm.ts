@@ -57,6 +57,7 @@ import {
   Body,
   BR,
   BR_IF,
+  bytesOfBase64,
   CALL,
   ELSE,
   END,
@@ -90,6 +91,7 @@ import {
   VOID,
   vec,
 } from '../wasm/emit.ts';
+import { POSEIDON2_WASM_BASE64 } from '../wasm/modules.generated.ts';
 import { INTERNAL_DIAG_16 } from './poseidon2-constants.ts';
 import type { Poseidon2Constants } from './types.ts';
 
@@ -471,7 +473,8 @@ let compiled: WebAssembly.Module | null | undefined;
 function moduleOrNull(): WebAssembly.Module | null {
   if (compiled === undefined) {
     try {
-      compiled = typeof WebAssembly === 'object' ? new WebAssembly.Module(poseidon2WasmBytes()) : null;
+      compiled =
+        typeof WebAssembly === 'object' ? new WebAssembly.Module(bytesOfBase64(POSEIDON2_WASM_BASE64)) : null;
     } catch {
       compiled = null; // e.g. a Content-Security-Policy without 'wasm-unsafe-eval'
     }

@@ -247,3 +247,16 @@ export function funcCode(body: Body, locals: [number, number][]): number[] {
   const code = bytes.concat(body.code, [END]);
   return uleb([], code.length).concat(code);
 }
+
+/**
+ * A module's bytes from their base64 (src/wasm/modules.generated.ts; atob is in every browser and
+ * in Node 16+).
+ * @param base64 the bytes, base64
+ * @returns the bytes
+ */
+export function bytesOfBase64(base64: string): Uint8Array<ArrayBuffer> {
+  const s = atob(base64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
