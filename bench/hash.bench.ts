@@ -10,7 +10,7 @@
 
 import { P } from '../src/field/babybear.ts';
 import { matrix } from '../src/field/matrix.ts';
-import { poseidon2ForSet } from '../src/hash/poseidon2.ts';
+import { createPoseidon2, POSEIDON2_CONSTANT_SETS, poseidon2ForSet } from '../src/hash/poseidon2.ts';
 import { hashRows } from '../src/hash/sponge.ts';
 import { commitMatrices } from '../src/merkle/mmcs.ts';
 import { type BenchCase, type BenchOptions, type BenchRow, measure, plonky3Reference } from './lib.ts';
@@ -35,6 +35,7 @@ function fill(n: number, seed: number): Uint32Array {
  */
 export async function run(opts: BenchOptions): Promise<BenchRow[]> {
   const perm = poseidon2ForSet('default');
+  const jsPerm = createPoseidon2(POSEIDON2_CONSTANT_SETS.default, { wasm: false });
   const state = fill(16, 1);
   const nPerm = 1 << 14;
   const rows = 1 << 16;
@@ -44,11 +45,20 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
   const batch = fill(16 * nPerm, 3);
   const cases: BenchCase[] = [
     {
-      name: 'poseidon2-16 permuteMany, batch of 2^14 (kernel)',
+      name: 'poseidon2-16 permuteMany, batch of 2^14',
       n: nPerm,
       unit: 'ns/element',
       elementsPerCall: nPerm,
       fn: () => perm.permuteMany(batch, 0, nPerm),
+      note: 'the WebAssembly module (SIMD) where available, as here',
+    },
+    {
+      name: 'poseidon2-16 permuteMany, batch of 2^14, JavaScript kernel',
+      n: nPerm,
+      unit: 'ns/element',
+      elementsPerCall: nPerm,
+      fn: () => jsPerm.permuteMany(batch, 0, nPerm),
+      note: 'createPoseidon2(set, { wasm: false }): the generated JavaScript kernel, where WebAssembly is missing or refused',
     },
     {
       name: 'poseidon2-16 permute, one state at a time',
@@ -80,7 +90,14 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
     },
   ];
   const out = await measure('hash', cases, opts);
-  const [batchRow, singleRow] = out;
+  const row = (name: string): BenchRow => {
+    const r = out.find((x) => x.name === name);
+    if (r === undefined) throw new Error(`hash bench: no row '${name}'`);
+    return r;
+  };
+  const batchRow = row('poseidon2-16 permuteMany, batch of 2^14');
+  const jsRow = row('poseidon2-16 permuteMany, batch of 2^14, JavaScript kernel');
+  const singleRow = row('poseidon2-16 permute, one state at a time');
   const rate = (row: BenchRow, name: string, bench: string): BenchRow => ({
     suite: 'hash',
     name,
@@ -107,6 +124,12 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
       name: 'poseidon2-16 batch speed-up over one state (same run)',
       unit: 'x',
       value: singleRow.value / batchRow.value,
+    },
+    {
+      suite: 'hash',
+      name: 'poseidon2-16 batch, WebAssembly speed-up over the JavaScript kernel (same run)',
+      unit: 'x',
+      value: jsRow.value / batchRow.value,
     },
   );
   opts.log(
