@@ -36,7 +36,6 @@ import {
   BLOCK,
   Body,
   BR_IF,
-  bytesOfBase64,
   CALL,
   END,
   funcCode,
@@ -55,6 +54,7 @@ import {
   I64,
   IF,
   LOOP,
+  lazyModule,
   RETURN,
   SELECT,
   section,
@@ -233,19 +233,8 @@ export function friRoundWasmBytes(): Uint8Array<ArrayBuffer> {
   ]);
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-
-function moduleOrNull(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled =
-        typeof WebAssembly === 'object' ? new WebAssembly.Module(bytesOfBase64(FRI_ROUND_WASM_BASE64)) : null;
-    } catch {
-      compiled = null; // e.g. a Content-Security-Policy without 'wasm-unsafe-eval'
-    }
-  }
-  return compiled;
-}
+/** The compiled module (once per process), or null where WebAssembly is unavailable or refused. */
+const moduleOrNull = lazyModule(FRI_ROUND_WASM_BASE64);
 
 /** A FRI verifier's arity-2 rounds in WebAssembly, for one Poseidon2 constant set. */
 export interface FriRoundWasm {

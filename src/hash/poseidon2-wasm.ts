@@ -57,7 +57,6 @@ import {
   Body,
   BR,
   BR_IF,
-  bytesOfBase64,
   CALL,
   ELSE,
   END,
@@ -81,6 +80,7 @@ import {
   I64,
   IF,
   LOOP,
+  lazyModule,
   RETURN,
   SELECT,
   section,
@@ -273,6 +273,24 @@ function permuteManyBody(): Body {
 }
 
 /**
+ * Writes the state's first 8 elements (the digest) to the 8 words at the address in local `out`:
+ * element j at STATE + 16 j, element 4 + j at STATE + 16 j + 4 (the vector layout).
+ */
+function digestOut(b: Body, out: number): Body {
+  for (let j = 0; j < 4; j++) {
+    b.get(out)
+      .i32(0)
+      .load(STATE + 16 * j)
+      .store(4 * j);
+    b.get(out)
+      .i32(0)
+      .load(STATE + 16 * j + 4)
+      .store(16 + 4 * j);
+  }
+  return b;
+}
+
+/**
  * compress(out, left, right): the digest at out = Perm16(left || right)[0..8) (TruncatedPermutation,
  * docs/protocol.md §4.2), digests as 8 words in natural order at byte addresses. All 16 inputs are
  * read into the state before out is written, so out may alias left or right. Element i of the
@@ -300,17 +318,7 @@ function compressBody(): Body {
       .store(STATE + 16 * j + 12);
   }
   b.i32(STATE).op(CALL, F_PERMUTE);
-  for (let j = 0; j < 4; j++) {
-    b.get(0)
-      .i32(0)
-      .load(STATE + 16 * j)
-      .store(4 * j);
-    b.get(0)
-      .i32(0)
-      .load(STATE + 16 * j + 4)
-      .store(16 + 4 * j);
-  }
-  return b;
+  return digestOut(b, 0);
 }
 
 /**
@@ -399,17 +407,7 @@ function spongeBody(): Body {
   b.op(END);
   b.get(1).i32(1).op(I32_SUB).tee(1).op(BR_IF, 0, END, END);
   b.get(3).op(IF, VOID).i32(STATE).op(CALL, F_PERMUTE).op(END);
-  for (let j = 0; j < 4; j++) {
-    b.get(2)
-      .i32(0)
-      .load(STATE + 16 * j)
-      .store(4 * j);
-    b.get(2)
-      .i32(0)
-      .load(STATE + 16 * j + 4)
-      .store(16 + 4 * j);
-  }
-  return b;
+  return digestOut(b, 2);
 }
 
 /**
@@ -468,19 +466,8 @@ export function poseidon2WasmBytes(): Uint8Array<ArrayBuffer> {
   ]);
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-
-function moduleOrNull(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled =
-        typeof WebAssembly === 'object' ? new WebAssembly.Module(bytesOfBase64(POSEIDON2_WASM_BASE64)) : null;
-    } catch {
-      compiled = null; // e.g. a Content-Security-Policy without 'wasm-unsafe-eval'
-    }
-  }
-  return compiled;
-}
+/** The compiled module (once per process), or null where WebAssembly is unavailable or refused. */
+const moduleOrNull = lazyModule(POSEIDON2_WASM_BASE64);
 
 /** The round constants of one width-16 constant set, canonical, as the JavaScript path holds them. */
 export interface Poseidon2WasmConstants {

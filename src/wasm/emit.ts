@@ -260,3 +260,24 @@ export function bytesOfBase64(base64: string): Uint8Array<ArrayBuffer> {
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
   return out;
 }
+
+/**
+ * A module compiled from its base64 bytes on first use and kept: null where WebAssembly is
+ * unavailable or compilation is refused (e.g. a Content-Security-Policy without
+ * 'wasm-unsafe-eval'), so that callers take their JavaScript path.
+ * @param base64 the module's bytes (src/wasm/modules.generated.ts)
+ * @returns the getter
+ */
+export function lazyModule(base64: string): () => WebAssembly.Module | null {
+  let compiled: WebAssembly.Module | null | undefined;
+  return () => {
+    if (compiled === undefined) {
+      try {
+        compiled = typeof WebAssembly === 'object' ? new WebAssembly.Module(bytesOfBase64(base64)) : null;
+      } catch {
+        compiled = null;
+      }
+    }
+    return compiled;
+  };
+}
