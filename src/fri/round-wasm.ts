@@ -55,13 +55,14 @@ import {
   IF,
   LOOP,
   lazyModule,
+  moduleBinary,
   RETURN,
   SELECT,
   section,
-  uleb,
   V128_AND,
   VOID,
   vec,
+  wasmName,
 } from '../wasm/emit.ts';
 import { FRI_ROUND_WASM_BASE64 } from '../wasm/modules.generated.ts';
 
@@ -206,29 +207,20 @@ export function friRoundWasmBytes(): Uint8Array<ArrayBuffer> {
     [0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), ...vec([])], // 1: compressPath
     [0x60, ...vec([[I32], [I32], [I32]]), ...vec([[I32]])], // 2: friRound
   ];
-  const name = (s: string): number[] => uleb([], s.length).concat([...s].map((ch) => ch.charCodeAt(0)));
   const imports = [
-    [...name('p2'), ...name('memory'), 0x02, 0x00, FRI / 65536 + 1], // memory, min pages up to ours
-    [...name('p2'), ...name('sponge'), 0x00, 0],
-    [...name('p2'), ...name('compressPath'), 0x00, 1],
+    [...wasmName('p2'), ...wasmName('memory'), 0x02, 0x00, FRI / 65536 + 1], // memory, min pages up to ours
+    [...wasmName('p2'), ...wasmName('sponge'), 0x00, 0],
+    [...wasmName('p2'), ...wasmName('compressPath'), 0x00, 1],
   ];
   const code = funcCode(friRoundBody(), [
     [12, I32],
     [1, I64],
   ]);
-  return Uint8Array.from([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
+  return moduleBinary([
     ...section(1, vec(types)),
     ...section(2, vec(imports)),
     ...section(3, vec([[2]])),
-    ...section(7, vec([[...name('friRound'), 0x00, 2]])),
+    ...section(7, vec([[...wasmName('friRound'), 0x00, 2]])),
     ...section(10, vec([code])),
   ]);
 }

@@ -81,15 +81,16 @@ import {
   IF,
   LOOP,
   lazyModule,
+  moduleBinary,
   RETURN,
   SELECT,
   section,
-  uleb,
   type V,
   V128,
   V128_AND,
   VOID,
   vec,
+  wasmName,
 } from '../wasm/emit.ts';
 import { POSEIDON2_WASM_BASE64 } from '../wasm/modules.generated.ts';
 import { INTERNAL_DIAG_16 } from './poseidon2-constants.ts';
@@ -439,27 +440,18 @@ export function poseidon2WasmBytes(): Uint8Array<ArrayBuffer> {
     funcCode(compressCachedBody(), [[1, I32]]),
     funcCode(spongeBody(), [[1, I32]]),
   ];
-  const name = (s: string): number[] => uleb([], s.length).concat([...s].map((ch) => ch.charCodeAt(0)));
-  return Uint8Array.from([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
+  return moduleBinary([
     ...section(1, vec(types)),
     ...section(3, vec(funcs.map((f) => [f]))),
     ...section(5, vec([[0x00, PAGES]])), // memory 0: min PAGES pages, no max
     ...section(
       7,
       vec([
-        [...name('memory'), 0x02, 0],
-        [...name('permute'), 0x00, F_PERMUTE],
-        [...name('permuteMany'), 0x00, F_PERMUTE_MANY],
-        [...name('compressPath'), 0x00, F_COMPRESS_PATH],
-        [...name('sponge'), 0x00, F_SPONGE],
+        [...wasmName('memory'), 0x02, 0],
+        [...wasmName('permute'), 0x00, F_PERMUTE],
+        [...wasmName('permuteMany'), 0x00, F_PERMUTE_MANY],
+        [...wasmName('compressPath'), 0x00, F_COMPRESS_PATH],
+        [...wasmName('sponge'), 0x00, F_SPONGE],
       ]),
     ),
     ...section(10, vec(codes)),

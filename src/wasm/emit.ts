@@ -281,3 +281,16 @@ export function lazyModule(base64: string): () => WebAssembly.Module | null {
     return compiled;
   };
 }
+
+/** A name (import module, field, export): its UTF-8 length, then its bytes (ASCII here). */
+export const wasmName = (s: string): number[] =>
+  uleb([], s.length).concat([...s].map((ch) => ch.charCodeAt(0)));
+
+/**
+ * A module binary: the magic `\0asm` and version 1, then the given section bytes.
+ * @param sections the sections' bytes, in section order
+ * @returns the module's bytes
+ */
+export function moduleBinary(sections: number[]): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...sections]);
+}
