@@ -181,7 +181,7 @@ export function verifyPcs(
       if (sib.length !== 4 * (k - 1))
         reject('FRI_SIBLING_COUNT', 'sibling count', `${qpath}.commitPhaseOpenings[${i}].siblingValues`);
       // Every query has the same arity schedule (step 4), so round i's opened row has one shape:
-      // one row buffer and one dims list per round (verifyBatch and the memo copy what they keep).
+      // one row buffer and one dims list per round (verifyBatch reads them and keeps nothing).
       lh -= a;
       if (fri !== null) {
         try {

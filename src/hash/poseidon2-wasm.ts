@@ -1,11 +1,12 @@
 /**
- * The width-16 Poseidon2 permutation as a small WebAssembly module, emitted at run time by the
- * code below (no build step, no binary in the repository, no toolchain dependency). Same
+ * The width-16 Poseidon2 permutation as a small WebAssembly module, emitted by the code below
+ * (no toolchain dependency; `npm run gen` stores its bytes in src/wasm/modules.generated.ts, which
+ * the runtime compiles, and test/wasm/modules.test.ts checks they are current). Same
  * permutation as ./poseidon2.ts (Plonky3/Plonky3:poseidon2/src/{external,internal}.rs,
  * baby-bear/src/poseidon2.rs, v0.6.2), which stays the clear statement; the BigInt reference is
  * test/hash/ref-poseidon2.ts and test/hash/poseidon2-wasm.test.ts checks all three agree.
  *
- * Why: a fresh verifier process hashes ~8,900 single states. In JavaScript the first few hundred
+ * Why: a fresh verifier process hashes ~10,000 single states. In JavaScript the first few hundred
  * run in V8's interpreter (in a fresh Node 20 process the first 500 take 15-18 ms, against 1.7-2.9
  * ms here) and TurboFan compiles the permutation again into every caller it inlines it into. A
  * wasm function is compiled on instantiation (Liftoff; TurboFan tiers it up in the background
@@ -35,17 +36,20 @@
  * the full rounds' S-box written once inline (a loop over the four vectors), and the 13 partial
  * rounds entered at round 4.
  *
- * Memory (two 64 KiB pages, declared by the module, never grown, so a view on it stays valid), byte
+ * Memory (PAGES pages, declared by the module, never grown, so a view on it stays valid), byte
  * offsets: initial full-round constants 0..256 and terminal 256..512 (round k's four vectors at
  * 64 k), internal constants 512..564, internal diagonal 576..640, the state 640..704 (and the
- * further states of a batch up to the end of the first page); in the second page a Merkle path's
- * running digest at 65536 and its siblings from 65600.
+ * further states of a batch up to the end of the first page); page 1: a Merkle path's running
+ * digest at 65536, its siblings from 65600 (WASM_PATH_MAX of them), then a leaf hash's input;
+ * page 2 is left to modules that import this memory (src/fri/round-wasm.ts); from page 3 the node
+ * cache.
  *
  * Merkle paths: `compressPath` compresses a running digest along a path's siblings in one call
- * (each level compress(acc, sib) or compress(sib, acc) by the index bit), so a verifier's path
- * costs one crossing into wasm and no JavaScript per level.
+ * (each level compress(acc, sib) or compress(sib, acc) by the index bit, through the node cache
+ * from a given level), and `sponge` leaf-hashes a row, so a verifier's opening costs two crossings
+ * into wasm and no JavaScript per level.
  *
- * The module is ~2.6 KB: browsers compile it synchronously (Chromium refuses synchronous
+ * The module is ~3.4 KB: browsers compile it synchronously (Chromium refuses synchronous
  * compilation above 4 KB on the main thread; test/hash/poseidon2-wasm.test.ts checks the size).
  * Where WebAssembly or its SIMD instructions (Chrome 91, Firefox 89, Safari 16.4, every Node this
  * package supports) are missing, or compilation is forbidden (a Content-Security-Policy without
