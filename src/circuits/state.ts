@@ -19,7 +19,7 @@
 import type { Air, AirBuilder, ConstraintScope, Expr, ExprLike } from '../air/air.ts';
 import { P } from '../field/babybear.ts';
 import { type Matrix, matrix } from '../field/matrix.ts';
-import { createPoseidon2, type Poseidon2ConstantSetName } from '../hash/poseidon2.ts';
+import { type Poseidon2ConstantSetName, poseidon2Of } from '../hash/poseidon2.ts';
 import type { FamilyAirOptions, FamilyGenerator, FamilySpec } from './family-kit.ts';
 import { type InputReader, sampleRng } from './family-kit.ts';
 import {
@@ -151,7 +151,7 @@ export function generateHashChainTrace(
   counterStart: number,
 ): { trace: Matrix; final: Uint32Array } {
   const count = items.length / 8;
-  const perm = createPoseidon2(air.perm.constants);
+  const perm = poseidon2Of(air.perm.constants);
   const inputs = new Uint32Array(16 * rows);
   const st = new Uint32Array(16);
   const acc = Uint32Array.from(initial);

@@ -514,8 +514,27 @@ export function poseidon2ForSet(name: Poseidon2ConstantSetName): Poseidon2Perm {
     if (!Object.hasOwn(POSEIDON2_CONSTANT_SETS, name)) {
       throw new RangeError(`unknown Poseidon2 constant set ${String(name)}`);
     }
-    perm = createPoseidon2(POSEIDON2_CONSTANT_SETS[name]);
+    perm = poseidon2Of(POSEIDON2_CONSTANT_SETS[name]);
     PERM_CACHE.set(name, perm);
+  }
+  return perm;
+}
+
+const PERM_BY_CONSTANTS = new WeakMap<Poseidon2Constants, Poseidon2Perm>();
+
+/**
+ * The (cached) permutation of a constant set object: one instance, and for width 16 one
+ * WebAssembly instance (about 1.2 MB of memory with its node cache), per set for the life of the
+ * set, instead of one per call of `createPoseidon2`.
+ * @param constants a width-16 or width-24 constant set
+ * @returns the shared permutation instance
+ * @throws {RangeError} as createPoseidon2
+ */
+export function poseidon2Of(constants: Poseidon2Constants): Poseidon2Perm {
+  let perm = PERM_BY_CONSTANTS.get(constants);
+  if (perm === undefined) {
+    perm = createPoseidon2(constants);
+    PERM_BY_CONSTANTS.set(constants, perm);
   }
   return perm;
 }

@@ -25,7 +25,7 @@ import { type Ext4, ext4AddInto, ext4MulInto } from '../field/ext4.ts';
 import { height, type Matrix, matrix } from '../field/matrix.ts';
 import { finalPolyFromEvals, foldVector, rollInto } from '../fri/fold.ts';
 import { evaluateLdeAt } from '../fri/open.ts';
-import { createPoseidon2 } from '../hash/poseidon2.ts';
+import { poseidon2Of } from '../hash/poseidon2.ts';
 import { DIGEST_ELEMS, type Poseidon2Constants } from '../hash/types.ts';
 import {
   commitMatrices,
@@ -107,7 +107,7 @@ export class WebGpuBackend implements Backend {
     this.constants = opts.constants;
     this.ownsContext = opts.ownsContext ?? true;
     this.engine = new Engine(ctx, opts.constants);
-    this.mmcs = { perm: createPoseidon2(opts.constants) };
+    this.mmcs = { perm: poseidon2Of(opts.constants) };
   }
 
   /** The adapter description (e.g. 'llvmpipe ...'). */

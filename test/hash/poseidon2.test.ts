@@ -15,6 +15,7 @@ import {
   POSEIDON2_CONSTANT_SETS,
   permuteTraced,
   poseidon2ForSet,
+  poseidon2Of,
 } from '../../src/hash/poseidon2.ts';
 import {
   INTERNAL_DIAG_16,
@@ -376,5 +377,21 @@ describe('permuteMany (the generated width-16 kernel) against permute and the Bi
     perm.permute(b, 0);
     perm.permute(b, 24);
     expect(a).toEqual(b);
+  });
+});
+
+describe('poseidon2Of: one shared permutation per constant set object', () => {
+  it('returns the same instance for the same object, another for another, and permutes like createPoseidon2', () => {
+    const a = poseidon2Of(POSEIDON2_DEFAULT_24);
+    expect(poseidon2Of(POSEIDON2_DEFAULT_24)).toBe(a);
+    const copy = structuredClone(POSEIDON2_DEFAULT_24);
+    const b = poseidon2Of(copy);
+    expect(b).not.toBe(a);
+    expect(poseidon2ForSet('default')).toBe(poseidon2Of(POSEIDON2_CONSTANT_SETS.default));
+    const s1 = Uint32Array.from({ length: 24 }, (_, i) => i * 7919);
+    const s2 = s1.slice();
+    a.permute(s1);
+    createPoseidon2(copy).permute(s2);
+    expect(Array.from(s1)).toEqual(Array.from(s2));
   });
 });
