@@ -201,7 +201,7 @@ async function measureCase(
     });
   }
   if (backendName === 'cpu' && c.bench === 'uni_stark_fib') {
-    const cold = coldVerifyMs(c, body, opts.quick ? 1 : 3);
+    const cold = coldVerifyMs(c, body, opts.quick ? 1 : 7);
     rows.push({
       suite: SUITE,
       name: `${name} verify, fresh process`,
