@@ -97,6 +97,7 @@ import {
   wasmName,
 } from '../wasm/emit.ts';
 import { POSEIDON2_WASM_BASE64 } from '../wasm/modules.generated.ts';
+import type { Poseidon2Perm } from './poseidon2.ts';
 import { INTERNAL_DIAG_16 } from './poseidon2-constants.ts';
 import type { Poseidon2Constants } from './types.ts';
 
@@ -494,14 +495,7 @@ export interface Poseidon2Wasm {
    * @throws {RangeError} when siblings[8 from .. 8 to) is out of range or index is not a
    *   non-negative safe integer
    */
-  compressPath(
-    acc: Uint32Array,
-    siblings: Uint32Array,
-    from: number,
-    to: number,
-    index: number,
-    cacheFrom: number,
-  ): void;
+  readonly compressPath: Poseidon2Perm['compressPath'];
   /**
    * out[outOff .. + 8) = the leaf hash of the concatenation of rows (Poseidon2Perm.hashConcat), in
    * one call; false (nothing written) when the rows hold more than WASM_SPONGE_MAX elements.
